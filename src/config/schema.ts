@@ -1,0 +1,192 @@
+// The configuration schema: every key, its default (the spec's table) and its checks.
+// A config file holds only what differs from these defaults; unknown keys are errors.
+import { isIP } from 'node:net';
+import { z } from 'zod';
+import { duration } from './duration.js';
+import { uplinksSchema } from './uplinks.js';
+
+const pct = () => z.number().min(0).max(200);
+
+const feedSchema = (role: 'utility' | 'generator', pickupDelay: number) =>
+  z
+    .object({
+      role: z.enum(['utility', 'generator']).default(role),
+      nominalVoltageV: z.number().positive().default(230),
+      nominalFrequencyHz: z.number().positive().default(50),
+      /** `measured`: voltage/frequency from a meter; `digital`: a "source available" contact. */
+      sense: z.enum(['measured', 'digital']).default('measured'),
+      dropoutDelayMs: duration().default(3000),
+      pickupDelayMs: duration().default(pickupDelay),
+    })
+    .strict();
+
+const band = (dropoutPct: number, pickupPct: number) =>
+  z.object({ dropoutPct: pct().default(dropoutPct), pickupPct: pct().default(pickupPct) }).strict();
+
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+
+function validTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const windowSchema = z
+  .object({
+    days: z.array(z.enum(DAYS)).min(1).default(['sun']),
+    start: z.string().regex(HHMM, 'must be HH:MM (24 h)').default('02:00'),
+    end: z.string().regex(HHMM, 'must be HH:MM (24 h)').default('04:00'),
+    timeZone: z
+      .string()
+      .refine(validTimeZone, { message: 'unknown time zone (use an IANA name such as "Europe/Berlin" or "UTC")' })
+      .default('UTC'),
+  })
+  .strict();
+
+const powerSchema = z
+  .object({
+    preferred: z.enum(['A', 'B']).default('A'),
+    feeds: z
+      .object({ A: feedSchema('utility', 2000).prefault({}), B: feedSchema('generator', 5000).prefault({}) })
+      .strict()
+      .prefault({}),
+    thresholds: z
+      .object({
+        undervoltage: band(80, 90).prefault({}),
+        overvoltage: band(115, 110).prefault({}),
+        underfrequency: band(94, 96).prefault({}),
+        overfrequency: band(106, 104).prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    transfer: z
+      .object({ neutralDelayMs: duration().default(500), operateTimeoutMs: duration().default(1000) })
+      .strict()
+      .prefault({}),
+    retransfer: z
+      .object({
+        policy: z.enum(['auto', 'manual', 'window']).default('auto'),
+        delayMs: duration().default(300_000),
+        window: windowSchema.prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    generator: z
+      .object({ startTimeoutMs: duration().default(30_000), cooldownMs: duration().default(300_000) })
+      .strict()
+      .prefault({}),
+    antiHunting: z
+      .object({ maxTransfers: z.number().int().min(1).default(4), windowMs: duration().default(900_000) })
+      .strict()
+      .prefault({}),
+    manualRevertMs: duration().default(10_000),
+    /** A meter reading older than this is stale: unknown, METER_COMM_LOST. */
+    meterStaleMs: duration().default(5000),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    const t = p.thresholds;
+    const gap = (key: keyof typeof t, ok: boolean, hint: string) => {
+      if (!ok) ctx.addIssue({ code: 'custom', path: ['thresholds', key], message: `dropout/pickup have no gap (${hint})` });
+    };
+    gap('undervoltage', t.undervoltage.pickupPct > t.undervoltage.dropoutPct, 'pickupPct must be above dropoutPct');
+    gap('overvoltage', t.overvoltage.pickupPct < t.overvoltage.dropoutPct, 'pickupPct must be below dropoutPct');
+    gap('underfrequency', t.underfrequency.pickupPct > t.underfrequency.dropoutPct, 'pickupPct must be above dropoutPct');
+    gap('overfrequency', t.overfrequency.pickupPct < t.overfrequency.dropoutPct, 'pickupPct must be below dropoutPct');
+    if (t.undervoltage.pickupPct >= t.overvoltage.pickupPct)
+      ctx.addIssue({ code: 'custom', path: ['thresholds'], message: 'undervoltage pickup must be below overvoltage pickup (no voltage could be healthy)' });
+    if (p.feeds.A.role === 'generator' && p.feeds.B.role === 'generator')
+      ctx.addIssue({ code: 'custom', path: ['feeds', 'B', 'role'], message: 'at most one feed can be a generator (set one role to "utility")' });
+    if (p.feeds[p.preferred].role === 'generator')
+      ctx.addIssue({ code: 'custom', path: ['preferred'], message: `the preferred feed ${p.preferred} is the generator (prefer the utility feed)` });
+  });
+
+const upsSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    lowBatteryPct: pct().default(25),
+    lowRuntimeS: z.number().min(0).default(300),
+    /** UPS values over Modbus older than this are stale: UPS_COMM_LOST. */
+    staleMs: duration().default(5000),
+  })
+  .strict();
+
+const psuSchema = z
+  .object({
+    ids: z.array(z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ or -')).default(['1', '2', '3']),
+    required: z.number().int().min(0).default(2),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    if (p.required > p.ids.length)
+      ctx.addIssue({ code: 'custom', path: ['required'], message: `${p.required} required but only ${p.ids.length} PSUs listed (lower required or list more ids)` });
+    if (new Set(p.ids).size !== p.ids.length) ctx.addIssue({ code: 'custom', path: ['ids'], message: 'PSU ids must be unique' });
+  });
+
+const cidr = z.string().refine(
+  (s) => {
+    const [addr, bits, ...rest] = s.split('/');
+    if (rest.length > 0 || addr === undefined) return false;
+    const family = isIP(addr);
+    if (family === 0) return false;
+    if (bits === undefined) return true;
+    const n = Number(bits);
+    return /^\d+$/.test(bits) && n >= 0 && n <= (family === 4 ? 32 : 128);
+  },
+  { message: 'not a network (use CIDR such as "127.0.0.1/32" or "10.20.0.0/16")' },
+);
+
+const bindAddr = z.string().refine((s) => isIP(s) !== 0, { message: 'not an IP address (e.g. "127.0.0.1" or "0.0.0.0")' });
+const port = z.number().int().min(0).max(65535);
+
+const scadaSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    bind: bindAddr.default('127.0.0.1'),
+    port: port.default(1502),
+    unitId: z.number().int().min(1).max(247).default(1),
+    writes: z.object({ allow: z.array(cidr).default([]) }).strict().prefault({}),
+    maxConnections: z.number().int().min(1).max(1024).default(8),
+    idleTimeoutMs: duration().default(60_000),
+    selectTimeoutMs: duration().default(10_000),
+  })
+  .strict();
+
+const httpSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    bind: bindAddr.default('127.0.0.1'),
+    port: port.default(8080),
+    /** Networks allowed to POST /command and /sim besides loopback. */
+    commandAllow: z.array(cidr).default([]),
+  })
+  .strict();
+
+const runtimeSchema = z
+  .object({
+    scanPeriodMs: duration().default(100),
+    journal: z.string().nullable().default(null),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    site: z.object({ name: z.string().default('twinfeed cabinet') }).strict().prefault({}),
+    power: powerSchema.prefault({}),
+    ups: upsSchema.prefault({}),
+    psu: psuSchema.prefault({}),
+    uplinks: uplinksSchema,
+    scada: scadaSchema.prefault({}),
+    http: httpSchema.prefault({}),
+    runtime: runtimeSchema.prefault({}),
+  })
+  .strict();
+
+export type Config = z.output<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+export type PowerConfig = Config['power'];
+export type FeedConfig = PowerConfig['feeds']['A'];
