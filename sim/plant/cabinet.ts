@@ -1,0 +1,151 @@
+// The simulated cabinet as a board: power plant + uplinks behind the same ports as real drivers,
+// plus the scenario knobs and the summary figures the plant itself measures.
+import type { Config } from '../../src/config/schema.js';
+import type { ProbeResult, Reading, SignalName } from '../../src/core/types.js';
+import {
+  DEFAULT_PARAMS,
+  applyOutputs,
+  createPowerPlant,
+  feedbackOf,
+  offeredFrequency,
+  offeredVoltage,
+  powerDeadline,
+  switchLive,
+  type PlantParams,
+  type PowerPlantState,
+} from './power.js';
+import { KNOBS, setPowerKnob } from './knobs.js';
+import { createMeasure, type Measure } from './measure.js';
+import { createUplinkPlant, type UplinkPlant } from './uplinks.js';
+
+export interface SimCabinet {
+  read(nowMs: number): ReadonlyMap<SignalName, Reading>;
+  takeProbes(nowMs: number): readonly ProbeResult[];
+  write(image: ReadonlyMap<SignalName, boolean>, nowMs: number): void;
+  /** Moves plant time forward to `toMs`, integrating battery and measurements on the way. */
+  advance(toMs: number): void;
+  hasKnob(knob: string): boolean;
+  /** Sets a knob; returns an error text for a bad name or value. */
+  set(knob: string, value: unknown): string | undefined;
+  nextDeadlineMs(nowMs: number): number | undefined;
+  summary(nowMs: number): Record<string, unknown>;
+  readonly state: PowerPlantState;
+  readonly params: PlantParams;
+}
+
+export function paramsFor(cfg: Config): PlantParams {
+  const f = cfg.power.feeds;
+  return {
+    ...DEFAULT_PARAMS,
+    nominalV: { A: f.A.nominalVoltageV, B: f.B.nominalVoltageV },
+    nominalHz: { A: f.A.nominalFrequencyHz, B: f.B.nominalFrequencyHz },
+    generatorFeed: f.A.role === 'generator' ? 'A' : f.B.role === 'generator' ? 'B' : null,
+    psuIds: cfg.psu.ids,
+  };
+}
+
+export function createSimCabinet(cfg: Config, seed: number, startMs: number): SimCabinet {
+  const p = paramsFor(cfg);
+  const s = createPowerPlant(p, startMs, cfg.power.preferred);
+  const uplinks: UplinkPlant = createUplinkPlant(cfg.uplinks, seed);
+  const m: Measure = createMeasure(s, p);
+  const lastGood = { A: { v: s.voltage.A, hz: s.frequency.A }, B: { v: 0, hz: 0 } };
+  lastGood.B = { v: offeredVoltage(s, p, 'B'), hz: offeredFrequency(s, p, 'B') };
+  const ups = { charge: 100, onBattery: false, runtimeS: p.upsRuntimeMs / 1000 };
+
+  const loadOnUps = () => !switchLive(s, p) && !s.ups.fault;
+  const refreshMeters = () => {
+    for (const f of ['A', 'B'] as const) {
+      if (s.meterComm[f]) {
+        lastGood[f] = { v: offeredVoltage(s, p, f), hz: offeredFrequency(s, p, f) };
+        s.meterLastGoodMs[f] = s.nowMs;
+      }
+    }
+    if (s.ups.comm) {
+      ups.charge = Math.round(s.ups.chargePct);
+      ups.onBattery = loadOnUps();
+      ups.runtimeS = Math.round(((s.ups.chargePct / 100) * p.upsRuntimeMs) / 1000);
+      s.ups.lastGoodMs = s.nowMs;
+    }
+  };
+
+  /** Integrate from s.nowMs to t with nothing changing in between. */
+  const integrate = (t: number) => {
+    const dt = t - s.nowMs;
+    if (dt <= 0) return;
+    const live = switchLive(s, p);
+    if (!live && !s.ups.fault) s.ups.chargePct = Math.max(0, s.ups.chargePct - (100 * dt) / p.upsRuntimeMs);
+    else if (live) s.ups.chargePct = Math.min(100, s.ups.chargePct + (100 * dt) / p.upsRechargeMs);
+    m.integrate(dt);
+    s.nowMs = t;
+  };
+
+  const advance = (toMs: number) => {
+    for (let guard = 0; guard < 1000 && s.nowMs < toMs; guard++) {
+      const d = powerDeadline(s, p, loadOnUps());
+      const t = d !== undefined && d < toMs ? d : toMs;
+      integrate(t);
+      for (const f of ['A', 'B'] as const) {
+        const b = s.breakers[f];
+        if (b.moving && b.moving.atMs <= s.nowMs) {
+          b.closed = b.moving.to;
+          b.moving = null;
+        }
+      }
+      m.observe();
+    }
+    refreshMeters();
+  };
+
+  const read = (nowMs: number): ReadonlyMap<SignalName, Reading> => {
+    const r = new Map<SignalName, Reading>();
+    for (const f of ['A', 'B'] as const) {
+      r.set(`breaker.${f}.closedFb`, { value: feedbackOf(s.breakers[f]), ageMs: 0 });
+      const age = nowMs - s.meterLastGoodMs[f];
+      r.set(`feed.${f}.voltage`, { value: lastGood[f].v, ageMs: age });
+      r.set(`feed.${f}.frequency`, { value: lastGood[f].hz, ageMs: age });
+    }
+    const uAge = nowMs - s.ups.lastGoodMs;
+    r.set('ups.onBattery', { value: ups.onBattery, ageMs: uAge });
+    r.set('ups.lowBattery', { value: ups.charge <= 20, ageMs: uAge });
+    r.set('ups.fault', { value: s.ups.fault, ageMs: uAge });
+    r.set('ups.chargePct', { value: ups.charge, ageMs: uAge });
+    r.set('ups.runtimeS', { value: ups.runtimeS, ageMs: uAge });
+    const powered = m.loadPowered();
+    for (const id of p.psuIds) r.set(`psu.${id}.ok`, { value: powered && s.psuOk[id] === true, ageMs: 0 });
+    for (const l of cfg.uplinks.links) r.set(`uplink.${l.id}.carrier`, { value: uplinks.carrier(l.id), ageMs: 0 });
+    return r;
+  };
+
+  refreshMeters();
+  return {
+    state: s,
+    params: p,
+    read,
+    takeProbes: (nowMs) => uplinks.takeProbes(nowMs),
+    write(image, nowMs) {
+      applyOutputs(s, p, image);
+      m.outputs(image);
+      uplinks.observe(image, nowMs);
+    },
+    advance,
+    hasKnob: (k) => k in KNOBS || /^psu\.[^.]+\.ok$/.test(k) || uplinks.hasKnob(k),
+    set(knob, value) {
+      if (uplinks.hasKnob(knob)) return uplinks.set(knob, value);
+      const err = setPowerKnob(s, p, knob, value);
+      if (err === undefined) {
+        m.observe();
+        refreshMeters();
+      }
+      return err;
+    },
+    nextDeadlineMs(nowMs) {
+      const ts = [powerDeadline(s, p, loadOnUps()), uplinks.nextDeadlineMs(nowMs)];
+      // While the UPS carries the load, step each second so charge and runtime read true.
+      if (loadOnUps() && s.ups.chargePct > 0) ts.push(nowMs + 1000);
+      const f = ts.filter((t): t is number => t !== undefined && t > nowMs);
+      return f.length ? Math.min(...f) : undefined;
+    },
+    summary: (nowMs) => ({ ...m.summary(), ...uplinks.summary(nowMs) }),
+  };
+}

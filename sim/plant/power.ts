@@ -1,0 +1,122 @@
+// The simulated power plant: two feeds (B may be a generator), two contactors with operating time and
+// faults, meters that can go quiet, a UPS whose battery drains while the switch output is dead, and
+// DC PSUs. Written apart from the controller: it is the independent judge of what really happened.
+
+export interface PlantParams {
+  readonly nominalV: Readonly<Record<'A' | 'B', number>>;
+  readonly nominalHz: Readonly<Record<'A' | 'B', number>>;
+  readonly generatorFeed: 'A' | 'B' | null;
+  readonly psuIds: readonly string[];
+  /** Contactor operating time. */
+  readonly breakerOperateMs: number;
+  /** UPS runtime from full charge at this load, and the time to recharge from empty. */
+  readonly upsRuntimeMs: number;
+  readonly upsRechargeMs: number;
+  /** Meters are polled this often; a reading's age counts from the last good poll. */
+  readonly meterPollMs: number;
+}
+
+export const DEFAULT_PARAMS: Omit<PlantParams, 'nominalV' | 'nominalHz' | 'generatorFeed' | 'psuIds'> = {
+  breakerOperateMs: 60,
+  upsRuntimeMs: 20 * 60_000,
+  upsRechargeMs: 4 * 3_600_000,
+  meterPollMs: 1000,
+};
+
+type Feed = 'A' | 'B';
+export type Stuck = 'open' | 'closed' | 'none';
+export type FeedbackFault = 'ok' | 'stuckOpen' | 'stuckClosed';
+
+export interface Breaker {
+  closed: boolean;
+  /** Where the mechanism is heading and when it gets there. */
+  moving: { to: boolean; atMs: number } | null;
+  stuck: Stuck;
+  feedback: FeedbackFault;
+  coil: boolean;
+}
+
+export interface PowerPlantState {
+  nowMs: number;
+  voltage: Record<Feed, number>;
+  frequency: Record<Feed, number>;
+  generator: { failToStart: boolean; startMs: number; startSignal: boolean; signalSinceMs: number };
+  breakers: Record<Feed, Breaker>;
+  meterComm: Record<Feed, boolean>;
+  meterLastGoodMs: Record<Feed, number>;
+  ups: { comm: boolean; fault: boolean; chargePct: number; lastGoodMs: number };
+  psuOk: Record<string, boolean>;
+}
+
+export function createPowerPlant(p: PlantParams, nowMs: number, initiallyOn: Feed | 'none' = 'A'): PowerPlantState {
+  const breaker = (on: boolean): Breaker => ({ closed: on, moving: null, stuck: 'none', feedback: 'ok', coil: on });
+  return {
+    nowMs,
+    voltage: { A: p.nominalV.A, B: p.nominalV.B },
+    frequency: { A: p.nominalHz.A, B: p.nominalHz.B },
+    generator: { failToStart: false, startMs: 8000, startSignal: false, signalSinceMs: nowMs },
+    breakers: { A: breaker(initiallyOn === 'A'), B: breaker(initiallyOn === 'B') },
+    meterComm: { A: true, B: true },
+    meterLastGoodMs: { A: nowMs, B: nowMs },
+    ups: { comm: true, fault: false, chargePct: 100, lastGoodMs: nowMs },
+    psuOk: Object.fromEntries(p.psuIds.map((id) => [id, true])),
+  };
+}
+
+/** The voltage a feed offers at its breaker (a generator only once started and up to speed). */
+export function offeredVoltage(s: PowerPlantState, p: PlantParams, f: Feed): number {
+  if (f !== p.generatorFeed) return s.voltage[f];
+  const g = s.generator;
+  const up = g.startSignal && !g.failToStart && s.nowMs >= g.signalSinceMs + g.startMs;
+  return up ? s.voltage[f] : 0;
+}
+
+export function offeredFrequency(s: PowerPlantState, p: PlantParams, f: Feed): number {
+  return offeredVoltage(s, p, f) > 0 ? s.frequency[f] : 0;
+}
+
+/** The switch output is live when a closed breaker connects a feed within a UPS's input tolerance. */
+export function switchLive(s: PowerPlantState, p: PlantParams): boolean {
+  return (['A', 'B'] as const).some((f) => {
+    if (!s.breakers[f].closed) return false;
+    const v = offeredVoltage(s, p, f);
+    const hz = offeredFrequency(s, p, f);
+    return v >= 0.75 * p.nominalV[f] && v <= 1.2 * p.nominalV[f] && hz >= 0.9 * p.nominalHz[f] && hz <= 1.1 * p.nominalHz[f];
+  });
+}
+
+/** Coils follow the command image; a stuck mechanism ignores them. */
+export function applyOutputs(s: PowerPlantState, p: PlantParams, image: ReadonlyMap<string, boolean>): void {
+  for (const f of ['A', 'B'] as const) {
+    const b = s.breakers[f];
+    const coil = image.get(`breaker.${f}.closeCmd`) === true;
+    b.coil = coil;
+    const target = b.stuck === 'open' ? false : b.stuck === 'closed' ? true : coil;
+    if (target === b.closed) b.moving = null;
+    else if (!b.moving || b.moving.to !== target) b.moving = { to: target, atMs: s.nowMs + p.breakerOperateMs };
+  }
+  const start = image.get('generator.start') === true;
+  if (start !== s.generator.startSignal) {
+    s.generator.startSignal = start;
+    s.generator.signalSinceMs = s.nowMs;
+  }
+}
+
+/** What the aux contact says. */
+export function feedbackOf(b: Breaker): boolean {
+  return b.feedback === 'stuckOpen' ? false : b.feedback === 'stuckClosed' ? true : b.closed;
+}
+
+/** The next time something changes inside the plant by itself. */
+export function powerDeadline(s: PowerPlantState, p: PlantParams, loadOnUps: boolean): number | undefined {
+  const ts: number[] = [];
+  for (const f of ['A', 'B'] as const) {
+    const m = s.breakers[f].moving;
+    if (m) ts.push(m.atMs);
+  }
+  const g = s.generator;
+  if (g.startSignal && !g.failToStart && s.nowMs < g.signalSinceMs + g.startMs) ts.push(g.signalSinceMs + g.startMs);
+  if (loadOnUps && s.ups.chargePct > 0) ts.push(s.nowMs + Math.ceil((s.ups.chargePct / 100) * p.upsRuntimeMs));
+  const future = ts.filter((t) => t > s.nowMs);
+  return future.length ? Math.min(...future) : undefined;
+}

@@ -1,0 +1,20 @@
+// `twinfeed check-config FILE [--board FILE]`: every error at once as `path: problem (hint)`.
+import { ConfigInvalid, EX_CONFIG, loadConfig } from '../config/load.js';
+
+type Out = { out: (line: string) => void; err: (line: string) => void };
+
+export async function checkConfig(path: string, board: string | undefined, io: Out): Promise<number> {
+  try {
+    const { config } = loadConfig(path);
+    if (board) {
+      const { checkBoardFile } = await import('../runtime/boards.js');
+      await checkBoardFile(board, config);
+    }
+    io.out(`${path}: valid${board ? ` (with board ${board})` : ''}`);
+    return 0;
+  } catch (e) {
+    if (!(e instanceof ConfigInvalid)) throw e;
+    for (const line of e.message.split('\n')) io.err(line);
+    return EX_CONFIG;
+  }
+}

@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+// The `twinfeed` command: run, sim, check-config, schema, registers. Usage errors exit 2, bad
+// config or scenario 78 (EX_CONFIG), failed expectations 1 — never a stack trace for a user's mistake.
+import { parseArgs } from 'node:util';
+import { ConfigInvalid, EX_CONFIG, configJsonSchema, loadConfig } from '../config/load.js';
+import { runSim } from './sim.js';
+
+const USAGE = `usage:
+  twinfeed run [--board FILE] [--config FILE]      run the controller (default: simulated cabinet)
+  twinfeed sim FILE... [--config FILE] [--json] [--seed N]   run scenario files in virtual time
+  twinfeed check-config FILE [--board FILE]        validate a config (and board) file
+  twinfeed schema                                  print the config JSON Schema
+  twinfeed registers [--format md|json|csv]        print the SCADA register map`;
+
+const EX_USAGE = 2;
+const io = { out: (l: string) => process.stdout.write(l + '\n'), err: (l: string) => process.stderr.write(l + '\n') };
+
+function usage(problem: string): number {
+  io.err(`twinfeed: ${problem}\n${USAGE}`);
+  return EX_USAGE;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  const opts = {
+    board: { type: 'string' },
+    config: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    seed: { type: 'string' },
+    format: { type: 'string', default: 'md' },
+    help: { type: 'boolean', short: 'h', default: false },
+  } as const;
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options: opts, allowPositionals: true, strict: true });
+  } catch (e) {
+    return usage((e as Error).message);
+  }
+  const { values: v, positionals } = parsed;
+  if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h' || v.help) {
+    io.out(USAGE);
+    return cmd === undefined ? EX_USAGE : 0;
+  }
+  switch (cmd) {
+    case 'sim': {
+      if (positionals.length === 0) return usage('sim needs at least one scenario file');
+      let seed: number | undefined;
+      if (v.seed !== undefined) {
+        if (!/^-?\d+$/.test(v.seed)) return usage(`--seed takes a whole number, got "${v.seed}"`);
+        seed = Number(v.seed);
+      }
+      return runSim({ files: positionals, json: v.json, ...(v.config ? { config: v.config } : {}), ...(seed !== undefined ? { seed } : {}) }, io);
+    }
+    case 'check-config': {
+      if (positionals.length !== 1) return usage('check-config takes exactly one config file');
+      const { checkConfig } = await import('./check.js');
+      return checkConfig(positionals[0] as string, v.board, io);
+    }
+    case 'schema':
+      io.out(JSON.stringify(configJsonSchema(), null, 2));
+      return 0;
+    case 'registers': {
+      const format = v.format;
+      if (format !== 'md' && format !== 'json' && format !== 'csv') return usage(`--format is md, json or csv, got "${format}"`);
+      const { renderRegisters } = await import('../scada/render.js');
+      io.out(renderRegisters(format));
+      return 0;
+    }
+    case 'run': {
+      if (positionals.length > 0) return usage(`run takes no positional arguments (got ${positionals.join(' ')})`);
+      try {
+        loadConfig(v.config);
+      } catch (e) {
+        if (e instanceof ConfigInvalid) {
+          io.err(e.message);
+          return EX_CONFIG;
+        }
+        throw e;
+      }
+      const { runController } = await import('../runtime/run.js');
+      return runController({ board: v.board, config: v.config });
+    }
+    default:
+      return usage(`unknown command "${cmd}"`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    io.err(`twinfeed: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    process.exitCode = 70;
+  },
+);

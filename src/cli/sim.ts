@@ -1,0 +1,91 @@
+// `twinfeed sim FILE...`: runs scenario files in virtual time; a timeline for people, JSON lines for tools.
+import { ConfigInvalid, EX_CONFIG, formatError, readYamlFile } from '../config/load.js';
+import { initialState } from '../core/controller.js';
+import { statusOf } from '../core/status.js';
+import { hasPath } from '../../sim/match.js';
+import { createSimCabinet } from '../../sim/plant/cabinet.js';
+import { runScenario, scenarioConfig, type TimedEvent } from '../../sim/runner.js';
+import { checkNames, loadScenario, type Scenario } from '../../sim/scenario.js';
+
+export interface SimArgs {
+  files: string[];
+  config?: string;
+  json: boolean;
+  seed?: number;
+}
+
+type Out = { out: (line: string) => void; err: (line: string) => void };
+
+/** Loads and checks every scenario before running any: a bad file never half-runs a batch. */
+export function prepare(files: string[], baseConfig: unknown): Scenario[] {
+  const errors: string[] = [];
+  const ok: Scenario[] = [];
+  for (const f of files) {
+    try {
+      const s = loadScenario(f);
+      const cfg = scenarioConfig(s, baseConfig);
+      const plant = createSimCabinet(cfg, 1, 0);
+      const status = statusOf(cfg, initialState(cfg, 0), 0);
+      const errs = checkNames(s, {
+        hasKnob: (k) => plant.hasKnob(k),
+        knobError: (k, v) => plant.set(k, v),
+        hasStatusPath: (p) => hasPath(status, p),
+        uplinkIds: cfg.uplinks.links.map((l) => l.id),
+      });
+      if (errs.length) throw new ConfigInvalid(errs, f);
+      ok.push(s);
+    } catch (e) {
+      if (e instanceof ConfigInvalid) errors.push(`${f}:\n` + e.errors.map((x) => '  ' + formatError(x)).join('\n'));
+      else throw e;
+    }
+  }
+  if (errors.length) throw new ConfigInvalid([], errors.join('\n'));
+  return ok;
+}
+
+const fmtT = (t: number) => `${(t / 1000).toFixed(3).padStart(10)}s`;
+
+function human(e: TimedEvent): string {
+  const { t, type, ...rest } = e;
+  const fields = Object.entries(rest)
+    .filter(([k]) => k !== 'scenario')
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(' ');
+  const mark = type === 'expect' ? (rest.ok ? 'PASS ' : 'FAIL ') : '';
+  return `${fmtT(t)}  ${mark}${type.padEnd(15)} ${fields}`;
+}
+
+export function runSim(args: SimArgs, io: Out): number {
+  let base: unknown = {};
+  let scenarios: Scenario[];
+  try {
+    if (args.config) base = readYamlFile(args.config);
+    scenarios = prepare(args.files, base);
+  } catch (e) {
+    if (!(e instanceof ConfigInvalid)) throw e;
+    io.err(e.errors.length ? e.message : `invalid scenario:\n${e.source}`);
+    io.err('fix the named keys (see README: Scenarios) and run again');
+    return EX_CONFIG;
+  }
+  const several = scenarios.length > 1;
+  let failed = 0;
+  for (const s of scenarios) {
+    if (!args.json) io.out(`== ${s.name}`);
+    const onEvent = (e: TimedEvent) => {
+      const line = several ? { ...e, scenario: s.name } : e;
+      io.out(args.json ? JSON.stringify(line) : human(line));
+    };
+    try {
+      const r = runScenario(s, { baseConfig: base, ...(args.seed !== undefined ? { seed: args.seed } : {}), onEvent });
+      if (!r.ok) failed++;
+      if (!args.json) io.out(r.ok ? `   ok: ${s.name}` : `   FAILED: ${s.name} (${String(r.summary.expectFailures)} expectation(s))`);
+    } catch (e) {
+      if (e instanceof ConfigInvalid) {
+        io.err(e.message);
+        return EX_CONFIG;
+      }
+      throw e;
+    }
+  }
+  return failed > 0 ? 1 : 0;
+}

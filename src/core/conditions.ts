@@ -1,0 +1,46 @@
+// Which alarm conditions hold right now, with a message for each (the alarm manager turns these
+// into active/cleared events). One place, so every alarm code has exactly one rule.
+import type { Config } from '../config/schema.js';
+import type { Availability } from './power/source.js';
+import type { ControllerState } from './state.js';
+import type { AlarmCode, FeedId } from './types.js';
+
+export function alarmConditions(
+  cfg: Config,
+  s: ControllerState,
+  avail: Readonly<Record<FeedId, Availability>>,
+  rateLimited: boolean,
+  uplinkAlarms: ReadonlyMap<AlarmCode, string>,
+): Map<AlarmCode, string> {
+  const c = new Map<AlarmCode, string>();
+  const pc = cfg.power;
+  for (const f of ['A', 'B'] as const) {
+    const h = s.feeds[f];
+    // A stopped or starting generator is not a failed source; one that was up and dropped out is.
+    const genUp = s.generator.kind === 'running' || s.generator.kind === 'cooldown';
+    const expected = pc.feeds[f].role === 'utility' || (genUp && h.sinceMs > s.generator.sinceMs);
+    if (avail[f] === 'failed' && expected) c.set(f === 'A' ? 'SOURCE_A_FAIL' : 'SOURCE_B_FAIL', `source ${f} failed (${h.reason})`);
+  }
+  const quiet = (['A', 'B'] as const).filter((f) => s.feeds[f].commLost);
+  if (quiet.length > 0) c.set('METER_COMM_LOST', `no fresh measurement from feed ${quiet.join(' and ')}`);
+  if (s.transfer.kind === 'lockout') c.set(s.transfer.reason, s.transfer.detail);
+  if (s.interlockBlocked) c.set('INTERLOCK_BLOCKED', `interlock refused a close command (${s.interlockBlocked})`);
+  if (s.generator.kind === 'failed') c.set('GEN_FAIL_TO_START', `generator did not come up within ${pc.generator.startTimeoutMs} ms`);
+  if (rateLimited) c.set('TRANSFER_RATE_LIMIT', `${pc.antiHunting.maxTransfers} transfers within ${pc.antiHunting.windowMs} ms: automatic retransfer suspended`);
+  if (cfg.ups.enabled) {
+    if (!s.ups.comm) c.set('UPS_COMM_LOST', 'no fresh status from the UPS');
+    if (s.ups.onBattery) c.set('UPS_ON_BATTERY', 'UPS is on battery');
+    if (s.ups.lowBattery) c.set('UPS_LOW_BATTERY', `UPS battery low (${s.ups.chargePct ?? '?'} %, ${s.ups.runtimeS ?? '?'} s)`);
+    if (s.ups.fault) c.set('UPS_FAULT', 'UPS reports a fault');
+  }
+  if (s.psu) {
+    const { okIds, state } = s.psu;
+    if (state !== 'redundant') c.set('PSU_REDUNDANCY_LOST', `${okIds.length} of ${cfg.psu.ids.length} DC supplies OK, ${cfg.psu.required} required`);
+    if (state === 'insufficient') c.set('PSU_CAPACITY_LOST', `only ${okIds.length} DC supplies OK, ${cfg.psu.required} required`);
+  }
+  if (s.retransferPending && pc.retransfer.policy === 'manual' && !s.approved && s.mode === 'auto') {
+    c.set('RETRANSFER_PENDING_APPROVAL', `source ${pc.preferred} is back: retransfer waits for approveRetransfer`);
+  }
+  for (const [code, msg] of uplinkAlarms) c.set(code, msg);
+  return c;
+}

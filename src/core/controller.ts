@@ -1,0 +1,226 @@
+// One scan of the controller: readings + requests → next state, the FULL output image (gated by the
+// interlock), events and the next deadline. Pure: time is `snap.nowMs`, nothing else is read.
+import type { Config } from '../config/schema.js';
+import { activeAlarms, stepAlarms } from './alarms.js';
+import { alarmConditions } from './conditions.js';
+import { applyCommands, endTest, type CommandContext, type Draft } from './commands.js';
+import { CLOSE_CMD, gate } from './interlock.js';
+import { generatorDeadline, startOutput, stepGenerator } from './power/generator.js';
+import { decide } from './power/policy.js';
+import { availability, bootHealth, healthDeadline, readingsOf, stepHealth, type Availability } from './power/source.js';
+import { adoptPosition, commands, position, stepTransfer, transferDeadline, type Feedback } from './power/transfer.js';
+import { nextMinute } from './power/window.js';
+import { stepPsu } from './psu.js';
+import { initialState, type ControllerState } from './state.js';
+import { FEEDS, other, type ControllerEvent, type FeedId, type Request, type SignalName, type Snapshot } from './types.js';
+import { stepUps } from './ups.js';
+import { stepUplinks } from './uplink/index.js';
+
+export interface StepResult {
+  readonly state: ControllerState;
+  readonly outputs: ReadonlyMap<SignalName, boolean>;
+  readonly events: readonly ControllerEvent[];
+  readonly nextDeadlineMs: number | undefined;
+}
+
+export { initialState };
+
+const feedbackOf = (snap: Snapshot): Feedback => {
+  const v = (f: FeedId) => {
+    const r = snap.inputs.get(`breaker.${f}.closedFb`);
+    return typeof r?.value === 'boolean' ? r.value : null;
+  };
+  return { A: v('A'), B: v('B') };
+};
+
+export const generatorFeed = (cfg: Config): FeedId | null =>
+  cfg.power.feeds.A.role === 'generator' ? 'A' : cfg.power.feeds.B.role === 'generator' ? 'B' : null;
+
+export function step(cfg: Config, prev: ControllerState, snap: Snapshot, requests: readonly Request[]): StepResult {
+  const now = snap.nowMs;
+  const pc = cfg.power;
+  const P = pc.preferred;
+  const Q = other(P);
+  const d: Draft = { ...prev };
+  const events: ControllerEvent[] = [];
+  const deadlines: (number | undefined)[] = [];
+  const fb = feedbackOf(snap);
+  d.feedback = fb;
+
+  // 1. Source health (adopted at once on the first scan: bumpless boot).
+  for (const f of FEEDS) {
+    const r = readingsOf(snap.inputs, f);
+    const before = prev.booted ? prev.feeds[f] : null;
+    const h = before ? stepHealth(before, r, pc.feeds[f], pc, now) : bootHealth(r, pc.feeds[f], pc, now);
+    d.feeds = { ...d.feeds, [f]: h };
+    const pub = (x: typeof h) => `${availability(x)}/${x.commLost ? 'comm' : x.reason}`;
+    if (!before || pub(before) !== pub(h)) {
+      events.push({ type: 'source', source: f, available: availability(h) === 'available', reason: h.commLost ? 'comm' : h.reason });
+    }
+    deadlines.push(healthDeadline(h, pc.feeds[f]));
+    for (const s of [`feed.${f}.voltage`, `feed.${f}.frequency`, `feed.${f}.available`]) {
+      const rd = snap.inputs.get(s);
+      if (rd && rd.value !== undefined && rd.ageMs <= pc.meterStaleMs) deadlines.push(now + pc.meterStaleMs - rd.ageMs + 1);
+    }
+  }
+  if (!prev.booted) {
+    d.booted = true;
+    d.transfer = adoptPosition(fb, now);
+    if (d.transfer.kind === 'lockout') events.push({ type: 'lockout', active: true, reason: d.transfer.detail });
+  }
+  const avail: Record<FeedId, Availability> = { A: availability(d.feeds.A), B: availability(d.feeds.B) };
+  const pos = () => position(d.transfer);
+
+  // 2. Operator commands.
+  const ctx = (): CommandContext => ({ nowMs: now, avail, position: pos(), feedback: fb });
+  const cmd = applyCommands(cfg, d, requests, ctx(), events);
+
+  // 3. Test run: ends on time, or at once on a failure during the test.
+  const G = generatorFeed(cfg);
+  if (d.test) {
+    const failure = avail[P] === 'failed' || d.generator.kind === 'failed' || (d.generator.kind === 'running' && avail[Q] === 'failed');
+    if (failure || now >= d.test.endsAtMs) {
+      endTest(d, cfg, ctx());
+      events.push({ type: 'mode', mode: 'auto' });
+    } else deadlines.push(d.test.endsAtMs);
+  }
+
+  // 4. Evidence beats silence: the feed in use has a quiet meter and the UPS says the output is dead.
+  const x = pos();
+  const upsSaysDead = d.ups.comm && d.ups.onBattery;
+  const live = snap.inputs.get('load.live');
+  const dead = upsSaysDead || (live?.value === false);
+  d.evidenceSinceMs = x !== 'none' && avail[x] === 'unknown' && dead ? (prev.evidenceSinceMs ?? now) : null;
+  const evidence = x !== 'none' && d.evidenceSinceMs !== null && now - d.evidenceSinceMs >= pc.feeds[x].dropoutDelayMs;
+  if (d.evidenceSinceMs !== null && !evidence && x !== 'none') deadlines.push(d.evidenceSinceMs + pc.feeds[x].dropoutDelayMs);
+
+  // 5. Anti-hunting window.
+  d.transferTimesMs = d.transferTimesMs.filter((t) => t > now - pc.antiHunting.windowMs);
+  const rateLimited = d.transferTimesMs.length >= pc.antiHunting.maxTransfers;
+  if (d.transferTimesMs.length > 0) deadlines.push((d.transferTimesMs[0] as number) + pc.antiHunting.windowMs + 1);
+
+  // 6. Policy → desire → transfer machine (a few transitions may happen in one scan).
+  const pAvailSince = avail[P] === 'available' ? Math.max(d.feeds[P].sinceMs, d.autoSinceMs) : null;
+  const pol = decide(
+    pc,
+    {
+      mode: d.mode,
+      position: x,
+      avail,
+      inUseDeadByEvidence: evidence,
+      preferredStableSinceMs: pAvailSince,
+      approved: d.approved,
+      rateLimited,
+      test: d.test,
+      manualTarget: d.manualTarget,
+      testReturn: d.testReturn,
+    },
+    now,
+  );
+  d.retransferPending = pol.retransferPending;
+  d.retransferAtMs = pol.retransferAtMs;
+  if (pol.retransferAtMs !== null && pol.retransferAtMs > now) deadlines.push(pol.retransferAtMs);
+  if (pc.retransfer.policy === 'window' && pol.retransferPending) deadlines.push(nextMinute(now));
+  const wasLockout = d.transfer.kind === 'lockout';
+  for (let i = 0; i < 4; i++) {
+    const r = stepTransfer(d.transfer, fb, pol.desire, pc, now);
+    events.push(...r.events);
+    if (r.began && pol.desire) {
+      d.transferTimesMs = [...d.transferTimesMs, now];
+      d.lastTransferReason = pol.desire.reason;
+    }
+    if (r.completed) {
+      d.transferCount += 1;
+      d.manualTarget = null;
+      if (r.completed.to === P) [d.approved, d.testReturn] = [false, false];
+    }
+    const changed = r.state !== d.transfer;
+    d.transfer = r.state;
+    if (!changed) break;
+  }
+  if (d.transfer.kind === 'lockout' && !wasLockout) events.push({ type: 'lockout', active: true, reason: d.transfer.detail });
+  if (pos() === P) d.testReturn = false;
+  deadlines.push(transferDeadline(d.transfer, pc));
+
+  // 7. Generator.
+  if (G) {
+    const t = d.transfer;
+    const heading = (t.kind === 'opening' || t.kind === 'neutral' || t.kind === 'closing') && t.to === G;
+    const demand = d.test !== null || pos() === G || heading || avail[P] === 'failed' || evidence;
+    const h = d.feeds[G];
+    const voltageUp = !h.commLost && (h.healthy || h.pendingReason === 'ok');
+    const g = stepGenerator(d.generator, demand, voltageUp, pc, now);
+    d.generator = g.state;
+    events.push(...g.events);
+    deadlines.push(generatorDeadline(d.generator, pc));
+  }
+
+  // 8. Manual mode reverts to auto when the load has been dead too long (UL 1008 inhibit rule).
+  const p2 = pos();
+  const outputDead = p2 === 'none' || avail[p2] === 'failed';
+  d.deadSinceMs = outputDead ? (prev.deadSinceMs ?? now) : null;
+  if (d.mode === 'manual' && d.deadSinceMs !== null) {
+    if (now - d.deadSinceMs >= pc.manualRevertMs) {
+      d.mode = 'auto';
+      d.autoSinceMs = now;
+      d.manualTarget = null;
+      events.push({ type: 'mode', mode: 'auto' });
+    } else deadlines.push(d.deadSinceMs + pc.manualRevertMs);
+  }
+
+  // 9. UPS, PSUs, uplinks.
+  const ups = stepUps(d.ups, snap.inputs, cfg.ups);
+  d.ups = ups.state;
+  events.push(...ups.events);
+  for (const s of ['ups.onBattery', 'ups.chargePct']) {
+    const rd = snap.inputs.get(s);
+    if (rd && rd.value !== undefined && rd.ageMs <= cfg.ups.staleMs) deadlines.push(now + cfg.ups.staleMs - rd.ageMs + 1);
+  }
+  const psu = stepPsu(d.psu, snap.inputs, cfg.psu);
+  d.psu = psu.state;
+  events.push(...psu.events);
+  const up = stepUplinks(cfg.uplinks, d.uplink, {
+    nowMs: now,
+    carrier: (id) => snap.inputs.get(`uplink.${id}.carrier`),
+    probes: snap.probes ?? [],
+    commands: cmd.uplink.map((r) => r.command),
+  });
+  d.uplink = up.state;
+  cmd.uplink.forEach((r, i) => {
+    const v = up.verdicts[i] ?? { accepted: false, reason: 'no verdict' };
+    const ev: ControllerEvent = { type: 'command', name: r.command.name, accepted: v.accepted };
+    if (!v.accepted) ev.reason = v.reason ?? 'refused';
+    if (r.origin !== undefined) ev.origin = r.origin;
+    events.push(ev);
+  });
+  events.push(...up.events);
+  deadlines.push(up.nextDeadlineMs);
+
+  // 10. Output image → interlock gate.
+  const cmdImage = commands(d.transfer);
+  const image = new Map<SignalName, boolean>([
+    [CLOSE_CMD.A, cmdImage.A],
+    [CLOSE_CMD.B, cmdImage.B],
+  ]);
+  if (G) image.set('generator.start', startOutput(d.generator));
+  for (const [k, v] of up.outputs) image.set(k, v);
+  const gated = gate(image, fb);
+  d.interlockBlocked = gated.blocked.length > 0 ? gated.blocked.map((b) => `${b.feed}: ${b.why}`).join('; ') : null;
+
+  // 11. Alarms, then the common-alarm output.
+  const al = stepAlarms(d.alarms, alarmConditions(cfg, d, avail, rateLimited, up.alarms), cmd.ack, now);
+  d.alarms = al.state;
+  events.push(...al.events);
+  const out = new Map(gated.image);
+  out.set('alarm.common', activeAlarms(d.alarms).some((c) => !d.alarms[c]?.acked));
+
+  // 12. Output events (changes of the written image).
+  for (const [name, on] of out) {
+    if (prev.outputs.get(name) !== on) events.push({ type: 'output', name, on });
+  }
+  d.outputs = out;
+
+  let next: number | undefined;
+  for (const t of deadlines) if (t !== undefined && t > now && (next === undefined || t < next)) next = t;
+  return { state: d, outputs: out, events, nextDeadlineMs: next };
+}

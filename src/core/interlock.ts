@@ -1,0 +1,30 @@
+// The interlock gate: an independent second check of every output image against breaker position
+// feedback. A close command may pass only when the other breaker is commanded open AND confirmed
+// open by its feedback; anything else that could parallel the feeds is refused (INTERLOCK_BLOCKED).
+import type { FeedId, SignalName } from './types.js';
+
+export const CLOSE_CMD: Readonly<Record<FeedId, SignalName>> = { A: 'breaker.A.closeCmd', B: 'breaker.B.closeCmd' };
+
+export interface GateResult {
+  readonly image: ReadonlyMap<SignalName, boolean>;
+  /** Feeds whose close command was refused, with why. */
+  readonly blocked: readonly { feed: FeedId; why: string }[];
+}
+
+export function gate(image: ReadonlyMap<SignalName, boolean>, feedback: Readonly<Record<FeedId, boolean | null>>): GateResult {
+  const want = { A: image.get(CLOSE_CMD.A) === true, B: image.get(CLOSE_CMD.B) === true };
+  const blocked: { feed: FeedId; why: string }[] = [];
+  if (want.A && want.B) {
+    blocked.push({ feed: 'A', why: 'both breakers commanded closed' }, { feed: 'B', why: 'both breakers commanded closed' });
+  } else {
+    for (const [x, y] of [['A', 'B'], ['B', 'A']] as const) {
+      if (want[x] && feedback[y] !== false) {
+        blocked.push({ feed: x, why: feedback[y] === true ? `breaker ${y} shows closed` : `breaker ${y} position unknown` });
+      }
+    }
+  }
+  if (blocked.length === 0) return { image, blocked };
+  const out = new Map(image);
+  for (const b of blocked) out.set(CLOSE_CMD[b.feed], false);
+  return { image: out, blocked };
+}

@@ -1,0 +1,46 @@
+// UPS evaluation: on battery, low battery (flag, charge or runtime), fault, and comm lost when its
+// values stop refreshing. While comm is lost the last known values are held (conservative).
+import type { Config } from '../config/schema.js';
+import type { ControllerEvent, Reading } from './types.js';
+
+export interface UpsState {
+  readonly comm: boolean;
+  readonly onBattery: boolean;
+  readonly lowBattery: boolean;
+  readonly fault: boolean;
+  readonly chargePct: number | null;
+  readonly runtimeS: number | null;
+}
+
+export const UPS_UNKNOWN: UpsState = { comm: false, onBattery: false, lowBattery: false, fault: false, chargePct: null, runtimeS: null };
+
+const SIGNALS = ['ups.onBattery', 'ups.lowBattery', 'ups.fault', 'ups.chargePct', 'ups.runtimeS'] as const;
+
+function freshValue(r: Reading | undefined, staleMs: number): number | boolean | undefined {
+  return r !== undefined && r.value !== undefined && r.ageMs <= staleMs ? r.value : undefined;
+}
+
+export function stepUps(prev: UpsState, inputs: ReadonlyMap<string, Reading>, cfg: Config['ups']): { state: UpsState; events: ControllerEvent[] } {
+  if (!cfg.enabled) return { state: prev, events: [] };
+  const v = SIGNALS.map((s) => freshValue(inputs.get(s), cfg.staleMs));
+  const [onBattery, lowFlag, fault, charge, runtime] = v;
+  // Comm is good while every UPS signal the board provides is fresh, and at least one is provided.
+  const provided = SIGNALS.filter((s) => inputs.has(s));
+  const comm = provided.length > 0 && provided.every((s) => v[SIGNALS.indexOf(s)] !== undefined);
+  let next: UpsState;
+  if (!comm) {
+    next = prev.comm ? { ...prev, comm: false } : prev;
+  } else {
+    const chargePct = typeof charge === 'number' ? charge : null;
+    const runtimeS = typeof runtime === 'number' ? runtime : null;
+    const low =
+      lowFlag === true || (chargePct !== null && chargePct < cfg.lowBatteryPct) || (runtimeS !== null && runtimeS < cfg.lowRuntimeS);
+    next = { comm: true, onBattery: onBattery === true, lowBattery: low, fault: fault === true, chargePct, runtimeS };
+  }
+  const changed =
+    next.comm !== prev.comm || next.onBattery !== prev.onBattery || next.lowBattery !== prev.lowBattery || next.fault !== prev.fault;
+  const events: ControllerEvent[] = changed
+    ? [{ type: 'ups', onBattery: next.onBattery, lowBattery: next.lowBattery, chargePct: next.chargePct, comm: next.comm }]
+    : [];
+  return { state: next, events };
+}

@@ -1,0 +1,119 @@
+// HTTP: GET /status (JSON), GET /metrics (Prometheus), POST /command (a spec command as JSON;
+// loopback only unless http.commandAllow), POST /sim (plant knobs; sim board only). Bad input → 400
+// with the reason; nothing a client sends reaches the scan except a validated command.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { BlockList, isIPv4 } from 'node:net';
+import type { Logger } from 'pino';
+import { commandSchema } from '../config/commands.js';
+import { zodErrors, formatError } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import type { Command } from '../core/types.js';
+import type { Metrics } from './metrics.js';
+import type { ControllerPort } from './ports.js';
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+export interface HttpOptions {
+  readonly config: Config['http'];
+  readonly controller: ControllerPort;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  /** Present only with the sim board. */
+  readonly setKnobs?: (knobs: Record<string, unknown>) => string | undefined;
+}
+
+function allowList(cidrs: readonly string[]): BlockList {
+  const b = new BlockList();
+  b.addSubnet('127.0.0.0', 8, 'ipv4');
+  b.addAddress('::1', 'ipv6');
+  for (const c of cidrs) {
+    const [addr, bits] = c.split('/') as [string, string | undefined];
+    const family = isIPv4(addr) ? 'ipv4' : 'ipv6';
+    b.addSubnet(addr, bits === undefined ? (family === 'ipv4' ? 32 : 128) : Number(bits), family);
+  }
+  return b;
+}
+
+function clientAllowed(list: BlockList, req: IncomingMessage): boolean {
+  let addr = req.socket.remoteAddress ?? '';
+  if (addr.startsWith('::ffff:')) addr = addr.slice(7);
+  return list.check(addr, isIPv4(addr) ? 'ipv4' : 'ipv6');
+}
+
+function send(res: ServerResponse, code: number, body: unknown, type = 'application/json'): void {
+  const text = type === 'application/json' ? JSON.stringify(body) + '\n' : String(body);
+  res.writeHead(code, { 'content-type': type, 'cache-control': 'no-store' });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(Object.assign(new Error(`body larger than ${MAX_BODY_BYTES} bytes`), { status: 413 }));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      } catch (e) {
+        reject(Object.assign(new Error(`bad JSON: ${(e as Error).message}`), { status: 400 }));
+      }
+    });
+    req.on('error', reject);
+  });
+}
+
+export function startHttpServer(o: HttpOptions): Promise<Server> {
+  const allowed = allowList(o.config.commandAllow);
+  const log = o.logger.child({ subsystem: 'http' });
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = (req.url ?? '/').split('?')[0];
+    const route = `${req.method} ${url}`;
+    if (route === 'GET /status') return send(res, 200, o.controller.latest().status);
+    if (route === 'GET /metrics') return send(res, 200, await o.metrics.registry.metrics(), o.metrics.registry.contentType);
+    if (route === 'POST /command' || route === 'POST /sim') {
+      const who = `http:${req.socket.remoteAddress}:${req.socket.remotePort}`;
+      if (!clientAllowed(allowed, req)) {
+        log.warn({ client: who, route }, 'write refused: client not allowed');
+        return send(res, 403, { error: 'client not allowed (http.commandAllow)' });
+      }
+      const body = await readBody(req);
+      if (url === '/sim') {
+        if (!o.setKnobs) return send(res, 404, { error: 'plant knobs exist only with the sim board' });
+        if (typeof body !== 'object' || body === null || Array.isArray(body)) return send(res, 400, { error: 'body must be an object of knob: value' });
+        const err = o.setKnobs(body as Record<string, unknown>);
+        log.info({ client: who, knobs: body, error: err }, 'sim knobs');
+        return err ? send(res, 400, { error: err }) : send(res, 200, { ok: true });
+      }
+      const parsed = commandSchema.safeParse(body);
+      if (!parsed.success) {
+        return send(res, 400, { error: zodErrors(commandSchema, parsed.error).map(formatError).join('; ') });
+      }
+      const outcome = await o.controller.submit(parsed.data as Command, who);
+      log.info({ client: who, command: parsed.data, ...outcome }, 'command');
+      return send(res, outcome.accepted ? 200 : 409, outcome);
+    }
+    if (['/status', '/metrics', '/command', '/sim'].includes(url ?? '')) return send(res, 405, { error: `method ${req.method} not allowed` });
+    return send(res, 404, { error: 'not found', routes: ['GET /status', 'GET /metrics', 'POST /command', 'POST /sim'] });
+  };
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      const status = (e as { status?: number }).status ?? 500;
+      if (!res.headersSent) send(res, status, { error: (e as Error).message });
+    });
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 10_000;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.config.port, o.config.bind, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}

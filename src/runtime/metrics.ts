@@ -1,0 +1,55 @@
+// Prometheus metrics, read from the last published snapshot at scrape time (never from the scan).
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { ALARM_CODES } from '../core/types.js';
+import type { Published } from './ports.js';
+
+export interface Metrics {
+  readonly registry: Registry;
+  observeScan(scanMs: number): void;
+}
+
+export function createMetrics(latest: () => Published, uplinkIds: readonly string[]): Metrics {
+  const registry = new Registry();
+  const g = (name: string, help: string, labelNames: string[], collect: (gauge: Gauge) => void) =>
+    new Gauge({ name, help, labelNames, registers: [registry], collect() { collect(this); } });
+  g('twinfeed_source_available', 'Feed available (1) or not (0)', ['feed'], (m) => {
+    const s = latest().status;
+    for (const f of ['A', 'B'] as const) m.set({ feed: f }, s.feeds[f].available ? 1 : 0);
+  });
+  g('twinfeed_source_voltage_volts', 'Measured feed voltage', ['feed'], (m) => {
+    const s = latest().status;
+    for (const f of ['A', 'B'] as const) m.set({ feed: f }, s.feeds[f].voltageV ?? NaN);
+  });
+  g('twinfeed_load_source', 'Feed on the load: 0 none, 1 A, 2 B', [], (m) => m.set(['none', 'A', 'B'].indexOf(latest().status.source)));
+  g('twinfeed_lockout', 'Transfer switch locked out', [], (m) => m.set(latest().status.lockout ? 1 : 0));
+  g('twinfeed_transfers_total', 'Completed transfers since start', [], (m) => m.set(latest().status.transferCount));
+  g('twinfeed_alarm_active', 'Alarm active (1) or not (0)', ['code'], (m) => {
+    const active = new Set(latest().status.alarms);
+    for (const c of ALARM_CODES) m.set({ code: c }, active.has(c) ? 1 : 0);
+  });
+  g('twinfeed_ups_charge_percent', 'UPS battery charge', [], (m) => m.set(latest().status.ups.chargePct ?? NaN));
+  g('twinfeed_ups_on_battery', 'UPS on battery', [], (m) => m.set(latest().status.ups.onBattery ? 1 : 0));
+  g('twinfeed_psu_ok', 'DC supplies OK', [], (m) => m.set(latest().status.psu.ok));
+  g('twinfeed_uplink_up', 'Uplink up (1) or down (0)', ['id'], (m) => {
+    const u = latest().status.uplink;
+    for (const id of uplinkIds) {
+      const e = u[id];
+      m.set({ id }, typeof e === 'object' && e !== null && e.up ? 1 : 0);
+    }
+  });
+  g('twinfeed_uptime_seconds', 'Seconds since the controller started', [], (m) => m.set(latest().uptimeS));
+  const scans = new Counter({ name: 'twinfeed_scans_total', help: 'Scans run', registers: [registry] });
+  const scanTime = new Histogram({
+    name: 'twinfeed_scan_duration_seconds',
+    help: 'Time for one scan (read, step, write, publish)',
+    buckets: [0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05],
+    registers: [registry],
+  });
+  return {
+    registry,
+    observeScan(ms) {
+      scans.inc();
+      scanTime.observe(ms / 1000);
+    },
+  };
+}

@@ -1,0 +1,112 @@
+// `twinfeed run`: wires config + board + scan loop + HTTP + SCADA, logs events, stops cleanly on
+// SIGINT/SIGTERM without touching the outputs (contactors hold; a restart never opens a breaker).
+import { appendFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pino, type Logger } from 'pino';
+import { ConfigInvalid, EX_CONFIG, configHash, loadConfig, readYamlFile } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import type { ControllerEvent } from '../core/types.js';
+import type { Board } from '../io/ports.js';
+import { startHttpServer } from './http.js';
+import { createMetrics } from './metrics.js';
+import { isSimBoardRaw } from './boards.js';
+import { createScanLoop } from './scan.js';
+import { createSimBoard, type SimBoard } from './simboard.js';
+
+/** The repo root (dist/src/runtime → up three), where boards/sim.yaml lives. */
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+export interface RunOptions {
+  readonly board: string | undefined;
+  readonly config: string | undefined;
+}
+
+function describe(e: ControllerEvent): string {
+  const { type, ...rest } = e;
+  return `${type.padEnd(15)} ${Object.entries(rest).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')}`;
+}
+
+async function openBoard(path: string, cfg: Config, logger: Logger): Promise<Board | SimBoard> {
+  if (isSimBoardRaw(readYamlFile(path))) return createSimBoard(cfg, Date.now());
+  const drivers = (await import('../drivers/index.js')) as {
+    openHardwareBoard: (p: string, o: { logger: Logger }) => Promise<Board>;
+  };
+  return drivers.openHardwareBoard(path, { logger });
+}
+
+export async function runController(opts: RunOptions): Promise<number> {
+  const logger = pino({ base: { app: 'twinfeed' } });
+  let cfg: Config;
+  let board: Board | SimBoard;
+  const boardPath = opts.board ?? resolve(PACKAGE_ROOT, 'boards', 'sim.yaml');
+  try {
+    cfg = loadConfig(opts.config).config;
+    board = await openBoard(boardPath, cfg, logger);
+  } catch (e) {
+    if (!(e instanceof ConfigInvalid)) throw e;
+    process.stderr.write(e.message + '\n');
+    return EX_CONFIG;
+  }
+  const tty = process.stdout.isTTY === true;
+  const evLog = logger.child({ subsystem: 'events' });
+  const journal = cfg.runtime.journal;
+  const uplinkIds = cfg.uplinks.links.map((l) => l.id);
+  let metrics: ReturnType<typeof createMetrics> | undefined;
+  const loop = createScanLoop({
+    config: cfg,
+    configHash: configHash(cfg),
+    board,
+    onScan(events, pub, scanMs) {
+      metrics?.observeScan(scanMs);
+      for (const e of events) {
+        if (tty) process.stdout.write(`${new Date(pub.atMs).toISOString().slice(11, 23)}  ${describe(e)}\n`);
+        else evLog.info(e, e.type);
+        if (journal) appendFileSync(journal, JSON.stringify({ at: new Date(pub.atMs).toISOString(), ...e }) + '\n');
+      }
+    },
+  });
+  metrics = createMetrics(loop.latest, uplinkIds);
+  loop.start();
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    if (cfg.http.enabled) {
+      const sim = 'setKnobs' in board ? (board as SimBoard) : undefined;
+      const http: Server = await startHttpServer({
+        config: cfg.http,
+        controller: loop,
+        metrics,
+        logger,
+        ...(sim ? { setKnobs: (k: Record<string, unknown>) => { const err = sim.setKnobs(k); if (!err) loop.scanNow(); return err; } } : {}),
+      });
+      closers.push(() => new Promise((r) => http.close(() => r())));
+      logger.info({ bind: cfg.http.bind, port: cfg.http.port }, 'HTTP listening');
+    }
+    if (cfg.scada.enabled) {
+      const { startScadaServer } = await import('../scada/server.js');
+      const scada = await startScadaServer({ config: cfg.scada, controller: loop, uplinkIds, logger });
+      closers.push(() => scada.close());
+      logger.info({ bind: cfg.scada.bind, port: scada.port }, 'Modbus TCP listening');
+    }
+  } catch (e) {
+    loop.stop();
+    const err = e as NodeJS.ErrnoException;
+    process.stderr.write(`twinfeed: cannot listen: ${err.message} (is another twinfeed running? change http.port / scada.port)\n`);
+    await board.close();
+    return 71;
+  }
+  if (tty) process.stdout.write(`twinfeed running on board ${board.name}: http://${cfg.http.bind}:${cfg.http.port}/status — Ctrl-C stops\n`);
+  await new Promise<void>((done) => {
+    const stop = (sig: string) => {
+      logger.info({ signal: sig }, 'stopping');
+      done();
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  loop.stop();
+  for (const c of closers) await c();
+  await board.close();
+  return 0;
+}
