@@ -123,6 +123,13 @@ export function zodErrors(schema: z.ZodType, error: z.ZodError, prefix = ''): Co
   const join = (p: string) => (prefix && p ? (p.startsWith('[') ? prefix + p : `${prefix}.${p}`) : prefix || p);
   for (const issue of error.issues) {
     const base = pathOf(issue.path);
+    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+      // Report the alternative that came closest (fewest problems), not a bare "Invalid input".
+      const best = [...issue.errors].sort((a, b) => a.length - b.length)[0] ?? [];
+      const nested = zodErrors(schema, new z.ZodError(best.map((i) => ({ ...i, path: [...issue.path, ...i.path] }))), prefix);
+      out.push(...nested);
+      continue;
+    }
     if (issue.code === 'unrecognized_keys') {
       const known = knownKeys(schema, issue.path);
       for (const key of issue.keys) {

@@ -17,9 +17,8 @@ export function alarmConditions(
   for (const f of ['A', 'B'] as const) {
     const h = s.feeds[f];
     // A stopped or starting generator is not a failed source; one that was up and dropped out is.
-    const genUp = s.generator.kind === 'running' || s.generator.kind === 'cooldown';
-    const expected = pc.feeds[f].role === 'utility' || (genUp && h.sinceMs > s.generator.sinceMs);
-    if (avail[f] === 'failed' && expected) c.set(f === 'A' ? 'SOURCE_A_FAIL' : 'SOURCE_B_FAIL', `source ${f} failed (${h.reason})`);
+    const failed = pc.feeds[f].role === 'utility' ? avail[f] === 'failed' : generatorDroppedOut(s, f);
+    if (failed) c.set(f === 'A' ? 'SOURCE_A_FAIL' : 'SOURCE_B_FAIL', `source ${f} failed (${h.reason})`);
   }
   const quiet = (['A', 'B'] as const).filter((f) => s.feeds[f].commLost);
   if (quiet.length > 0) c.set('METER_COMM_LOST', `no fresh measurement from feed ${quiet.join(' and ')}`);
@@ -43,4 +42,11 @@ export function alarmConditions(
   }
   for (const [code, msg] of uplinkAlarms) c.set(code, msg);
   return c;
+}
+
+/** The generator feed `g` failed after the generator had come up (not merely: not started yet). */
+export function generatorDroppedOut(s: ControllerState, g: FeedId): boolean {
+  const h = s.feeds[g];
+  const up = s.generator.kind === 'running' || s.generator.kind === 'cooldown';
+  return up && !h.commLost && !h.healthy && h.sinceMs >= s.generator.sinceMs;
 }

@@ -2,7 +2,7 @@
 // interlock), events and the next deadline. Pure: time is `snap.nowMs`, nothing else is read.
 import type { Config } from '../config/schema.js';
 import { activeAlarms, stepAlarms } from './alarms.js';
-import { alarmConditions } from './conditions.js';
+import { alarmConditions, generatorDroppedOut } from './conditions.js';
 import { applyCommands, endTest, type CommandContext, type Draft } from './commands.js';
 import { CLOSE_CMD, gate } from './interlock.js';
 import { generatorDeadline, startOutput, stepGenerator } from './power/generator.js';
@@ -71,6 +71,15 @@ export function step(cfg: Config, prev: ControllerState, snap: Snapshot, request
   const avail: Record<FeedId, Availability> = { A: availability(d.feeds.A), B: availability(d.feeds.B) };
   const pos = () => position(d.transfer);
 
+  // UPS before the decisions: its on-battery flag is evidence about the feed in use.
+  const ups = stepUps(d.ups, snap.inputs, cfg.ups);
+  d.ups = ups.state;
+  events.push(...ups.events);
+  for (const s of ['ups.onBattery', 'ups.chargePct']) {
+    const rd = snap.inputs.get(s);
+    if (rd && rd.value !== undefined && rd.ageMs <= cfg.ups.staleMs) deadlines.push(now + cfg.ups.staleMs - rd.ageMs + 1);
+  }
+
   // 2. Operator commands.
   const ctx = (): CommandContext => ({ nowMs: now, avail, position: pos(), feedback: fb });
   const cmd = applyCommands(cfg, d, requests, ctx(), events);
@@ -78,7 +87,7 @@ export function step(cfg: Config, prev: ControllerState, snap: Snapshot, request
   // 3. Test run: ends on time, or at once on a failure during the test.
   const G = generatorFeed(cfg);
   if (d.test) {
-    const failure = avail[P] === 'failed' || d.generator.kind === 'failed' || (d.generator.kind === 'running' && avail[Q] === 'failed');
+    const failure = avail[P] === 'failed' || d.generator.kind === 'failed' || (G !== null && generatorDroppedOut(d, G));
     if (failure || now >= d.test.endsAtMs) {
       endTest(d, cfg, ctx());
       events.push({ type: 'mode', mode: 'auto' });
@@ -168,14 +177,7 @@ export function step(cfg: Config, prev: ControllerState, snap: Snapshot, request
     } else deadlines.push(d.deadSinceMs + pc.manualRevertMs);
   }
 
-  // 9. UPS, PSUs, uplinks.
-  const ups = stepUps(d.ups, snap.inputs, cfg.ups);
-  d.ups = ups.state;
-  events.push(...ups.events);
-  for (const s of ['ups.onBattery', 'ups.chargePct']) {
-    const rd = snap.inputs.get(s);
-    if (rd && rd.value !== undefined && rd.ageMs <= cfg.ups.staleMs) deadlines.push(now + cfg.ups.staleMs - rd.ageMs + 1);
-  }
+  // 9. PSUs, uplinks.
   const psu = stepPsu(d.psu, snap.inputs, cfg.psu);
   d.psu = psu.state;
   events.push(...psu.events);

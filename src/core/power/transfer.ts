@@ -144,8 +144,11 @@ export function stepTransfer(s: TransferState, fb: Feedback, desire: Desire, cfg
       }
       return { state: s, events: [] };
     }
-    case 'lockout':
-      return { state: s, events: [] };
+    case 'lockout': {
+      // Lockout never closes anything: a held breaker that has opened (gate, trip) stays open.
+      const keep = { A: s.hold.A && fb.A === true, B: s.hold.B && fb.B === true };
+      return keep.A === s.hold.A && keep.B === s.hold.B ? { state: s, events: [] } : { state: { ...s, hold: keep }, events: [] };
+    }
   }
 }
 
