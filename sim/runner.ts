@@ -86,15 +86,15 @@ export function runScenario(s: Scenario, opts: RunOptions = {}): RunResult {
       results.push({ index, ok: bad.length === 0, detail, t });
     }
     if (t >= s.duration) break;
-    const candidates = [
-      r.nextDeadlineMs === undefined ? undefined : r.nextDeadlineMs - epoch,
-      plant.nextDeadlineMs(now) === undefined ? undefined : (plant.nextDeadlineMs(now) as number) - epoch,
-      steps[si]?.at,
-      statusChecks[ci]?.e.at,
-      s.duration,
-    ];
     let next = s.duration;
-    for (const c of candidates) if (c !== undefined && c > t && c < next) next = c;
+    const consider = (c: number | undefined) => {
+      if (c !== undefined && c > t && c < next) next = c;
+    };
+    if (r.nextDeadlineMs !== undefined) consider(r.nextDeadlineMs - epoch);
+    const pd = plant.nextDeadlineMs(now);
+    if (pd !== undefined) consider(pd - epoch);
+    consider(steps[si]?.at);
+    consider(statusChecks[ci]?.e.at);
     plant.advance(epoch + next);
     t = next;
   }

@@ -141,8 +141,10 @@ export function createSimCabinet(cfg: Config, seed: number, startMs: number): Si
     },
     nextDeadlineMs(nowMs) {
       const ts = [powerDeadline(s, p, loadOnUps()), uplinks.nextDeadlineMs(nowMs)];
-      // While the UPS carries the load, step each second so charge and runtime read true.
-      if (loadOnUps() && s.ups.chargePct > 0) ts.push(nowMs + 1000);
+      // While the UPS carries the load, or a meter/UPS link is quiet, step each second so charge,
+      // runtime and reading ages read true (the real controller scans every 100 ms anyway).
+      const quiet = !s.meterComm.A || !s.meterComm.B || !s.ups.comm;
+      if ((loadOnUps() && s.ups.chargePct > 0) || quiet) ts.push(nowMs + 1000);
       const f = ts.filter((t): t is number => t !== undefined && t > nowMs);
       return f.length ? Math.min(...f) : undefined;
     },

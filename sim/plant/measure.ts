@@ -21,7 +21,7 @@ export function createMeasure(s: PowerPlantState, p: PlantParams): Measure {
   let transfers = 0;
   let connected: 'A' | 'B' | 'none' = s.breakers.A.closed ? 'A' : s.breakers.B.closed ? 'B' : 'none';
   let both = false;
-  let last: Map<string, boolean> | null = null;
+  let last: ReadonlyMap<string, boolean> | null = null;
   const relayOperations: Record<string, number> = {};
   const powered = () => switchLive(s, p) || (!s.ups.fault && s.ups.chargePct > 0);
 
@@ -46,8 +46,14 @@ export function createMeasure(s: PowerPlantState, p: PlantParams): Measure {
       if (!powered()) upsDepleted = true;
     },
     outputs(image) {
-      if (last) for (const [k, v] of image) if (last.get(k) !== undefined && last.get(k) !== v) relayOperations[k] = (relayOperations[k] ?? 0) + 1;
-      last = new Map(image);
+      // The controller hands over a fresh image each scan and never mutates it: keep the reference.
+      if (last && last !== image) {
+        for (const [k, v] of image) {
+          const before = last.get(k);
+          if (before !== undefined && before !== v) relayOperations[k] = (relayOperations[k] ?? 0) + 1;
+        }
+      }
+      last = image;
     },
     loadPowered: powered,
     summary: () => ({

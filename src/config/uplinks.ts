@@ -1,10 +1,23 @@
-// Uplink configuration: the uplinks in priority order, their probe targets and the health/selection timers.
+// Uplink configuration: the uplinks in priority order, their probe targets, the health/selection
+// timers, the optional modem power-cycle, and how the real drivers switch routes.
 import { z } from 'zod';
 import { duration } from './duration.js';
 
 const ID = /^[a-z][a-z0-9_-]*$/;
 
+/** `host` (ICMP), `icmp://host`, `tcp://host:port`, `http(s)://…`, `dns://server[:port]/name`; bare words are sim targets. */
 const targetSchema = z.string().min(1);
+
+const powerCycleSchema = z
+  .object({
+    /** Pulse the modem's power relay once the uplink has been down this long (and again after each further wait). */
+    afterMs: duration().default(180_000),
+    /** How long the relay is energized (power cut). */
+    pulseMs: duration().default(5000),
+    /** At most this many pulses in any hour, so a dead line does not wear out the modem. */
+    maxPerHour: z.number().int().min(1).default(2),
+  })
+  .strict();
 
 const uplinkSchema = z
   .object({
@@ -13,10 +26,27 @@ const uplinkSchema = z
     interface: z.string().optional(),
     /** Gateway for the default route through this uplink (real drivers). */
     gateway: z.string().optional(),
+    /** Source address for TCP/HTTP/DNS probes (ICMP probes bind to `interface`). */
+    source: z.string().optional(),
     /** Probe targets: ICMP hosts by default, or `tcp://host:port`, `http(s)://…`, `dns://server/name`. */
     targets: z.array(targetSchema).min(1).default(['t1', 't2', 't3']),
+    /** Optional modem power-cycle through the output `uplink.<id>.powerCycle`. */
+    powerCycle: powerCycleSchema.optional(),
   })
   .strict();
+
+const routesSchema = z
+  .object({
+    /** Default-route metric of the selected uplink; the others get `metricStandby + priority index`. */
+    metricSelected: z.number().int().min(0).default(10),
+    metricStandby: z.number().int().min(1).default(100),
+    /** Flush conntrack after a switch so existing flows (NAT) move to the new uplink. */
+    flushConntrack: z.boolean().default(true),
+    /** A failed route action is retried after this long. */
+    retryMs: duration().default(5000),
+  })
+  .strict()
+  .refine((r) => r.metricSelected < r.metricStandby, { message: 'metricSelected must be below metricStandby (lower metric wins)' });
 
 export const uplinksSchema = z
   .object({
@@ -24,6 +54,7 @@ export const uplinksSchema = z
     /** In priority order: the first is the preferred uplink. */
     links: z
       .array(uplinkSchema)
+      .min(1)
       .default([
         { id: 'fiber', targets: ['t1', 't2', 't3'] },
         { id: 'lte', targets: ['t1', 't2', 't3'] },
@@ -36,6 +67,13 @@ export const uplinksSchema = z
         quorum: z.number().int().min(1).default(1),
         /** An answer slower than this counts as lost. */
         latencyMaxMs: duration().default(800),
+        /**
+         * Echo requests per target per round, `attemptSpacingMs` apart inside the timeout; the target
+         * answers if any does. Two attempts make 10 % random loss cost a round 1 % per target, not 10 %,
+         * without waiting longer to see a dead link.
+         */
+        attempts: z.number().int().min(1).max(5).default(2),
+        attemptSpacingMs: duration().default(200),
       })
       .strict()
       .prefault({}),
@@ -52,6 +90,7 @@ export const uplinksSchema = z
       })
       .strict()
       .prefault({}),
+    routes: routesSchema.prefault({}),
   })
   .strict()
   .prefault({})
@@ -63,9 +102,15 @@ export const uplinksSchema = z
     u.links.forEach((l, i) => {
       if (u.probe.quorum > l.targets.length)
         ctx.addIssue({ code: 'custom', path: ['links', i, 'targets'], message: `quorum ${u.probe.quorum} needs at least that many targets (add targets or lower uplinks.probe.quorum)` });
+      if (l.powerCycle && l.powerCycle.pulseMs >= l.powerCycle.afterMs)
+        ctx.addIssue({ code: 'custom', path: ['links', i, 'powerCycle', 'pulseMs'], message: 'pulse longer than the wait before it (make pulseMs shorter than afterMs)' });
     });
     if (u.probe.timeoutMs > u.probe.intervalMs)
       ctx.addIssue({ code: 'custom', path: ['probe', 'timeoutMs'], message: 'timeout longer than the probe interval (rounds would overlap)' });
+    if ((u.probe.attempts - 1) * u.probe.attemptSpacingMs >= u.probe.timeoutMs)
+      ctx.addIssue({ code: 'custom', path: ['probe', 'attemptSpacingMs'], message: 'the last attempt would start after the timeout (fewer attempts or a shorter spacing)' });
+    if (u.probe.intervalMs <= 0) ctx.addIssue({ code: 'custom', path: ['probe', 'intervalMs'], message: 'must be above 0 (e.g. "1s")' });
   });
 
 export type UplinksConfig = z.output<typeof uplinksSchema>;
+export type UplinkConfig = UplinksConfig['links'][number];

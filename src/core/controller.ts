@@ -25,12 +25,24 @@ export interface StepResult {
 
 export { initialState };
 
+const FB_SIGNAL = { A: 'breaker.A.closedFb', B: 'breaker.B.closedFb' } as const;
+const METER_SIGNALS = {
+  A: ['feed.A.voltage', 'feed.A.frequency', 'feed.A.available'],
+  B: ['feed.B.voltage', 'feed.B.frequency', 'feed.B.available'],
+} as const;
+const UPS_FRESH_SIGNALS = ['ups.onBattery', 'ups.chargePct'] as const;
+
 const feedbackOf = (snap: Snapshot): Feedback => {
-  const v = (f: FeedId) => {
-    const r = snap.inputs.get(`breaker.${f}.closedFb`);
-    return typeof r?.value === 'boolean' ? r.value : null;
-  };
-  return { A: v('A'), B: v('B') };
+  const a = snap.inputs.get(FB_SIGNAL.A)?.value;
+  const b = snap.inputs.get(FB_SIGNAL.B)?.value;
+  return { A: typeof a === 'boolean' ? a : null, B: typeof b === 'boolean' ? b : null };
+};
+
+const carrierSignals = new Map<string, string>();
+const carrierSignal = (id: string) => {
+  let s = carrierSignals.get(id);
+  if (s === undefined) carrierSignals.set(id, (s = `uplink.${id}.carrier`));
+  return s;
 };
 
 export const generatorFeed = (cfg: Config): FeedId | null =>
@@ -53,14 +65,16 @@ export function step(cfg: Config, prev: ControllerState, snap: Snapshot, request
     const before = prev.booted ? prev.feeds[f] : null;
     const h = before ? stepHealth(before, r, pc.feeds[f], pc, now) : bootHealth(r, pc.feeds[f], pc, now);
     d.feeds = { ...d.feeds, [f]: h };
-    const pub = (x: typeof h) => `${availability(x)}/${x.commLost ? 'comm' : x.reason}`;
-    if (!before || pub(before) !== pub(h)) {
+    const changed = !before || (before !== h && availability(before) !== availability(h) || (before.commLost ? 'comm' : before.reason) !== (h.commLost ? 'comm' : h.reason));
+    if (changed) {
       events.push({ type: 'source', source: f, available: availability(h) === 'available', reason: h.commLost ? 'comm' : h.reason });
     }
     deadlines.push(healthDeadline(h, pc.feeds[f]));
-    for (const s of [`feed.${f}.voltage`, `feed.${f}.frequency`, `feed.${f}.available`]) {
+    for (const s of METER_SIGNALS[f]) {
       const rd = snap.inputs.get(s);
-      if (rd && rd.value !== undefined && rd.ageMs <= pc.meterStaleMs) deadlines.push(now + pc.meterStaleMs - rd.ageMs + 1);
+      // A reading refreshed this very instant (age 0) needs no wake-up: the scan period (or, in the
+      // simulator, the plant's own tick while a meter is quiet) brings the next look.
+      if (rd && rd.value !== undefined && rd.ageMs > 0 && rd.ageMs <= pc.meterStaleMs) deadlines.push(now + pc.meterStaleMs - rd.ageMs + 1);
     }
   }
   if (!prev.booted) {
@@ -75,9 +89,9 @@ export function step(cfg: Config, prev: ControllerState, snap: Snapshot, request
   const ups = stepUps(d.ups, snap.inputs, cfg.ups);
   d.ups = ups.state;
   events.push(...ups.events);
-  for (const s of ['ups.onBattery', 'ups.chargePct']) {
+  for (const s of UPS_FRESH_SIGNALS) {
     const rd = snap.inputs.get(s);
-    if (rd && rd.value !== undefined && rd.ageMs <= cfg.ups.staleMs) deadlines.push(now + cfg.ups.staleMs - rd.ageMs + 1);
+    if (rd && rd.value !== undefined && rd.ageMs > 0 && rd.ageMs <= cfg.ups.staleMs) deadlines.push(now + cfg.ups.staleMs - rd.ageMs + 1);
   }
 
   // 2. Operator commands.
@@ -183,7 +197,7 @@ export function step(cfg: Config, prev: ControllerState, snap: Snapshot, request
   events.push(...psu.events);
   const up = stepUplinks(cfg.uplinks, d.uplink, {
     nowMs: now,
-    carrier: (id) => snap.inputs.get(`uplink.${id}.carrier`),
+    carrier: (id) => snap.inputs.get(carrierSignal(id)),
     probes: snap.probes ?? [],
     commands: cmd.uplink.map((r) => r.command),
   });

@@ -22,4 +22,8 @@ export interface Board extends InputPort, OutputPort {
   readonly inputs: readonly SignalName[];
   readonly outputs: readonly SignalName[];
   close(): Promise<void>;
+  /** Called when an input edge arrives between scans, so the runtime can scan early. */
+  onInputChange?(listener: () => void): () => void;
+  /** Counters since start (transactions, timeouts, CRC errors, write failures …), for metrics. */
+  stats?(): Readonly<Record<string, number>>;
 }

@@ -1,16 +1,50 @@
-// Board files at run time: the simulated cabinet or a hardware board (drivers loaded lazily).
-import { ConfigInvalid, readYamlFile } from '../config/load.js';
+// Board files at run time: the simulated cabinet or a hardware board (drivers loaded lazily), and the
+// cross-check that a board provides every signal the config needs.
+import type { Logger } from 'pino';
+import { ConfigInvalid, readYamlFile, type ConfigError } from '../config/load.js';
 import type { Config } from '../config/schema.js';
+import type { Board } from '../io/ports.js';
+import { isSimBoard, loadBoardFile } from '../io/board.js';
+import { createSimBoard, type SimBoard } from './simboard.js';
 
 export function isSimBoardRaw(raw: unknown): boolean {
   return typeof raw === 'object' && raw !== null && (raw as { driver?: unknown }).driver === 'sim';
 }
 
+/** Signals without which the transfer switch cannot be run safely. */
+export function requiredSignals(cfg: Config): string[] {
+  const out = ['breaker.A.closedFb', 'breaker.B.closedFb', 'breaker.A.closeCmd', 'breaker.B.closeCmd'];
+  for (const f of ['A', 'B'] as const) {
+    out.push(...(cfg.power.feeds[f].sense === 'digital' ? [`feed.${f}.available`] : [`feed.${f}.voltage`, `feed.${f}.frequency`]));
+  }
+  if (cfg.power.feeds.A.role === 'generator' || cfg.power.feeds.B.role === 'generator') out.push('generator.start');
+  return out;
+}
+
+/** Every signal the config can use (the drivers open only these). */
+export function signalsNeeded(cfg: Config): string[] {
+  const out = [...requiredSignals(cfg), 'alarm.common', 'load.live'];
+  if (cfg.ups.enabled) out.push('ups.onBattery', 'ups.lowBattery', 'ups.fault', 'ups.chargePct', 'ups.runtimeS');
+  for (const id of cfg.psu.ids) out.push(`psu.${id}.ok`);
+  for (const l of cfg.uplinks.links) out.push(`uplink.${l.id}.powerCycle`);
+  return out;
+}
+
 export async function checkBoardFile(path: string, config: Config): Promise<void> {
-  const raw = readYamlFile(path);
-  if (isSimBoardRaw(raw)) return;
-  void config;
-  const mod = (await import('../io/board.js').catch(() => null)) as { loadBoardFile?: (p: string) => unknown } | null;
-  if (!mod?.loadBoardFile) throw new ConfigInvalid([{ path: '', problem: 'hardware boards are not supported by this build', hint: 'use boards/sim.yaml' }], path);
-  mod.loadBoardFile(path);
+  const file = loadBoardFile(path);
+  if (isSimBoard(file)) return;
+  const mapped = new Set(Object.keys((readYamlFile(path) as { signals?: Record<string, unknown> }).signals ?? {}));
+  const errors: ConfigError[] = requiredSignals(config)
+    .filter((s) => !mapped.has(s))
+    .map((s) => ({ path: `signals.${s}`, problem: 'not mapped, but the config needs it', hint: s.startsWith('feed.') ? 'map it, or change power.feeds.*.sense in the config' : 'map it to a pin or register' }));
+  if (errors.length) throw new ConfigInvalid(errors, path);
+}
+
+/** Opens the board a `--board` file names; throws ConfigInvalid for a bad file. */
+export async function openBoard(path: string, cfg: Config, logger: Logger, nowMs: number): Promise<Board | SimBoard> {
+  const file = loadBoardFile(path);
+  if (isSimBoard(file)) return createSimBoard(cfg, nowMs);
+  await checkBoardFile(path, cfg);
+  const { openHardwareBoard } = await import('../drivers/index.js');
+  return openHardwareBoard(path, { logger, signalsNeeded: signalsNeeded(cfg) });
 }

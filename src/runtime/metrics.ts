@@ -8,7 +8,7 @@ export interface Metrics {
   observeScan(scanMs: number): void;
 }
 
-export function createMetrics(latest: () => Published, uplinkIds: readonly string[]): Metrics {
+export function createMetrics(latest: () => Published, uplinkIds: readonly string[], driverStats?: () => Readonly<Record<string, number>>): Metrics {
   const registry = new Registry();
   const g = (name: string, help: string, labelNames: string[], collect: (gauge: Gauge) => void) =>
     new Gauge({ name, help, labelNames, registers: [registry], collect() { collect(this); } });
@@ -38,6 +38,11 @@ export function createMetrics(latest: () => Published, uplinkIds: readonly strin
     }
   });
   g('twinfeed_uptime_seconds', 'Seconds since the controller started', [], (m) => m.set(latest().uptimeS));
+  if (driverStats) {
+    g('twinfeed_driver_counter', 'Driver counters since start (transactions, timeouts, CRC errors …)', ['counter'], (m) => {
+      for (const [k, v] of Object.entries(driverStats())) m.set({ counter: k }, v);
+    });
+  }
   const scans = new Counter({ name: 'twinfeed_scans_total', help: 'Scans run', registers: [registry] });
   const scanTime = new Histogram({
     name: 'twinfeed_scan_duration_seconds',

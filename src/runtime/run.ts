@@ -5,15 +5,15 @@ import type { Server } from 'node:http';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
-import { ConfigInvalid, EX_CONFIG, configHash, loadConfig, readYamlFile } from '../config/load.js';
+import { ConfigInvalid, EX_CONFIG, configHash, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import type { ControllerEvent } from '../core/types.js';
 import type { Board } from '../io/ports.js';
 import { startHttpServer } from './http.js';
 import { createMetrics } from './metrics.js';
-import { isSimBoardRaw } from './boards.js';
+import { openBoard } from './boards.js';
 import { createScanLoop } from './scan.js';
-import { createSimBoard, type SimBoard } from './simboard.js';
+import type { SimBoard } from './simboard.js';
 
 /** The repo root (dist/src/runtime → up three), where boards/sim.yaml lives. */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -28,14 +28,6 @@ function describe(e: ControllerEvent): string {
   return `${type.padEnd(15)} ${Object.entries(rest).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')}`;
 }
 
-async function openBoard(path: string, cfg: Config, logger: Logger): Promise<Board | SimBoard> {
-  if (isSimBoardRaw(readYamlFile(path))) return createSimBoard(cfg, Date.now());
-  const drivers = (await import('../drivers/index.js')) as {
-    openHardwareBoard: (p: string, o: { logger: Logger }) => Promise<Board>;
-  };
-  return drivers.openHardwareBoard(path, { logger });
-}
-
 export async function runController(opts: RunOptions): Promise<number> {
   const logger = pino({ base: { app: 'twinfeed' } });
   let cfg: Config;
@@ -43,7 +35,7 @@ export async function runController(opts: RunOptions): Promise<number> {
   const boardPath = opts.board ?? resolve(PACKAGE_ROOT, 'boards', 'sim.yaml');
   try {
     cfg = loadConfig(opts.config).config;
-    board = await openBoard(boardPath, cfg, logger);
+    board = await openBoard(boardPath, cfg, logger, Date.now());
   } catch (e) {
     if (!(e instanceof ConfigInvalid)) throw e;
     process.stderr.write(e.message + '\n');
@@ -67,8 +59,10 @@ export async function runController(opts: RunOptions): Promise<number> {
       }
     },
   });
-  metrics = createMetrics(loop.latest, uplinkIds);
+  metrics = createMetrics(loop.latest, uplinkIds, board.stats ? () => board.stats?.() ?? {} : undefined);
   loop.start();
+  // An input edge between scans (a contact opening) is seen at once rather than at the next period.
+  const unwatch = board.onInputChange?.(() => loop.scanNow());
   const closers: (() => Promise<void>)[] = [];
   try {
     if (cfg.http.enabled) {
@@ -105,6 +99,7 @@ export async function runController(opts: RunOptions): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
+  unwatch?.();
   loop.stop();
   for (const c of closers) await c();
   await board.close();

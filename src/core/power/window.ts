@@ -7,7 +7,19 @@ const DAY_INDEX: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu:
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
+// Memo of the last answer per zone and minute: the scan asks every second while a retransfer waits.
+const memo = new Map<string, { minuteKey: number; parts: { day: number; minute: number } }>();
+
 function localParts(nowMs: number, timeZone: string): { day: number; minute: number } {
+  const minuteKey = Math.floor(nowMs / 60_000);
+  const hit = memo.get(timeZone);
+  if (hit && hit.minuteKey === minuteKey) return hit.parts;
+  const parts = computeParts(minuteKey * 60_000, timeZone);
+  memo.set(timeZone, { minuteKey, parts });
+  return parts;
+}
+
+function computeParts(nowMs: number, timeZone: string): { day: number; minute: number } {
   let fmt = formatters.get(timeZone);
   if (!fmt) {
     fmt = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });

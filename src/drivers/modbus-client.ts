@@ -1,0 +1,73 @@
+// The modbus-serial side of the poller: the client surface we use (so tests can fake it), how a
+// failed transaction is classified, and the real client factory, loaded only when needed.
+import type { BusSpec } from '../io/board-schema.js';
+import type { ReadBlock } from './modbus-decode.js';
+import { errorText } from './pins.js';
+
+/** The part of modbus-serial's ModbusRTU this poller uses; tests inject a fake. */
+export interface ModbusClient {
+  connectRTUBuffered(path: string, options: { baudRate: number; parity: BusSpec['parity']; dataBits: number; stopBits: number }): Promise<void>;
+  setID(id: number): void;
+  setTimeout(durationMs: number): void;
+  readHoldingRegisters(address: number, length: number): Promise<{ data: number[] }>;
+  readInputRegisters(address: number, length: number): Promise<{ data: number[] }>;
+  readCoils(address: number, length: number): Promise<{ data: boolean[] }>;
+  readDiscreteInputs(address: number, length: number): Promise<{ data: boolean[] }>;
+  close(callback: () => void): void;
+  readonly isOpen: boolean;
+}
+
+export type ModbusClientFactory = () => ModbusClient;
+
+export type ErrorKind = 'timeout' | 'crc' | 'exception' | 'garbage' | 'port';
+
+/** Sorts a failed transaction by cause, for counters and for deciding whether to reopen the port. */
+export function classifyError(err: unknown): ErrorKind {
+  const text = `${(err as { name?: string } | undefined)?.name ?? ''} ${errorText(err)}`;
+  if (/timed ?out/i.test(text)) return 'timeout';
+  if (/crc/i.test(text)) return 'crc';
+  if (/modbus exception/i.test(text)) return 'exception';
+  if (/not open|closed|EIO|ENXIO|ENOENT|EBADF|disconnect/i.test(text)) return 'port';
+  return 'garbage';
+}
+
+export function readBlock(client: ModbusClient, b: ReadBlock): Promise<{ data: (number | boolean)[] }> {
+  switch (b.table) {
+    case 'holding':
+      return client.readHoldingRegisters(b.start, b.count);
+    case 'input':
+      return client.readInputRegisters(b.start, b.count);
+    case 'coil':
+      return client.readCoils(b.start, b.count);
+    case 'discrete':
+      return client.readDiscreteInputs(b.start, b.count);
+  }
+}
+
+/** Closes a client; a port that never confirms (a yanked adapter) is given up on after a second. */
+export function closeClient(c: ModbusClient): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 1000);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    try {
+      if (c.isOpen) c.close(done);
+      else done();
+    } catch {
+      done();
+    }
+  });
+}
+
+export async function defaultFactory(): Promise<ModbusClientFactory> {
+  // modbus-serial is CommonJS whose typings claim an ES default export; at run time the default
+  // import is module.exports itself, the ModbusRTU constructor. Accept either shape.
+  const mod = (await import('modbus-serial')) as { default?: unknown };
+  const outer = mod.default as { default?: unknown } | undefined;
+  const ctor = typeof outer === 'function' ? outer : outer?.default;
+  if (typeof ctor !== 'function') throw new Error('modbus-serial: no ModbusRTU constructor (wrong version?)');
+  const ModbusRTU = ctor as new () => ModbusClient;
+  return () => new ModbusRTU();
+}

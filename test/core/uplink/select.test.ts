@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { uplinkStatus } from '../../../src/core/uplink/index.js';
+import { ALL, NONE, config, driver, switchEvents } from './helpers.js';
+
+const switches = switchEvents;
+
+describe('uplink selection', () => {
+  it('fails back only after the preferred uplink has been clean for the failback delay', () => {
+    const d = driver();
+    d.carrier = { fiber: false, lte: true };
+    d.rounds(1000, 3000, { fiber: NONE, lte: ALL });
+    d.carrier.fiber = true;
+    d.rounds(3000, 8000, { fiber: ALL, lte: ALL }); // up at 7010
+    // A failed round in the delay restarts it: stable means no failed round at all.
+    d.rounds(8000, 30_000, { fiber: ALL, lte: ALL });
+    d.rounds(30_000, 31_000, { fiber: NONE, lte: ALL });
+    d.rounds(31_000, 90_000, { fiber: ALL, lte: ALL });
+    expect(switches(d).filter((s) => s.reason === 'failback')).toEqual([]);
+    d.rounds(90_000, 92_000, { fiber: ALL, lte: ALL });
+    expect(switches(d)).toEqual([
+      expect.objectContaining({ from: 'fiber', to: 'lte', reason: 'down' }),
+      expect.objectContaining({ t: 90_800, from: 'lte', to: 'fiber', reason: 'failback' }),
+    ]);
+    expect(d.selected()).toBe('fiber');
+  });
+
+  it('fails over to the preferred uplink at once when the active one dies, even before its failback delay', () => {
+    const d = driver();
+    d.carrier = { fiber: false, lte: true };
+    d.rounds(1000, 2000, { fiber: NONE, lte: ALL });
+    d.carrier.fiber = true;
+    d.rounds(2000, 8000, { fiber: ALL, lte: ALL });
+    d.carrier.lte = false;
+    d.step(8100);
+    expect(switches(d).at(-1)).toMatchObject({ t: 8100, from: 'lte', to: 'fiber', reason: 'down' });
+  });
+
+  it('holds down a flapping uplink: 3 downs in 10 min, not used for 10 min, then used again', () => {
+    const d = driver(config({ failbackDelayMs: 5000 }));
+    let t = 1000;
+    for (let k = 0; k < 3; k++) {
+      d.carrier = { fiber: false, lte: true };
+      d.rounds(t, t + 2000, { fiber: NONE, lte: ALL });
+      d.carrier.fiber = true;
+      d.rounds(t + 2000, t + 30_000, { fiber: ALL, lte: ALL });
+      t += 30_000;
+    }
+    const st = uplinkStatus(d.cfg, d.last.state);
+    expect(st.fiber).toMatchObject({ up: true, heldDown: true });
+    expect(d.selected()).toBe('lte');
+    expect(d.last.alarms.get('UPLINK_DOWN')).toMatch(/fiber held down/);
+    expect(switches(d).filter((s) => s.to === 'fiber')).toHaveLength(2);
+    d.rounds(t, 61_000 + 600_000 - 1000, { fiber: ALL, lte: ALL });
+    expect(d.selected()).toBe('lte');
+    d.rounds(61_000 + 600_000 - 1000, 61_000 + 600_000 + 2000, { fiber: ALL, lte: ALL });
+    expect(d.selected()).toBe('fiber');
+    expect(d.last.alarms.has('UPLINK_DOWN')).toBe(false);
+  });
+
+  it('a held-down uplink is still used when nothing else works', () => {
+    const d = driver(config({ failbackDelayMs: 5000 }));
+    let t = 1000;
+    for (let k = 0; k < 3; k++) {
+      d.carrier = { fiber: false, lte: true };
+      d.rounds(t, t + 2000, { fiber: NONE, lte: ALL });
+      d.carrier.fiber = true;
+      d.rounds(t + 2000, t + 30_000, { fiber: ALL, lte: ALL });
+      t += 30_000;
+    }
+    d.carrier.lte = false;
+    d.step(t + 10);
+    expect(d.selected()).toBe('fiber');
+  });
+
+  it('manual override: selectUplink wins while that uplink is up; releaseUplink returns to automatic', () => {
+    const d = driver();
+    d.rounds(1000, 3000, { fiber: ALL, lte: ALL });
+    const r = d.step(3100, [], [{ name: 'selectUplink', id: 'lte' }]);
+    expect(r.verdicts).toEqual([{ accepted: true }]);
+    expect(d.selected()).toBe('lte');
+    expect(uplinkStatus(d.cfg, d.last.state).manual).toBe('lte');
+    // The manual uplink dies: traffic goes to the other one, and back when it returns.
+    d.carrier = { fiber: true, lte: false };
+    d.step(3200);
+    expect(d.selected()).toBe('fiber');
+    d.carrier.lte = true;
+    d.rounds(4000, 9000, { fiber: ALL, lte: ALL });
+    expect(d.selected()).toBe('lte');
+    d.step(9500, [], [{ name: 'releaseUplink' }]);
+    expect(d.selected()).toBe('fiber');
+    expect(switches(d).at(-1)).toMatchObject({ from: 'lte', to: 'fiber', reason: 'release' });
+  });
+
+  it('refuses to select an unknown or dead uplink, with the reason', () => {
+    const d = driver();
+    d.carrier = { fiber: true, lte: false };
+    const r = d.step(100, [], [{ name: 'selectUplink', id: 'wifi' }, { name: 'selectUplink', id: 'lte' }]);
+    expect(r.verdicts[0]).toEqual({ accepted: false, reason: 'unknown uplink "wifi" (one of fiber, lte)' });
+    expect(r.verdicts[1]).toEqual({ accepted: false, reason: 'uplink lte is down (carrier)' });
+    expect(d.selected()).toBe('fiber');
+  });
+
+  it('raises UPLINK_DOWN for a dead standby and NO_UPLINK when none works; exactly one output is on', () => {
+    const d = driver();
+    d.carrier = { fiber: true, lte: false };
+    d.step(100);
+    expect([...d.last.alarms.keys()]).toEqual(['UPLINK_DOWN']);
+    expect(d.last.alarms.get('UPLINK_DOWN')).toBe('lte down (carrier)');
+    expect(d.last.outputs).toEqual(new Map([['uplink.fiber.selected', true], ['uplink.lte.selected', false]]));
+    d.carrier.fiber = false;
+    d.step(200);
+    expect([...d.last.alarms.keys()].sort()).toEqual(['NO_UPLINK', 'UPLINK_DOWN']);
+    expect(d.selected()).toBe('none');
+    expect(switches(d).at(-1)).toMatchObject({ from: 'fiber', to: 'none' });
+    d.carrier.lte = true;
+    d.rounds(1000, 6000, { fiber: NONE, lte: ALL });
+    expect(switches(d).at(-1)).toMatchObject({ from: 'none', to: 'lte', reason: 'restored' });
+    expect(d.last.alarms.has('NO_UPLINK')).toBe(false);
+  });
+});

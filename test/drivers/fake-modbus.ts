@@ -1,0 +1,61 @@
+// A fake modbus-serial client: a bus of slaves held in memory, whose failures the test chooses.
+import type { ModbusClient } from '../../src/drivers/modbus-rtu.js';
+
+export interface FakeSlave {
+  holding: number[];
+  input: number[];
+  coils: boolean[];
+  discrete: boolean[];
+  /** What the next requests get: an answer, or one of the failures seen on real lines. */
+  mode: 'ok' | 'timeout' | 'crc' | 'portGone';
+}
+
+export const slave = (over: Partial<FakeSlave> = {}): FakeSlave => ({ holding: [], input: [], coils: [], discrete: [], mode: 'ok', ...over });
+
+function timedOut(): Error {
+  const e = new Error('Timed out');
+  e.name = 'TransactionTimedOutError';
+  return e;
+}
+
+export function fakeModbusBus(slaves: Record<number, FakeSlave>) {
+  const log = { connects: 0, failConnects: 0, requests: [] as string[], closed: 0 };
+  const createClient = (): ModbusClient => {
+    let id = 1;
+    let open = false;
+    const answer = <T>(table: keyof Pick<FakeSlave, 'holding' | 'input' | 'coils' | 'discrete'>, addr: number, len: number, fill: T) => {
+      log.requests.push(`${id}:${table}@${addr}+${len}`);
+      const s = slaves[id];
+      if (!open || s?.mode === 'portGone') return Promise.reject(new Error('Port Not Open'));
+      if (!s || s.mode === 'timeout') return Promise.reject(timedOut());
+      if (s.mode === 'crc') return Promise.reject(new Error('CRC error'));
+      const data = Array.from({ length: len }, (_, i) => (s[table][addr + i] ?? fill) as T);
+      return Promise.resolve({ data });
+    };
+    return {
+      async connectRTUBuffered() {
+        if (log.failConnects > 0) {
+          log.failConnects--;
+          throw new Error('Error: No such file or directory, cannot open /dev/ttyUSB0');
+        }
+        log.connects++;
+        open = true;
+      },
+      setID: (n) => (id = n),
+      setTimeout: () => {},
+      readHoldingRegisters: (a, n) => answer('holding', a, n, 0),
+      readInputRegisters: (a, n) => answer('input', a, n, 0),
+      readCoils: (a, n) => answer('coils', a, n, false),
+      readDiscreteInputs: (a, n) => answer('discrete', a, n, false),
+      close(cb) {
+        open = false;
+        log.closed++;
+        cb();
+      },
+      get isOpen() {
+        return open;
+      },
+    };
+  };
+  return { createClient, log };
+}

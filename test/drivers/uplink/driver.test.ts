@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { uplinksSchema } from '../../../src/config/uplinks.js';
+import { createUplinkDriver } from '../../../src/drivers/uplink/index.js';
+import { fakeExec, fakeLogger } from './fakes.js';
+
+const cfg = uplinksSchema.parse({
+  links: [
+    { id: 'fiber', interface: 'eth0', gateway: '192.0.2.1', targets: ['192.0.2.10', '192.0.2.11'] },
+    { id: 'lte', interface: 'wwan0', gateway: '198.51.100.1', targets: ['198.51.100.10'] },
+  ],
+});
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('uplink driver', () => {
+  it('reads carrier without blocking: absent until the first poll, then the value with its age', async () => {
+    const carriers: Record<string, boolean> = { eth0: true, wwan0: false };
+    const d = createUplinkDriver({ cfg, logger: fakeLogger(), exec: fakeExec().exec, carrier: async (i) => ({ carrier: carriers[i] ?? false, operstate: 'up' }), clock: () => 0 });
+    expect(d.read(0).get('uplink.fiber.carrier')).toEqual({ value: undefined, reason: 'absent' });
+    await tick();
+    const r = d.read(100);
+    expect(r.get('uplink.fiber.carrier')).toEqual({ value: true, ageMs: 0 });
+    expect(r.get('uplink.lte.carrier')).toEqual({ value: false, ageMs: 0 });
+    expect(r.get('uplink.routeFault')).toEqual({ value: false, ageMs: 0 });
+  });
+
+  it('probes through each uplink interface and reports results by uplink and target', async () => {
+    const x = fakeExec((line) => (line.includes('-I eth0') ? { stdout: '2 packets transmitted, 2 received\nrtt min/avg/max/mdev = 3.1/3.2/3.3/0.1 ms\n' } : { code: 1, stdout: '2 packets transmitted, 0 received\n' }));
+    const d = createUplinkDriver({ cfg, logger: fakeLogger(), exec: x.exec, carrier: async () => ({ carrier: true, operstate: 'up' }) });
+    d.takeProbes(0);
+    await tick();
+    const r = d.takeProbes(50);
+    expect(r.map((p) => [p.uplink, p.target, p.ok, p.rttMs, p.atMs])).toEqual([
+      ['fiber', '192.0.2.10', true, 3.1, 0],
+      ['fiber', '192.0.2.11', true, 3.1, 0],
+      ['lte', '198.51.100.10', false, undefined, 0],
+    ]);
+    expect(x.calls.filter((c) => c.startsWith('ping'))).toHaveLength(3);
+  });
+
+  it('switches routes when the selected output changes and reports a failing action as a fault reading', async () => {
+    const x = fakeExec((line) => (line.startsWith('ip route replace') && line.includes('wwan0 metric 10') ? { code: 2, stderr: 'RTNETLINK answers: Network is unreachable' } : {}));
+    const log = fakeLogger();
+    const d = createUplinkDriver({ cfg, logger: log, exec: x.exec, carrier: async () => ({ carrier: true, operstate: 'up' }) });
+    d.write(new Map([['uplink.fiber.selected', true], ['uplink.lte.selected', false]]), 0);
+    await d.close();
+    expect(x.calls[0]).toBe('ip route replace default via 192.0.2.1 dev eth0 metric 10');
+    d.write(new Map([['uplink.fiber.selected', false], ['uplink.lte.selected', true]]), 100);
+    await d.close();
+    expect(d.faults().get('route.lte')).toMatch(/Network is unreachable/);
+    expect(d.read(200).get('uplink.routeFault')).toEqual({ value: true, ageMs: 0 });
+    expect(log.lines).toContain('info uplink: selected lte');
+  });
+});
