@@ -31,6 +31,7 @@ const METER_SIGNALS = {
   B: ['feed.B.voltage', 'feed.B.frequency', 'feed.B.available'],
 } as const;
 const UPS_FRESH_SIGNALS = ['ups.onBattery', 'ups.chargePct'] as const;
+const ROUTE_FAULT = 'uplink.routeFault';
 
 const feedbackOf = (snap: Snapshot): Feedback => {
   const a = snap.inputs.get(FB_SIGNAL.A)?.value;
@@ -224,7 +225,9 @@ export function step(cfg: Config, prev: ControllerState, snap: Snapshot, request
   d.interlockBlocked = gated.blocked.length > 0 ? gated.blocked.map((b) => `${b.feed}: ${b.why}`).join('; ') : null;
 
   // 11. Alarms, then the common-alarm output.
-  const al = stepAlarms(d.alarms, alarmConditions(cfg, d, avail, rateLimited, up.alarms), cmd.ack, now);
+  const conditions = alarmConditions(cfg, d, avail, rateLimited, up.alarms);
+  if (snap.inputs.get(ROUTE_FAULT)?.value === true) conditions.set('UPLINK_ROUTE_FAULT', 'switching the uplink route failed (see the uplink log); retrying');
+  const al = stepAlarms(d.alarms, conditions, cmd.ack, now);
   d.alarms = al.state;
   events.push(...al.events);
   const out = new Map(gated.image);

@@ -16,6 +16,7 @@ export type Reading =
 /** One completed probe of an uplink target (arrives once, in the scan after it finished). */
 export interface ProbeResult {
   readonly uplink: string;
+  /** `atMs` is the time the probe ROUND was sent (the uplink core groups results into rounds by it). */
   readonly target: string;
   readonly ok: boolean;
   readonly rttMs: number | undefined;
@@ -76,6 +77,8 @@ export const ALARM_CODES = [
   'UPLINK_DOWN',
   'NO_UPLINK',
   'RETRANSFER_PENDING_APPROVAL',
+  // Beyond the spec's minimum set (appended, so SCADA alarm bits of the codes above never move):
+  'UPLINK_ROUTE_FAULT',
 ] as const;
 export type AlarmCode = (typeof ALARM_CODES)[number];
 

@@ -34,8 +34,8 @@ const FIXED: Readonly<Record<string, SignalInfo>> = {
 /** PSU ids follow the config's rule for `psu.ids` (letters, digits, _ or -). */
 const PSU = /^psu\.([A-Za-z0-9_-]+)\.ok$/;
 const UPLINK = /^uplink\.[^.]+\.carrier$/;
-/** The modem power relay of an uplink (config `uplinks.links[].powerCycle`). */
-const POWER_CYCLE = /^uplink\.[a-z][a-z0-9_-]*\.powerCycle$/;
+/** The modem power relay of an uplink (config `uplinks.links[].powerCycle`), or an A/B Ethernet switch relay (`selected`). */
+const POWER_CYCLE = /^uplink\.[a-z][a-z0-9_-]*\.(powerCycle|selected)$/;
 
 export type SignalLookup = { ok: true; info: SignalInfo } | { ok: false; problem: string; hint: string };
 
@@ -52,6 +52,6 @@ export function lookupSignal(name: string): SignalLookup {
   return {
     ok: false,
     problem: 'unknown signal',
-    hint: near ? `did you mean "${near}"?` : `known signals: ${Object.keys(FIXED).join(', ')}, psu.<id>.ok, uplink.<id>.powerCycle`,
+    hint: near ? `did you mean "${near}"?` : `known signals: ${Object.keys(FIXED).join(', ')}, psu.<id>.ok, uplink.<id>.powerCycle, uplink.<id>.selected`,
   };
 }

@@ -6,6 +6,7 @@ import type { Config } from '../config/schema.js';
 import type { Board } from '../io/ports.js';
 import { isSimBoard, loadBoardFile } from '../io/board.js';
 import { createSimBoard, type SimBoard } from './simboard.js';
+import { withUplinkDriver } from './uplinkboard.js';
 
 export function isSimBoardRaw(raw: unknown): boolean {
   return typeof raw === 'object' && raw !== null && (raw as { driver?: unknown }).driver === 'sim';
@@ -26,7 +27,7 @@ export function signalsNeeded(cfg: Config): string[] {
   const out = [...requiredSignals(cfg), 'alarm.common', 'load.live'];
   if (cfg.ups.enabled) out.push('ups.onBattery', 'ups.lowBattery', 'ups.fault', 'ups.chargePct', 'ups.runtimeS');
   for (const id of cfg.psu.ids) out.push(`psu.${id}.ok`);
-  for (const l of cfg.uplinks.links) out.push(`uplink.${l.id}.powerCycle`);
+  for (const l of cfg.uplinks.links) out.push(`uplink.${l.id}.powerCycle`, `uplink.${l.id}.selected`);
   return out;
 }
 
@@ -46,5 +47,6 @@ export async function openBoard(path: string, cfg: Config, logger: Logger, nowMs
   if (isSimBoard(file)) return createSimBoard(cfg, nowMs);
   await checkBoardFile(path, cfg);
   const { openHardwareBoard } = await import('../drivers/index.js');
-  return openHardwareBoard(path, { logger, signalsNeeded: signalsNeeded(cfg) });
+  const board = await openHardwareBoard(path, { logger, signalsNeeded: signalsNeeded(cfg) });
+  return withUplinkDriver(board, cfg, logger);
 }

@@ -1,0 +1,183 @@
+// The SCADA Modbus TCP server on node:net: serves the register image of the last published scan,
+// turns permitted command writes into controller requests, and bounds what any client can cost.
+import { BlockList, createServer, isIP, type Socket } from 'node:net';
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import type { ControllerPort } from '../runtime/ports.js';
+import { encodeStatus, newStatusImage } from './image.js';
+import { makeAnswer, newSession, serveChunk, type Session } from './session.js';
+import { commandDesk } from './writes.js';
+
+export interface ScadaServerOptions {
+  readonly config: Config['scada'];
+  readonly controller: ControllerPort;
+  readonly uplinkIds: readonly string[];
+  readonly logger: Logger;
+  /** A frame once begun must complete within this, so a trickling client cannot hold a slot (default 5 s). */
+  readonly frameTimeoutMs?: number;
+}
+
+export interface ScadaStats {
+  connections: number;
+  accepted: number;
+  refused: number;
+  requests: number;
+  writeAttempts: number;
+  writesDenied: number;
+  commandsSubmitted: number;
+  malformedClosed: number;
+  timeoutClosed: number;
+  imageBuilds: number;
+}
+
+export interface ScadaServer {
+  readonly port: number;
+  close(): Promise<void>;
+  stats(): ScadaStats;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** The allowlist; undefined when writes are disabled. */
+function allowList(cidrs: readonly string[]): BlockList | undefined {
+  if (cidrs.length === 0) return undefined;
+  const list = new BlockList();
+  for (const c of cidrs) {
+    const [addr = '', bits] = c.split('/');
+    const family = isIP(addr) === 6 ? 'ipv6' : 'ipv4';
+    if (bits === undefined) list.addAddress(addr, family);
+    else list.addSubnet(addr, Number(bits), family);
+  }
+  return list;
+}
+
+/** IPv4-mapped IPv6 (a dual-stack bind) is checked and logged as the IPv4 address it is. */
+const clientIp = (s: Socket): string => (s.remoteAddress ?? '').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
+
+export async function startScadaServer(opts: ScadaServerOptions): Promise<ScadaServer> {
+  const { config, controller } = opts;
+  const log = opts.logger.child({ subsystem: 'scada' });
+  const frameTimeoutMs = opts.frameTimeoutMs ?? 5000;
+  const allow = allowList(config.writes.allow);
+  const mapCtx = { uplinkIds: [...opts.uplinkIds] };
+  const stats: ScadaStats = { connections: 0, accepted: 0, refused: 0, requests: 0, writeAttempts: 0, writesDenied: 0, commandsSubmitted: 0, malformedClosed: 0, timeoutClosed: 0, imageBuilds: 0 };
+  // Shared by all connections: answers are built here synchronously and copied out before the next request.
+  const scratch = Buffer.alloc(64 * 1024);
+  const image = newStatusImage();
+  let imageSeq: number | undefined;
+  let latestFailed = false;
+  const desk = commandDesk({ controller, selectTimeoutMs: config.selectTimeoutMs, log, counters: stats, status: image });
+  const conns = new Set<{ socket: Socket; session: Session }>();
+  let coarseNowMs = Date.now();
+
+  /** Rebuilds the image only when a new scan was published; reads never wait for one. */
+  function refreshImage(): void {
+    try {
+      const p = controller.latest();
+      if (p.scanSeq === imageSeq) return;
+      encodeStatus(p, mapCtx, image);
+      imageSeq = p.scanSeq;
+      stats.imageBuilds++;
+      latestFailed = false;
+    } catch (err) {
+      if (!latestFailed) log.warn({ err }, 'no published status; serving the previous image');
+      latestFailed = true;
+    }
+  }
+
+  function onConnection(socket: Socket): void {
+    coarseNowMs = Date.now();
+    const ip = clientIp(socket);
+    const origin = `scada:${ip}:${socket.remotePort ?? 0}`;
+    if (conns.size >= config.maxConnections) {
+      stats.refused++;
+      log.warn({ client: origin, max: config.maxConnections }, 'scada connection refused: too many connections');
+      socket.destroy();
+      return;
+    }
+    socket.setNoDelay(true);
+    const writesAllowed = allow?.check(ip, isIP(ip) === 6 ? 'ipv6' : 'ipv4') ?? false;
+    const session = newSession(coarseNowMs);
+    const conn = { socket, session };
+    conns.add(conn);
+    stats.accepted++;
+    log.debug({ client: origin, writesAllowed }, 'scada client connected');
+    const answerPdu = makeAnswer(config.unitId, desk.contextFor(ip, origin, writesAllowed));
+    const answer: typeof answerPdu = (req, off, len, out, outOff) => {
+      stats.requests++;
+      return answerPdu(req, off, len, out, outOff);
+    };
+    // SCADA masters poll the same request over and over: keep the last answer buffer and refill it
+    // when the previous write went straight to the kernel (writableLength 0: the stream holds no
+    // reference to it). Saves an allocation per request on the hot path.
+    let reusable: Buffer | undefined;
+    const emit = (out: Buffer, length: number): boolean => {
+      const buf = reusable !== undefined && reusable.length === length ? reusable : Buffer.allocUnsafe(length);
+      out.copy(buf, 0, 0, length);
+      const flowing = socket.write(buf);
+      reusable = socket.writableLength === 0 ? buf : undefined;
+      return flowing;
+    };
+    const onData = (chunk: Buffer): void => {
+      if (socket.destroyed) return;
+      refreshImage();
+      const r = serveChunk(session, chunk, coarseNowMs, answer, scratch, emit);
+      if (r === 'paused') socket.pause();
+      else if (r === 'malformed' || r === 'overflow') {
+        stats.malformedClosed++;
+        log.warn({ client: origin, reason: r }, 'scada connection closed: malformed frame');
+        socket.destroy();
+      }
+    };
+    socket.on('data', onData);
+    socket.on('drain', () => {
+      if (!socket.isPaused()) return;
+      socket.resume();
+      onData(EMPTY);
+    });
+    socket.on('error', (err) => log.debug({ client: origin, err: err.message }, 'scada socket error'));
+    socket.on('close', () => conns.delete(conn));
+  }
+
+  // One sweep for every connection instead of a timer each: idle clients and trickled frames are closed.
+  const sweepMs = Math.max(10, Math.min(1000, Math.min(config.idleTimeoutMs, frameTimeoutMs) / 4));
+  const sweep = setInterval(() => {
+    coarseNowMs = Date.now();
+    for (const { socket, session } of conns) {
+      const idle = coarseNowMs - session.lastFrameMs > config.idleTimeoutMs;
+      const trickle = session.partialSinceMs !== undefined && coarseNowMs - session.partialSinceMs > frameTimeoutMs;
+      if (!idle && !trickle) continue;
+      stats.timeoutClosed++;
+      log.debug({ client: clientIp(socket), idle, trickle }, 'scada connection timed out');
+      socket.destroy();
+    }
+  }, sweepMs);
+  sweep.unref();
+
+  const server = createServer(onConnection);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.bind, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  }).catch((err: unknown) => {
+    clearInterval(sweep);
+    throw err;
+  });
+  server.on('error', (err) => log.error({ err }, 'scada server error'));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  log.info({ bind: config.bind, port, unitId: config.unitId, writes: allow ? config.writes.allow : 'disabled' }, 'scada listening');
+
+  return {
+    port,
+    stats: () => ({ ...stats, connections: conns.size }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(sweep);
+        for (const { socket } of conns) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
