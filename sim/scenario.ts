@@ -110,6 +110,9 @@ export function checkNames(s: Scenario, c: ScenarioChecks): ConfigError[] {
     if ('status' in e) {
       for (const p of Object.keys(e.status)) if (!c.hasStatusPath(p)) errs.push({ path: `expect[${i}].status.${p}`, problem: 'unknown status field', hint: 'see the status fields in the README' });
     } else if ('event' in e) {
+      if (e.between && e.between[0] > e.between[1]) {
+        errs.push({ path: `expect[${i}].between`, problem: `the range ends (${e.between[1]} ms) before it begins (${e.between[0]} ms)`, hint: 'write [from, to] with from ≤ to' });
+      }
       const fields = EVENT_FIELDS[e.event];
       if (!fields) {
         errs.push({ path: `expect[${i}].event`, problem: `unknown event type "${e.event}"`, hint: hintFor(e.event, Object.keys(EVENT_FIELDS)) });

@@ -37,9 +37,10 @@ async function main(argv: string[]): Promise<number> {
     return usage((e as Error).message);
   }
   const { values: v, positionals } = parsed;
-  if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h' || v.help) {
+  if (cmd === undefined) return usage('no command given');
+  if (cmd === 'help' || cmd === '--help' || cmd === '-h' || v.help) {
     io.out(USAGE);
-    return cmd === undefined ? EX_USAGE : 0;
+    return 0;
   }
   switch (cmd) {
     case 'sim': {

@@ -143,8 +143,10 @@ export function zodErrors(schema: z.ZodType, error: z.ZodError, prefix = ''): Co
     } else if (issue.code === 'invalid_value') {
       out.push({ path: join(base), problem: `invalid value`, hint: `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}` });
     } else if (issue.code === 'invalid_type') {
-      const got = issue.input === undefined ? 'nothing' : Array.isArray(issue.input) ? 'a list' : typeof issue.input;
-      out.push({ path: join(base), problem: issue.input === undefined ? 'missing' : `expected ${issue.expected}, got ${got}`, hint: `give a ${issue.expected}` });
+      // zod 4 issues carry no input unless asked; its message ends in "received <type>".
+      const got = /received (\w+)/.exec(issue.message)?.[1];
+      const missing = got === 'undefined';
+      out.push({ path: join(base), problem: missing ? 'missing' : `expected ${issue.expected}, got ${got ?? 'another type'}`, hint: `give a ${issue.expected}` });
     } else if (issue.code === 'too_small' || issue.code === 'too_big') {
       const bound = issue.code === 'too_small' ? `at least ${String(issue.minimum)}` : `at most ${String(issue.maximum)}`;
       out.push({ path: join(base), problem: issue.message, hint: `must be ${bound}` });

@@ -54,6 +54,8 @@ const powerSchema = z
       .object({ A: feedSchema('utility', 2000).prefault({}), B: feedSchema('generator', 5000).prefault({}) })
       .strict()
       .prefault({}),
+    // The gap checks live on the thresholds themselves, so they are reported even when another
+    // key of `power` is wrong (zod skips an object's refinements when its own keys have errors).
     thresholds: z
       .object({
         undervoltage: band(80, 90).prefault({}),
@@ -62,6 +64,17 @@ const powerSchema = z
         overfrequency: band(106, 104).prefault({}),
       })
       .strict()
+      .superRefine((t, ctx) => {
+        const gap = (key: keyof typeof t, ok: boolean, hint: string) => {
+          if (!ok) ctx.addIssue({ code: 'custom', path: [key], message: `dropout/pickup have no gap (${hint})` });
+        };
+        gap('undervoltage', t.undervoltage.pickupPct > t.undervoltage.dropoutPct, 'pickupPct must be above dropoutPct');
+        gap('overvoltage', t.overvoltage.pickupPct < t.overvoltage.dropoutPct, 'pickupPct must be below dropoutPct');
+        gap('underfrequency', t.underfrequency.pickupPct > t.underfrequency.dropoutPct, 'pickupPct must be above dropoutPct');
+        gap('overfrequency', t.overfrequency.pickupPct < t.overfrequency.dropoutPct, 'pickupPct must be below dropoutPct');
+        if (t.undervoltage.pickupPct >= t.overvoltage.pickupPct)
+          ctx.addIssue({ code: 'custom', path: [], message: 'undervoltage pickup must be below overvoltage pickup (no voltage could be healthy)' });
+      })
       .prefault({}),
     transfer: z
       .object({ neutralDelayMs: duration().default(500), operateTimeoutMs: duration().default(1000) })
@@ -89,16 +102,6 @@ const powerSchema = z
   })
   .strict()
   .superRefine((p, ctx) => {
-    const t = p.thresholds;
-    const gap = (key: keyof typeof t, ok: boolean, hint: string) => {
-      if (!ok) ctx.addIssue({ code: 'custom', path: ['thresholds', key], message: `dropout/pickup have no gap (${hint})` });
-    };
-    gap('undervoltage', t.undervoltage.pickupPct > t.undervoltage.dropoutPct, 'pickupPct must be above dropoutPct');
-    gap('overvoltage', t.overvoltage.pickupPct < t.overvoltage.dropoutPct, 'pickupPct must be below dropoutPct');
-    gap('underfrequency', t.underfrequency.pickupPct > t.underfrequency.dropoutPct, 'pickupPct must be above dropoutPct');
-    gap('overfrequency', t.overfrequency.pickupPct < t.overfrequency.dropoutPct, 'pickupPct must be below dropoutPct');
-    if (t.undervoltage.pickupPct >= t.overvoltage.pickupPct)
-      ctx.addIssue({ code: 'custom', path: ['thresholds'], message: 'undervoltage pickup must be below overvoltage pickup (no voltage could be healthy)' });
     if (p.feeds.A.role === 'generator' && p.feeds.B.role === 'generator')
       ctx.addIssue({ code: 'custom', path: ['feeds', 'B', 'role'], message: 'at most one feed can be a generator (set one role to "utility")' });
     if (p.feeds[p.preferred].role === 'generator')

@@ -70,13 +70,13 @@ function apply(cfg: Config, d: Draft, c: Command, ctx: CommandContext, events: C
     case 'resetLockout': {
       const genFailed = d.generator.kind === 'failed';
       if (d.transfer.kind !== 'lockout' && !genFailed) return no('not locked out');
-      if (genFailed) d.generator = GEN_STOPPED;
       if (d.transfer.kind === 'lockout') {
         const r = resetLockout(d.transfer, ctx.feedback, ctx.nowMs);
         if (r.refused) return no(r.refused);
         d.transfer = r.state;
         events.push({ type: 'lockout', active: false, reason: 'reset by operator' });
       }
+      if (genFailed) d.generator = GEN_STOPPED;
       return ok;
     }
     case 'ackAlarms':

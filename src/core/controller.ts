@@ -124,7 +124,7 @@ export function step(cfg: Config, prev: ControllerState, snap: Snapshot, request
   if (d.transferTimesMs.length > 0) deadlines.push((d.transferTimesMs[0] as number) + pc.antiHunting.windowMs + 1);
 
   // 6. Policy → desire → transfer machine (a few transitions may happen in one scan).
-  const pAvailSince = avail[P] === 'available' ? Math.max(d.feeds[P].sinceMs, d.autoSinceMs) : null;
+  const pAvailSince = avail[P] === 'available' ? Math.max(d.feeds[P].sinceMs, d.feeds[P].trustedSinceMs, d.autoSinceMs) : null;
   const pol = decide(
     pc,
     {

@@ -1,6 +1,7 @@
 // The interlock gate: an independent second check of every output image against breaker position
-// feedback. A close command may pass only when the other breaker is commanded open AND confirmed
-// open by its feedback; anything else that could parallel the feeds is refused (INTERLOCK_BLOCKED).
+// feedback. A close command passes only when the other breaker is commanded open and not shown
+// closed, and — unless this breaker is already confirmed closed — confirmed open by its feedback.
+// Anything else that could parallel the feeds is refused (INTERLOCK_BLOCKED).
 import type { FeedId, SignalName } from './types.js';
 
 export const CLOSE_CMD: Readonly<Record<FeedId, SignalName>> = { A: 'breaker.A.closeCmd', B: 'breaker.B.closeCmd' };
@@ -18,9 +19,12 @@ export function gate(image: ReadonlyMap<SignalName, boolean>, feedback: Readonly
     blocked.push({ feed: 'A', why: 'both breakers commanded closed' }, { feed: 'B', why: 'both breakers commanded closed' });
   } else {
     for (const [x, y] of [['A', 'B'], ['B', 'A']] as const) {
-      if (want[x] && feedback[y] !== false) {
-        blocked.push({ feed: x, why: feedback[y] === true ? `breaker ${y} shows closed` : `breaker ${y} position unknown` });
-      }
+      if (!want[x]) continue;
+      if (feedback[y] === true) blocked.push({ feed: x, why: `breaker ${y} shows closed` });
+      // Closing needs proof that the other is open. Holding a breaker that is already closed does
+      // not: an unreadable contact is no evidence the other closed (its coil is off), and opening
+      // on it would drop the load on every feedback glitch and break bumpless restarts.
+      else if (feedback[y] === null && feedback[x] !== true) blocked.push({ feed: x, why: `breaker ${y} position unknown` });
     }
   }
   if (blocked.length === 0) return { image, blocked };

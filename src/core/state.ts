@@ -53,6 +53,7 @@ export function initialState(cfg: Config, nowMs: number): ControllerState {
     healthy: false,
     reason: 'comm',
     sinceMs: nowMs,
+    trustedSinceMs: nowMs,
     pendingSinceMs: null,
     pendingReason: null,
     commLost: true,

@@ -10,6 +10,8 @@ export interface SourceHealth {
   readonly reason: SourceReason;
   /** When the present verdict began (for retransfer delays). */
   readonly sinceMs: number;
+  /** When the measurements last became trustworthy again after comm loss (restarts retransfer delays). */
+  readonly trustedSinceMs: number;
   /** A verdict change waiting for its delay: the time the condition began. */
   readonly pendingSinceMs: number | null;
   readonly pendingReason: SourceReason | null;
@@ -81,8 +83,8 @@ function judge(r: SourceReadings, feed: FeedConfig, cfg: PowerConfig) {
 /** At boot the controller adopts what it sees at once (bumpless): in pickup limits → healthy. */
 export function bootHealth(r: SourceReadings, feed: FeedConfig, cfg: PowerConfig, nowMs: number): SourceHealth {
   const j = judge(r, feed, cfg);
-  if (!j) return { healthy: false, reason: 'comm', sinceMs: nowMs, pendingSinceMs: null, pendingReason: null, commLost: true, voltageV: null, frequencyHz: null };
-  return { healthy: j.pick === null, reason: j.pick ?? 'ok', sinceMs: nowMs, pendingSinceMs: null, pendingReason: null, commLost: false, voltageV: j.v, frequencyHz: j.f };
+  if (!j) return { healthy: false, reason: 'comm', sinceMs: nowMs, trustedSinceMs: nowMs, pendingSinceMs: null, pendingReason: null, commLost: true, voltageV: null, frequencyHz: null };
+  return { healthy: j.pick === null, reason: j.pick ?? 'ok', sinceMs: nowMs, trustedSinceMs: nowMs, pendingSinceMs: null, pendingReason: null, commLost: false, voltageV: j.v, frequencyHz: j.f };
 }
 
 /** One scan of source health. */
@@ -91,7 +93,7 @@ export function stepHealth(prev: SourceHealth, r: SourceReadings, feed: FeedConf
   if (!j) {
     return prev.commLost ? prev : { ...prev, commLost: true, pendingSinceMs: null, pendingReason: null };
   }
-  const base = { ...prev, commLost: false, voltageV: j.v, frequencyHz: j.f };
+  const base = { ...prev, commLost: false, voltageV: j.v, frequencyHz: j.f, trustedSinceMs: prev.commLost ? nowMs : prev.trustedSinceMs };
   // A healthy source changes when it is outside dropout limits; a failed one when inside pickup limits.
   const want: SourceReason | null = prev.healthy ? j.drop : j.pick === null ? 'ok' : null;
   if (want === null) {
