@@ -160,7 +160,7 @@ describe('config errors are `path: problem (hint)`, all at once', () => {
     expect(errs.map((e) => e.split(':')[0]).sort()).toEqual(['power.thresholds.undervoltage', 'scada.port']);
   });
 
-  // BUG: zod skips the power section's superRefine when any other key in `power` is invalid, so a
+  // Regression: zod skips the power section's superRefine when any other key in `power` is invalid, so a
   // threshold without a gap goes unreported until the user fixes the other error (not "all at once").
   // Input: { power: { thresholds: { undervoltage: { dropoutPct: 90, pickupPct: 90 } }, transfer: { neutralDelayMs: 'x' } } }
   it('a gap error is reported together with another error inside `power`', () => {
@@ -193,7 +193,7 @@ describe('config errors are `path: problem (hint)`, all at once', () => {
     expect(errs).toEqual(['power.preferred: the preferred feed B is the generator (prefer the utility feed)']);
   });
 
-  // BUG: zod 4 issues do not carry the input unless asked, so zodErrors reports any value of the wrong
+  // Regression: zod 4 issues do not carry the input unless asked, so zodErrors reported any value of the wrong
   // type as "missing". Input: { scada: { port: 'abc' } } → "scada.port: missing (give a number)";
   // also { ups: { enabled: 'yes' } } → "ups.enabled: missing (give a boolean)".
   it('a value of the wrong type is reported as the wrong type, not as missing', () => {

@@ -260,7 +260,7 @@ describe('evidence beats silence', () => {
 });
 
 describe('retransfer delay after a period of unknown health', () => {
-  // BUG: the retransfer delay counts from SourceHealth.sinceMs, which a meter outage does not reset.
+  // Regression: the retransfer delay counted from SourceHealth.sinceMs, which a meter outage did not reset.
   // A available at 62 s, A's meter silent 2m–6m (source A: available false, reason comm), fresh again
   // at 6 m: the load goes back to A at 6m02s (62 s + 5 min, counted through the outage), although the spec counts the 5 min delay "from A
   // becoming available" (the event stream shows A becoming available again at 6 m → retransfer ≥ 11 m).

@@ -180,7 +180,7 @@ describe('boot adopts the present position (bumpless)', () => {
 });
 
 describe('an unknown position of the OPEN breaker', () => {
-  // BUG (design conflict, design.md §1 "a restart never opens a closed breaker" vs the gate rule): when
+  // Regression (design conflict, resolved in the gate: holding a confirmed-closed breaker needs no proof the other is open, design.md §1 "a restart never opens a closed breaker" vs the gate rule): when
   // B's closed-feedback is not readable on the first scan, the gate drops A's close command, so the
   // restart opens the closed breaker A (load on UPS) and recloses it when B's reading arrives.
   // Input: boot with breaker.A.closedFb=true, breaker.B.closedFb absent, A healthy → image A=false.
@@ -189,7 +189,7 @@ describe('an unknown position of the OPEN breaker', () => {
     expect(r.scan(0).outputs.get('breaker.A.closeCmd')).toBe(true);
   });
 
-  // BUG: the same at run time ends in a lockout blamed on A: B's feedback goes unknown for one scan →
+  // Regression: the same at run time ended in a lockout blamed on A: B's feedback goes unknown for one scan →
   // the gate opens A → the contactor follows → the machine sees "breaker A opened without a command"
   // → POSITION_MISMATCH lockout with the load dead, although nothing but a reading of B was lost.
   // Input: closed on A; one scan with breaker.B.closedFb stale; next scan A fb false, B fb false.
