@@ -4,18 +4,10 @@ import { connect, type Socket } from 'node:net';
 import { newStatusImage } from '../../src/scada/image.js';
 import type { PduContext } from '../../src/scada/pdu.js';
 import { makeAnswer, newSession, serveChunk, type ServeResult } from '../../src/scada/session.js';
+import { mulberry32 } from '../../sim/prng.js';
 
-/** Small fast PRNG (mulberry32): reproducible from a seed, cheap enough for millions of frames. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Small fast PRNG (mulberry32, shared with the simulator): reproducible from a seed. */
+export const rng = mulberry32;
 
 export function mbap(tid: number, unit: number, pdu: readonly number[] | Buffer, lengthField = pdu.length + 1, protocol = 0): Buffer {
   const b = Buffer.alloc(7 + pdu.length);
