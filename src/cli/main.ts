@@ -2,7 +2,7 @@
 // The `twinfeed` command: run, sim, check-config, schema, registers. Usage errors exit 2, bad
 // config or scenario 78 (EX_CONFIG), failed expectations 1 — never a stack trace for a user's mistake.
 import { parseArgs } from 'node:util';
-import { ConfigInvalid, EX_CONFIG, configJsonSchema, loadConfig } from '../config/load.js';
+import { configJsonSchema } from '../config/load.js';
 import { runSim } from './sim.js';
 
 const USAGE = `usage:
@@ -69,15 +69,6 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'run': {
       if (positionals.length > 0) return usage(`run takes no positional arguments (got ${positionals.join(' ')})`);
-      try {
-        loadConfig(v.config);
-      } catch (e) {
-        if (e instanceof ConfigInvalid) {
-          io.err(e.message);
-          return EX_CONFIG;
-        }
-        throw e;
-      }
       const { runController } = await import('../runtime/run.js');
       return runController({ board: v.board, config: v.config });
     }
