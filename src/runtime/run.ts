@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { ConfigInvalid, EX_CONFIG, configHash, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import type { ControllerEvent } from '../core/types.js';
+import type { ControllerEvent, Status } from '../core/types.js';
 import type { Board } from '../io/ports.js';
 import { startHttpServer } from './http.js';
 import { createMetrics } from './metrics.js';
@@ -23,13 +23,21 @@ export interface RunOptions {
   readonly config: string | undefined;
 }
 
+export function statusLine(s: Status): string {
+  const t = s.timer.name === 'none' ? '' : ` timer=${s.timer.name}:${Math.ceil(s.timer.remainingMs / 1000)}s`;
+  const ups = `${s.ups.chargePct ?? '?'}%${s.ups.onBattery ? ' ON BATTERY' : ''}`;
+  return `── ${s.mode} | load on ${s.source} (${s.transfer}) | gen ${s.generator} | UPS ${ups} | PSU ${s.psu.ok}/${s.psu.ids.length} | uplink ${s.uplink.active}${t} | alarms: ${s.alarms.length ? s.alarms.join(',') : 'none'}`;
+}
+
 function describe(e: ControllerEvent): string {
   const { type, ...rest } = e;
   return `${type.padEnd(15)} ${Object.entries(rest).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')}`;
 }
 
 export async function runController(opts: RunOptions): Promise<number> {
-  const logger = pino({ base: { app: 'twinfeed' } });
+  // On a terminal the events and a status line are the display; the JSON log keeps only warnings.
+  const tty = process.stdout.isTTY === true;
+  const logger = pino({ base: { app: 'twinfeed' }, level: tty ? 'warn' : 'info' });
   let cfg: Config;
   let board: Board | SimBoard;
   const boardPath = opts.board ?? resolve(PACKAGE_ROOT, 'boards', 'sim.yaml');
@@ -41,7 +49,6 @@ export async function runController(opts: RunOptions): Promise<number> {
     process.stderr.write(e.message + '\n');
     return EX_CONFIG;
   }
-  const tty = process.stdout.isTTY === true;
   const evLog = logger.child({ subsystem: 'events' });
   const journal = cfg.runtime.journal;
   const uplinkIds = cfg.uplinks.links.map((l) => l.id);
@@ -90,7 +97,13 @@ export async function runController(opts: RunOptions): Promise<number> {
     await board.close();
     return 71;
   }
-  if (tty) process.stdout.write(`twinfeed running on board ${board.name}: http://${cfg.http.bind}:${cfg.http.port}/status — Ctrl-C stops\n`);
+  let statusTimer: NodeJS.Timeout | undefined;
+  if (tty) {
+    process.stdout.write(`twinfeed running on board ${board.name}: http://${cfg.http.bind}:${cfg.http.port}/status, Modbus TCP ${cfg.scada.bind}:${cfg.scada.port} — Ctrl-C stops\n`);
+    // A compact status line every 10 s, between the event lines, for the person at the laptop.
+    statusTimer = setInterval(() => process.stdout.write(statusLine(loop.latest().status) + '\n'), 10_000);
+    statusTimer.unref();
+  }
   await new Promise<void>((done) => {
     const stop = (sig: string) => {
       logger.info({ signal: sig }, 'stopping');
@@ -100,6 +113,7 @@ export async function runController(opts: RunOptions): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
   unwatch?.();
+  if (statusTimer) clearInterval(statusTimer);
   loop.stop();
   for (const c of closers) await c();
   await board.close();
