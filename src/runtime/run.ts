@@ -12,6 +12,7 @@ import type { Board } from '../io/ports.js';
 import { startHttpServer } from './http.js';
 import { createMetrics } from './metrics.js';
 import { openBoard } from './boards.js';
+import { createNotifier } from './notify.js';
 import { createScanLoop } from './scan.js';
 import type { SimBoard } from './simboard.js';
 
@@ -97,6 +98,8 @@ export async function runController(opts: RunOptions): Promise<number> {
     await board.close();
     return 71;
   }
+  const notifier = createNotifier(process.env, () => loop.scans);
+  notifier.ready();
   let statusTimer: NodeJS.Timeout | undefined;
   if (tty) {
     process.stdout.write(`twinfeed running on board ${board.name}: http://${cfg.http.bind}:${cfg.http.port}/status, Modbus TCP ${cfg.scada.bind}:${cfg.scada.port} — Ctrl-C stops\n`);
@@ -113,6 +116,7 @@ export async function runController(opts: RunOptions): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
   unwatch?.();
+  notifier.stop();
   if (statusTimer) clearInterval(statusTimer);
   loop.stop();
   for (const c of closers) await c();
