@@ -10,6 +10,8 @@ import { mismatch, getPath } from './match.js';
 import { createSimCabinet, type SimCabinet } from './plant/cabinet.js';
 import type { Expectation, Scenario } from './scenario.js';
 
+const NO_REQUESTS: readonly Request[] = Object.freeze([]);
+
 export type TimedEvent = { t: number; type: string } & Record<string, unknown>;
 
 export interface RunResult {
@@ -29,6 +31,11 @@ export interface RunOptions {
   readonly onEvent?: (e: TimedEvent) => void;
   /** Keep events in the result (default true; the long-run bench turns it off). */
   readonly keepEvents?: boolean;
+  /**
+   * Let clean probe rounds wait for the next scan instead of waking at each one (default true). Same
+   * events either way; `false` scans at every round and answer, as the runner did at first (tests).
+   */
+  readonly lazyProbes?: boolean;
 }
 
 export function scenarioConfig(s: Scenario, baseConfig: unknown): Config {
@@ -41,6 +48,7 @@ export function runScenario(s: Scenario, opts: RunOptions = {}): RunResult {
   const seed = opts.seed ?? s.seed;
   const plant = createSimCabinet(cfg, seed, epoch);
   const keep = opts.keepEvents ?? true;
+  const lazyProbes = opts.lazyProbes ?? true;
   const all: TimedEvent[] = [];
   const alarmsRaised = new Set<string>();
   const emit = (e: TimedEvent) => {
@@ -60,18 +68,18 @@ export function runScenario(s: Scenario, opts: RunOptions = {}): RunResult {
   let ci = 0;
   let scans = 0;
   for (;;) {
-    const requests: Request[] = [];
+    let requests: Request[] | undefined;
     while (si < steps.length && (steps[si]?.at ?? Infinity) <= t) {
       const st = steps[si++] as (typeof steps)[number];
       for (const [knob, value] of Object.entries(st.set ?? {})) {
-        const err = plant.set(knob, value);
+        const err = plant.set(knob, value, epoch + t);
         if (err) throw new Error(`steps[${st.i}].set.${knob}: ${err}`);
         emit({ t, type: 'plant', knob, value });
       }
-      if (st.command) requests.push({ command: st.command as Command, origin: 'scenario' });
+      if (st.command) (requests ??= []).push({ command: st.command as Command, origin: 'scenario' });
     }
     const now = epoch + t;
-    const r = step(cfg, state, { nowMs: now, inputs: plant.read(now), probes: plant.takeProbes(now) }, requests);
+    const r = step(cfg, state, { nowMs: now, inputs: plant.read(now), probes: plant.takeProbes(now) }, requests ?? NO_REQUESTS);
     scans++;
     state = r.state;
     plant.write(r.outputs, now);
@@ -90,15 +98,32 @@ export function runScenario(s: Scenario, opts: RunOptions = {}): RunResult {
     const consider = (c: number | undefined) => {
       if (c !== undefined && c > t && c < next) next = c;
     };
-    if (r.nextDeadlineMs !== undefined) consider(r.nextDeadlineMs - epoch);
-    const pd = plant.nextDeadlineMs(now);
+    // While every uplink is up and the plant's rounds are all clean, their results may wait for the next
+    // scan (each stamped with its round's time): neither the plant nor the prober watch needs a wake-up.
+    // Only while nothing else could change unseen: no output changed in this scan (its effect on the
+    // plant shows at the next one) and the power plant holds still between its deadlines.
+    const lazy = lazyProbes && r.probesBatchable === true && !changedOutputs(r.events) && plant.quiescent() && plant.probesSteady(now);
+    const cd = lazy ? r.steadyDeadlineMs : r.nextDeadlineMs;
+    if (cd !== undefined) consider(cd - epoch);
+    const pd = plant.nextDeadlineMs(now, lazy);
     if (pd !== undefined) consider(pd - epoch);
     consider(steps[si]?.at);
     consider(statusChecks[ci]?.e.at);
+    if (lazy) {
+      // Deliver the waiting results first, at the last time per-round wake-ups would have, so that what
+      // happens at `next` meets the core as it would have been then.
+      const c = plant.lastProbeDoneBeforeMs(now, epoch + next);
+      if (c !== undefined) consider(c - epoch);
+    }
     plant.advance(epoch + next);
     t = next;
   }
   return finish(s, cfg, plant, state, all, results, alarmsRaised, scans, emit, keep);
+}
+
+function changedOutputs(events: readonly ControllerEvent[]): boolean {
+  for (const e of events) if (e.type === 'output') return true;
+  return false;
 }
 
 function finish(

@@ -25,9 +25,19 @@ export interface SimCabinet {
   /** Moves plant time forward to `toMs`, integrating battery and measurements on the way. */
   advance(toMs: number): void;
   hasKnob(knob: string): boolean;
-  /** Sets a knob; returns an error text for a bad name or value. */
-  set(knob: string, value: unknown): string | undefined;
-  nextDeadlineMs(nowMs: number): number | undefined;
+  /** Sets a knob at `nowMs` (default: the plant's time); returns an error text for a bad name or value. */
+  set(knob: string, value: unknown, nowMs?: number): string | undefined;
+  /** True when the uplinks produce only clean rounds for now (see UplinkPlant.steady). */
+  probesSteady(nowMs: number): boolean;
+  /** The latest probe completion before `beforeMs` (see UplinkPlant.lastDoneBeforeMs). */
+  lastProbeDoneBeforeMs(nowMs: number, beforeMs: number): number | undefined;
+  /**
+   * True when nothing in the power plant changes continuously (load not on the UPS, battery not
+   * recharging, meters and UPS answering): readings hold until the next deadline.
+   */
+  quiescent(): boolean;
+  /** With `lazyProbes`, a steady uplink plant needs no wake-up of its own (see UplinkPlant.nextDeadlineMs). */
+  nextDeadlineMs(nowMs: number, lazyProbes?: boolean): number | undefined;
   summary(nowMs: number): Record<string, unknown>;
   readonly state: PowerPlantState;
   readonly params: PlantParams;
@@ -97,23 +107,42 @@ export function createSimCabinet(cfg: Config, seed: number, startMs: number): Si
     refreshMeters();
   };
 
+  // Signal names built once; a reading equal to the last one given for its signal is the same object.
+  const FEED_SIGNALS = {
+    A: { fb: 'breaker.A.closedFb', v: 'feed.A.voltage', hz: 'feed.A.frequency' },
+    B: { fb: 'breaker.B.closedFb', v: 'feed.B.voltage', hz: 'feed.B.frequency' },
+  } as const;
+  const psuSignals = p.psuIds.map((id) => [id, `psu.${id}.ok`] as const);
+  const carrierSignals = cfg.uplinks.links.map((l) => [l.id, `uplink.${l.id}.carrier`] as const);
+  type Fresh = { readonly value: boolean | number; readonly ageMs: number };
+  const lastReading = new Map<SignalName, Fresh>();
+  const put = (r: Map<SignalName, Reading>, name: SignalName, value: boolean | number, ageMs: number) => {
+    const was = lastReading.get(name);
+    if (was !== undefined && was.value === value && was.ageMs === ageMs) r.set(name, was);
+    else {
+      const x: Fresh = { value, ageMs };
+      lastReading.set(name, x);
+      r.set(name, x);
+    }
+  };
   const read = (nowMs: number): ReadonlyMap<SignalName, Reading> => {
     const r = new Map<SignalName, Reading>();
     for (const f of ['A', 'B'] as const) {
-      r.set(`breaker.${f}.closedFb`, { value: feedbackOf(s.breakers[f]), ageMs: 0 });
+      const n = FEED_SIGNALS[f];
+      put(r, n.fb, feedbackOf(s.breakers[f]), 0);
       const age = nowMs - s.meterLastGoodMs[f];
-      r.set(`feed.${f}.voltage`, { value: lastGood[f].v, ageMs: age });
-      r.set(`feed.${f}.frequency`, { value: lastGood[f].hz, ageMs: age });
+      put(r, n.v, lastGood[f].v, age);
+      put(r, n.hz, lastGood[f].hz, age);
     }
     const uAge = nowMs - s.ups.lastGoodMs;
-    r.set('ups.onBattery', { value: ups.onBattery, ageMs: uAge });
-    r.set('ups.lowBattery', { value: ups.charge <= 20, ageMs: uAge });
-    r.set('ups.fault', { value: s.ups.fault, ageMs: uAge });
-    r.set('ups.chargePct', { value: ups.charge, ageMs: uAge });
-    r.set('ups.runtimeS', { value: ups.runtimeS, ageMs: uAge });
+    put(r, 'ups.onBattery', ups.onBattery, uAge);
+    put(r, 'ups.lowBattery', ups.charge <= 20, uAge);
+    put(r, 'ups.fault', s.ups.fault, uAge);
+    put(r, 'ups.chargePct', ups.charge, uAge);
+    put(r, 'ups.runtimeS', ups.runtimeS, uAge);
     const powered = m.loadPowered();
-    for (const id of p.psuIds) r.set(`psu.${id}.ok`, { value: powered && s.psuOk[id] === true, ageMs: 0 });
-    for (const l of cfg.uplinks.links) r.set(`uplink.${l.id}.carrier`, { value: uplinks.carrier(l.id), ageMs: 0 });
+    for (const [id, name] of psuSignals) put(r, name, powered && s.psuOk[id] === true, 0);
+    for (const [id, name] of carrierSignals) put(r, name, uplinks.carrier(id), 0);
     return r;
   };
 
@@ -130,8 +159,8 @@ export function createSimCabinet(cfg: Config, seed: number, startMs: number): Si
     },
     advance,
     hasKnob: (k) => k in KNOBS || /^psu\.[^.]+\.ok$/.test(k) || uplinks.hasKnob(k),
-    set(knob, value) {
-      if (uplinks.hasKnob(knob)) return uplinks.set(knob, value);
+    set(knob, value, nowMs) {
+      if (uplinks.hasKnob(knob)) return uplinks.set(knob, value, nowMs ?? s.nowMs);
       const err = setPowerKnob(s, p, knob, value);
       if (err === undefined) {
         m.observe();
@@ -139,8 +168,11 @@ export function createSimCabinet(cfg: Config, seed: number, startMs: number): Si
       }
       return err;
     },
-    nextDeadlineMs(nowMs) {
-      const ts = [powerDeadline(s, p, loadOnUps()), uplinks.nextDeadlineMs(nowMs)];
+    probesSteady: (nowMs) => uplinks.steady(nowMs),
+    lastProbeDoneBeforeMs: (nowMs, beforeMs) => uplinks.lastDoneBeforeMs(nowMs, beforeMs),
+    quiescent: () => !loadOnUps() && !(switchLive(s, p) && s.ups.chargePct < 100) && s.meterComm.A && s.meterComm.B && s.ups.comm,
+    nextDeadlineMs(nowMs, lazyProbes) {
+      const ts = [powerDeadline(s, p, loadOnUps()), uplinks.nextDeadlineMs(nowMs, lazyProbes)];
       // While the UPS carries the load, or a meter/UPS link is quiet, step each second so charge,
       // runtime and reading ages read true (the real controller scans every 100 ms anyway).
       const quiet = !s.meterComm.A || !s.meterComm.B || !s.ups.comm;

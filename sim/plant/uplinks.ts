@@ -6,15 +6,33 @@ import { mulberry32, subSeed } from '../prng.js';
 import { createUplinkMeter } from './uplink-measure.js';
 
 export interface UplinkPlant {
-  /** Sets a knob `uplink.<id>.carrier|loss|latencyMs|deadTargets`; returns an error text when name or value is invalid. */
-  set(knob: string, value: unknown): string | undefined;
+  /**
+   * Sets a knob `uplink.<id>.carrier|loss|latencyMs|deadTargets` from `nowMs` on (rounds that started
+   * before `nowMs` keep the knobs they started with; without `nowMs`, from the last time seen);
+   * returns an error text when name or value is invalid.
+   */
+  set(knob: string, value: unknown, nowMs?: number): string | undefined;
   /** True when this plant owns the knob name (used to validate scenarios). */
   hasKnob(knob: string): boolean;
   carrier(id: string): boolean;
   /** Probe results that completed up to `nowMs` and were not taken yet. */
   takeProbes(nowMs: number): readonly ProbeResult[];
-  /** The next virtual time at which something happens here (a probe round, an answer). */
-  nextDeadlineMs(nowMs: number): number | undefined;
+  /**
+   * True when every round up to `nowMs` and from now on (until a knob changes) is a clean, good round:
+   * carrier up, no loss, no dead target, answers in time — and every result still in flight is one too.
+   */
+  steady(nowMs: number): boolean;
+  /**
+   * The next virtual time at which something happens here (a probe round, an answer). With `lazy` and a
+   * steady plant, none: rounds are generated when taken, each result stamped with its own round's time.
+   */
+  nextDeadlineMs(nowMs: number, lazy?: boolean): number | undefined;
+  /**
+   * For a steady plant: the latest time before `beforeMs` at which a probe result completes (with the
+   * knobs as they are now), or undefined. A lazy runner scans there so that results reach the core
+   * no later than per-round wake-ups would have delivered them before anything else happens.
+   */
+  lastDoneBeforeMs(nowMs: number, beforeMs: number): number | undefined;
   /** Sees the output image (which uplink is selected) to measure the summary figures. */
   observe(outputs: ReadonlyMap<SignalName, boolean>, nowMs: number): void;
   summary(nowMs: number): { uplinkSwitches: number; uplinkDownMs: number };
@@ -30,13 +48,22 @@ interface SimLink {
   latencyMs: number;
   /** The first `deadTargets` targets never answer (a dead ping target, not a dead link). */
   deadTargets: number;
-  inFlight: { doneMs: number; r: ProbeResult }[];
+  /** Results not taken yet, in send order, and when each completes (parallel arrays). */
+  inFlight: ProbeResult[];
+  doneMs: number[];
 }
 
 const KNOB = /^uplink\.([a-z][a-z0-9_-]*)\.(carrier|loss|latencyMs|deadTargets)$/;
 
 /** Default round-trip times: the preferred uplink like fiber, the others like LTE. */
 export const DEFAULT_LATENCY_MS = { first: 10, others: 40 } as const;
+
+function checkValue(what: string, value: unknown): string | undefined {
+  if (what === 'carrier') return typeof value !== 'boolean' ? 'must be true or false' : undefined;
+  if (what === 'loss') return typeof value !== 'number' || !(value >= 0 && value <= 1) ? 'must be a probability from 0 to 1 (0.1 = 10 % loss)' : undefined;
+  if (what === 'latencyMs') return typeof value !== 'number' || !(value >= 0) ? 'must be a number of ms, 0 or more' : undefined;
+  return typeof value !== 'number' || !Number.isInteger(value) || value < 0 ? 'must be a whole number of targets, 0 or more' : undefined;
+}
 
 export function createUplinkPlant(cfg: UplinksConfig, seed: number): UplinkPlant {
   const rng = mulberry32(subSeed(seed, 'uplinks'));
@@ -49,15 +76,19 @@ export function createUplinkPlant(cfg: UplinksConfig, seed: number): UplinkPlant
     latencyMs: i === 0 ? DEFAULT_LATENCY_MS.first : DEFAULT_LATENCY_MS.others,
     deadTargets: 0,
     inFlight: [],
+    doneMs: [],
   }));
   const byId = new Map(links.map((l) => [l.id, l]));
   const meter = createUplinkMeter(links);
   // Rounds start at originMs + k * intervalMs for every uplink, like the real prober does.
   let nextRoundMs: number | undefined;
+  // Set while the runner lets results wait for its next scan: every round is replayed then (none skipped).
+  let lazy = false;
+  const latencyOk = Math.min(cfg.probe.latencyMaxMs, timeoutMs, intervalMs - 1);
 
   const startRound = (atMs: number) => {
     for (const l of links) {
-      l.targets.forEach((target, j) => {
+      for (let j = 0; j < l.targets.length; j++) {
         // The first attempt whose echo comes back in time answers for the target.
         let answeredAtMs: number | undefined;
         if (l.carrier && j >= l.deadTargets) {
@@ -68,20 +99,31 @@ export function createUplinkPlant(cfg: UplinksConfig, seed: number): UplinkPlant
         }
         const ok = answeredAtMs !== undefined;
         // Without carrier the kernel refuses to send (network unreachable): the failure is immediate.
-        const doneMs = !l.carrier ? atMs : (answeredAtMs ?? atMs + timeoutMs);
-        l.inFlight.push({ doneMs, r: { uplink: l.id, target, ok, rttMs: ok ? l.latencyMs : undefined, atMs } });
-      });
+        l.doneMs.push(!l.carrier ? atMs : (answeredAtMs ?? atMs + timeoutMs));
+        l.inFlight.push({ uplink: l.id, target: l.targets[j] as string, ok, rttMs: ok ? l.latencyMs : undefined, atMs });
+      }
     }
   };
-  const advance = (nowMs: number) => {
+  /** Starts the rounds due up to `nowMs` (with `before`: only those that started before it). */
+  const advance = (nowMs: number, before = false) => {
     if (!cfg.enabled) return;
     nextRoundMs ??= nowMs + intervalMs;
     // Bounded: a huge jump in time only replays the rounds that still matter (older ones are stale).
-    if (nowMs - nextRoundMs > 3 * intervalMs) nextRoundMs += Math.floor((nowMs - nextRoundMs) / intervalMs - 2) * intervalMs;
-    while (nextRoundMs <= nowMs) {
+    if (!lazy && nowMs - nextRoundMs > 3 * intervalMs) nextRoundMs += Math.floor((nowMs - nextRoundMs) / intervalMs - 2) * intervalMs;
+    while (before ? nextRoundMs < nowMs : nextRoundMs <= nowMs) {
       startRound(nextRoundMs);
       nextRoundMs += intervalMs;
     }
+  };
+
+  const steady = (nowMs: number): boolean => {
+    if (!cfg.enabled) return false;
+    advance(nowMs);
+    for (const l of links) {
+      if (!(l.carrier && l.loss === 0 && l.deadTargets === 0 && l.latencyMs <= latencyOk)) return false;
+      for (const r of l.inFlight) if (!r.ok || r.rttMs === undefined || r.rttMs > latencyOk) return false;
+    }
+    return true;
   };
 
   return {
@@ -89,24 +131,19 @@ export function createUplinkPlant(cfg: UplinksConfig, seed: number): UplinkPlant
       const m = KNOB.exec(knob);
       return m !== null && byId.has(m[1] as string);
     },
-    set(knob, value) {
+    set(knob, value, nowMs) {
       const m = KNOB.exec(knob);
       const l = m ? byId.get(m[1] as string) : undefined;
       if (!m || !l) return `unknown knob "${knob}" (uplink knobs: ${links.map((x) => `uplink.${x.id}.carrier|loss|latencyMs|deadTargets`).join(', ')})`;
+      const bad = checkValue(m[2] as string, value);
+      if (bad !== undefined) return bad;
+      // Rounds that started before the change were drawn with the knobs as they were then.
+      if (nowMs !== undefined) advance(nowMs, true);
       const what = m[2];
-      if (what === 'carrier') {
-        if (typeof value !== 'boolean') return 'must be true or false';
-        l.carrier = value;
-      } else if (what === 'loss') {
-        if (typeof value !== 'number' || !(value >= 0 && value <= 1)) return 'must be a probability from 0 to 1 (0.1 = 10 % loss)';
-        l.loss = value;
-      } else if (what === 'latencyMs') {
-        if (typeof value !== 'number' || !(value >= 0)) return 'must be a number of ms, 0 or more';
-        l.latencyMs = value;
-      } else {
-        if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) return 'must be a whole number of targets, 0 or more';
-        l.deadTargets = value;
-      }
+      if (what === 'carrier') l.carrier = value as boolean;
+      else if (what === 'loss') l.loss = value as number;
+      else if (what === 'latencyMs') l.latencyMs = value as number;
+      else l.deadTargets = value as number;
       return undefined;
     },
     carrier: (id) => byId.get(id)?.carrier ?? false,
@@ -114,21 +151,62 @@ export function createUplinkPlant(cfg: UplinksConfig, seed: number): UplinkPlant
       advance(nowMs);
       let out: ProbeResult[] | undefined;
       for (const l of links) {
-        if (l.inFlight.length === 0) continue;
-        const keep: SimLink['inFlight'] = [];
-        for (const f of l.inFlight) {
-          if (f.doneMs <= nowMs) (out ??= []).push(f.r);
-          else keep.push(f);
+        const n = l.inFlight.length;
+        if (n === 0) continue;
+        // Usually a done prefix (send order is completion order at a steady latency), then a few in flight.
+        let j = 0;
+        while (j < n && (l.doneMs[j] as number) <= nowMs) j++;
+        let more = false;
+        for (let i = j; i < n && !more; i++) more = (l.doneMs[i] as number) <= nowMs;
+        if (j === 0 && !more) continue;
+        if (!more) {
+          // The common case: a done prefix; the rest stays in flight.
+          const done = j === n ? l.inFlight : l.inFlight.slice(0, j);
+          out = out === undefined ? done : out.concat(done);
+          l.inFlight = j === n ? [] : l.inFlight.slice(j);
+          l.doneMs = j === n ? [] : l.doneMs.slice(j);
+          continue;
+        }
+        if (out === undefined) out = l.inFlight.slice(0, j);
+        else for (let i = 0; i < j; i++) out.push(l.inFlight[i] as ProbeResult);
+        const keep: ProbeResult[] = [];
+        const keepDone: number[] = [];
+        for (let i = j; i < n; i++) {
+          const d = l.doneMs[i] as number;
+          if (d <= nowMs) out.push(l.inFlight[i] as ProbeResult);
+          else {
+            keep.push(l.inFlight[i] as ProbeResult);
+            keepDone.push(d);
+          }
         }
         l.inFlight = keep;
+        l.doneMs = keepDone;
       }
       return out ?? [];
     },
-    nextDeadlineMs(nowMs) {
+    steady,
+    nextDeadlineMs(nowMs, lazyOk = false) {
       advance(nowMs);
+      lazy = lazyOk && steady(nowMs);
+      if (lazy) return undefined;
       // Wake at each round start too: the round's fate is drawn then, from the knobs as they are then.
       let d = cfg.enabled ? nextRoundMs : undefined;
-      for (const l of links) for (const f of l.inFlight) if (d === undefined || f.doneMs < d) d = f.doneMs;
+      for (const l of links) for (const t of l.doneMs) if (d === undefined || t < d) d = t;
+      return d;
+    },
+    lastDoneBeforeMs(nowMs, beforeMs) {
+      advance(nowMs);
+      let d: number | undefined;
+      const later = (t: number) => {
+        if (t < beforeMs && (d === undefined || t > d)) d = t;
+      };
+      for (const l of links) {
+        for (const t of l.doneMs) later(t);
+        if (nextRoundMs === undefined || l.targets.length === 0) continue;
+        // Future rounds of a steady link answer `latencyMs` after they start.
+        const k = Math.ceil((beforeMs - l.latencyMs - nextRoundMs) / intervalMs) - 1;
+        if (k >= 0) later(nextRoundMs + k * intervalMs + l.latencyMs);
+      }
       return d;
     },
     observe: (outputs, nowMs) => meter.observe(outputs, nowMs),

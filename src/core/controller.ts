@@ -7,12 +7,12 @@ import { applyCommands, endTest, type CommandContext, type Draft } from './comma
 import { CLOSE_CMD, gate } from './interlock.js';
 import { generatorDeadline, startOutput, stepGenerator } from './power/generator.js';
 import { decide } from './power/policy.js';
-import { availability, bootHealth, healthDeadline, readingsOf, stepHealth, type Availability } from './power/source.js';
+import { availability, bootHealth, healthDeadline, stepHealth, type Availability, type SourceReadings } from './power/source.js';
 import { adoptPosition, commands, position, stepTransfer, transferDeadline, type Feedback } from './power/transfer.js';
 import { nextMinute } from './power/window.js';
 import { stepPsu } from './psu.js';
 import { initialState, type ControllerState } from './state.js';
-import { FEEDS, other, type ControllerEvent, type FeedId, type Request, type SignalName, type Snapshot } from './types.js';
+import { FEEDS, other, type ControllerEvent, type FeedId, type Reading, type Request, type SignalName, type Snapshot } from './types.js';
 import { stepUps } from './ups.js';
 import { stepUplinks } from './uplink/index.js';
 
@@ -21,6 +21,13 @@ export interface StepResult {
   readonly outputs: ReadonlyMap<SignalName, boolean>;
   readonly events: readonly ControllerEvent[];
   readonly nextDeadlineMs: number | undefined;
+  /**
+   * True when the uplink part allows good probe rounds to arrive late, in a batch (see
+   * UplinkStepResult.probesBatchable); `steadyDeadlineMs` is then the deadline to keep instead of
+   * `nextDeadlineMs`, as long as only good rounds come in.
+   */
+  readonly probesBatchable?: boolean;
+  readonly steadyDeadlineMs?: number | undefined;
 }
 
 export { initialState };
@@ -30,6 +37,11 @@ const METER_SIGNALS = {
   A: ['feed.A.voltage', 'feed.A.frequency', 'feed.A.available'],
   B: ['feed.B.voltage', 'feed.B.frequency', 'feed.B.available'],
 } as const;
+/** `readingsOf` with the signal names built once (a name built per scan costs a string and its hash). */
+const readingsFor = (inputs: ReadonlyMap<SignalName, Reading>, f: FeedId): SourceReadings => {
+  const [v, hz, avail] = METER_SIGNALS[f];
+  return { voltage: inputs.get(v), frequency: inputs.get(hz), available: inputs.get(avail) };
+};
 const UPS_FRESH_SIGNALS = ['ups.onBattery', 'ups.chargePct'] as const;
 const ROUTE_FAULT = 'uplink.routeFault';
 
@@ -46,6 +58,47 @@ const carrierSignal = (id: string) => {
   return s;
 };
 
+const NONE: readonly never[] = Object.freeze([]);
+const NO_COMMANDS: ReturnType<typeof applyCommands> = Object.freeze({ ack: false, uplink: NONE as never[] });
+
+/** The gated output image for one combination of wanted outputs and feedback (shared, never mutated). */
+interface Gated {
+  /** The interlock's reasons for blocking a close command, or null. */
+  readonly blocked: string | null;
+  readonly withCommon: ReadonlyMap<SignalName, boolean>;
+  readonly withoutCommon: ReadonlyMap<SignalName, boolean>;
+}
+
+// Output images are few (breaker commands × generator × uplink image × feedback): build each once. The
+// uplink part is itself a shared map (see uplink/outputs.ts), so it keys the cache by identity.
+const gatedCache = new WeakMap<ReadonlyMap<SignalName, boolean>, Map<string, Gated>>();
+
+function gatedImage(a: boolean, b: boolean, genStart: boolean | undefined, uplinkImage: ReadonlyMap<SignalName, boolean>, fb: Feedback): Gated {
+  const key = `${a ? 1 : 0}${b ? 1 : 0}${genStart === undefined ? '-' : genStart ? 1 : 0}${fb.A === null ? 'n' : fb.A ? 1 : 0}${fb.B === null ? 'n' : fb.B ? 1 : 0}`;
+  let perUplink = gatedCache.get(uplinkImage);
+  if (!perUplink) gatedCache.set(uplinkImage, (perUplink = new Map()));
+  const hit = perUplink.get(key);
+  if (hit) return hit;
+  const image = new Map<SignalName, boolean>([
+    [CLOSE_CMD.A, a],
+    [CLOSE_CMD.B, b],
+  ]);
+  if (genStart !== undefined) image.set('generator.start', genStart);
+  for (const [k, v] of uplinkImage) image.set(k, v);
+  const gated = gate(image, fb);
+  const withCommon = new Map(gated.image);
+  withCommon.set('alarm.common', true);
+  const withoutCommon = new Map(gated.image);
+  withoutCommon.set('alarm.common', false);
+  const g: Gated = {
+    blocked: gated.blocked.length > 0 ? gated.blocked.map((x) => `${x.feed}: ${x.why}`).join('; ') : null,
+    withCommon,
+    withoutCommon,
+  };
+  perUplink.set(key, g);
+  return g;
+}
+
 export const generatorFeed = (cfg: Config): FeedId | null =>
   cfg.power.feeds.A.role === 'generator' ? 'A' : cfg.power.feeds.B.role === 'generator' ? 'B' : null;
 
@@ -61,11 +114,14 @@ export function step(cfg: Config, prev: ControllerState, snap: Snapshot, request
   d.feedback = fb;
 
   // 1. Source health (adopted at once on the first scan: bumpless boot).
+  let feeds = prev.feeds;
   for (const f of FEEDS) {
-    const r = readingsOf(snap.inputs, f);
+    const r = readingsFor(snap.inputs, f);
     const before = prev.booted ? prev.feeds[f] : null;
     const h = before ? stepHealth(before, r, pc.feeds[f], pc, now) : bootHealth(r, pc.feeds[f], pc, now);
-    d.feeds = { ...d.feeds, [f]: h };
+    // Copy-on-write: an unchanged health keeps the previous feeds object.
+    if (h !== feeds[f]) feeds = { ...feeds, [f]: h };
+    d.feeds = feeds;
     const changed = !before || (before !== h && availability(before) !== availability(h) || (before.commLost ? 'comm' : before.reason) !== (h.commLost ? 'comm' : h.reason));
     if (changed) {
       events.push({ type: 'source', source: f, available: availability(h) === 'available', reason: h.commLost ? 'comm' : h.reason });
@@ -89,7 +145,7 @@ export function step(cfg: Config, prev: ControllerState, snap: Snapshot, request
   // UPS before the decisions: its on-battery flag is evidence about the feed in use.
   const ups = stepUps(d.ups, snap.inputs, cfg.ups);
   d.ups = ups.state;
-  events.push(...ups.events);
+  if (ups.events.length > 0) events.push(...ups.events);
   for (const s of UPS_FRESH_SIGNALS) {
     const rd = snap.inputs.get(s);
     if (rd && rd.value !== undefined && rd.ageMs > 0 && rd.ageMs <= cfg.ups.staleMs) deadlines.push(now + cfg.ups.staleMs - rd.ageMs + 1);
@@ -97,7 +153,7 @@ export function step(cfg: Config, prev: ControllerState, snap: Snapshot, request
 
   // 2. Operator commands.
   const ctx = (): CommandContext => ({ nowMs: now, avail, position: pos(), feedback: fb });
-  const cmd = applyCommands(cfg, d, requests, ctx(), events);
+  const cmd = requests.length === 0 ? NO_COMMANDS : applyCommands(cfg, d, requests, ctx(), events);
 
   // 3. Test run: ends on time, or at once on a failure during the test.
   const G = generatorFeed(cfg);
@@ -119,9 +175,11 @@ export function step(cfg: Config, prev: ControllerState, snap: Snapshot, request
   if (d.evidenceSinceMs !== null && !evidence && x !== 'none') deadlines.push(d.evidenceSinceMs + pc.feeds[x].dropoutDelayMs);
 
   // 5. Anti-hunting window.
-  d.transferTimesMs = d.transferTimesMs.filter((t) => t > now - pc.antiHunting.windowMs);
+  const oldest = d.transferTimesMs[0];
+  if (oldest !== undefined && !(oldest > now - pc.antiHunting.windowMs)) d.transferTimesMs = d.transferTimesMs.filter((t) => t > now - pc.antiHunting.windowMs);
   const rateLimited = d.transferTimesMs.length >= pc.antiHunting.maxTransfers;
-  if (d.transferTimesMs.length > 0) deadlines.push((d.transferTimesMs[0] as number) + pc.antiHunting.windowMs + 1);
+  // The oldest transfer leaves the window exactly when `now - windowMs` reaches it (see the filter above).
+  if (d.transferTimesMs.length > 0) deadlines.push((d.transferTimesMs[0] as number) + pc.antiHunting.windowMs);
 
   // 6. Policy → desire → transfer machine (a few transitions may happen in one scan).
   const pAvailSince = avail[P] === 'available' ? Math.max(d.feeds[P].sinceMs, d.feeds[P].trustedSinceMs, d.autoSinceMs) : null;
@@ -148,7 +206,7 @@ export function step(cfg: Config, prev: ControllerState, snap: Snapshot, request
   const wasLockout = d.transfer.kind === 'lockout';
   for (let i = 0; i < 4; i++) {
     const r = stepTransfer(d.transfer, fb, pol.desire, pc, now);
-    events.push(...r.events);
+    if (r.events.length > 0) events.push(...r.events);
     if (r.began && pol.desire) {
       d.transferTimesMs = [...d.transferTimesMs, now];
       d.lastTransferReason = pol.desire.reason;
@@ -175,7 +233,7 @@ export function step(cfg: Config, prev: ControllerState, snap: Snapshot, request
     const voltageUp = !h.commLost && (h.healthy || h.pendingReason === 'ok');
     const g = stepGenerator(d.generator, demand, voltageUp, pc, now);
     d.generator = g.state;
-    events.push(...g.events);
+    if (g.events.length > 0) events.push(...g.events);
     deadlines.push(generatorDeadline(d.generator, pc));
   }
 
@@ -195,12 +253,12 @@ export function step(cfg: Config, prev: ControllerState, snap: Snapshot, request
   // 9. PSUs, uplinks.
   const psu = stepPsu(d.psu, snap.inputs, cfg.psu);
   d.psu = psu.state;
-  events.push(...psu.events);
+  if (psu.events.length > 0) events.push(...psu.events);
   const up = stepUplinks(cfg.uplinks, d.uplink, {
     nowMs: now,
     carrier: (id) => snap.inputs.get(carrierSignal(id)),
-    probes: snap.probes ?? [],
-    commands: cmd.uplink.map((r) => r.command),
+    probes: snap.probes ?? NONE,
+    commands: cmd.uplink.length === 0 ? NONE : cmd.uplink.map((r) => r.command),
   });
   d.uplink = up.state;
   cmd.uplink.forEach((r, i) => {
@@ -210,36 +268,39 @@ export function step(cfg: Config, prev: ControllerState, snap: Snapshot, request
     if (r.origin !== undefined) ev.origin = r.origin;
     events.push(ev);
   });
-  events.push(...up.events);
-  deadlines.push(up.nextDeadlineMs);
+  if (up.events.length > 0) events.push(...up.events);
 
   // 10. Output image → interlock gate.
   const cmdImage = commands(d.transfer);
-  const image = new Map<SignalName, boolean>([
-    [CLOSE_CMD.A, cmdImage.A],
-    [CLOSE_CMD.B, cmdImage.B],
-  ]);
-  if (G) image.set('generator.start', startOutput(d.generator));
-  for (const [k, v] of up.outputs) image.set(k, v);
-  const gated = gate(image, fb);
-  d.interlockBlocked = gated.blocked.length > 0 ? gated.blocked.map((b) => `${b.feed}: ${b.why}`).join('; ') : null;
+  const gated = gatedImage(cmdImage.A, cmdImage.B, G ? startOutput(d.generator) : undefined, up.outputs, fb);
+  d.interlockBlocked = gated.blocked;
 
   // 11. Alarms, then the common-alarm output.
   const conditions = alarmConditions(cfg, d, avail, rateLimited, up.alarms);
   if (snap.inputs.get(ROUTE_FAULT)?.value === true) conditions.set('UPLINK_ROUTE_FAULT', 'switching the uplink route failed (see the uplink log); retrying');
   const al = stepAlarms(d.alarms, conditions, cmd.ack, now);
   d.alarms = al.state;
-  events.push(...al.events);
-  const out = new Map(gated.image);
-  out.set('alarm.common', activeAlarms(d.alarms).some((c) => !d.alarms[c]?.acked));
+  if (al.events.length > 0) events.push(...al.events);
+  const common = activeAlarms(d.alarms).some((c) => !d.alarms[c]?.acked);
+  const out = common ? gated.withCommon : gated.withoutCommon;
 
   // 12. Output events (changes of the written image).
-  for (const [name, on] of out) {
-    if (prev.outputs.get(name) !== on) events.push({ type: 'output', name, on });
+  if (out !== prev.outputs) {
+    for (const [name, on] of out) {
+      if (prev.outputs.get(name) !== on) events.push({ type: 'output', name, on });
+    }
   }
   d.outputs = out;
 
-  let next: number | undefined;
-  for (const t of deadlines) if (t !== undefined && t > now && (next === undefined || t < next)) next = t;
-  return { state: d, outputs: out, events, nextDeadlineMs: next };
+  let base: number | undefined;
+  for (const t of deadlines) if (t !== undefined && t > now && (base === undefined || t < base)) base = t;
+  const withUplinks = (u: number | undefined) => (u !== undefined && u > now && (base === undefined || u < base) ? u : base);
+  return {
+    state: d,
+    outputs: out,
+    events,
+    nextDeadlineMs: withUplinks(up.nextDeadlineMs),
+    probesBatchable: up.probesBatchable,
+    steadyDeadlineMs: withUplinks(up.steadyDeadlineMs),
+  };
 }

@@ -33,10 +33,10 @@ export function createSimBoard(cfg: Config, nowMs: number, seed = 1): SimBoard {
       // Validate every value on a scratch cabinet first, so a bad request changes nothing.
       const scratch = createSimCabinet(cfg, seed, cabinet.state.nowMs);
       for (const [k, v] of Object.entries(knobs)) {
-        const err = scratch.set(k, v);
+        const err = scratch.set(k, v, cabinet.state.nowMs);
         if (err) return err;
       }
-      for (const [k, v] of Object.entries(knobs)) cabinet.set(k, v);
+      for (const [k, v] of Object.entries(knobs)) cabinet.set(k, v, cabinet.state.nowMs);
       return undefined;
     },
     close: async () => undefined,

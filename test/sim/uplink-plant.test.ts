@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { uplinksSchema } from '../../src/config/uplinks.js';
 import type { ProbeResult } from '../../src/core/types.js';
 import { createUplinkPlant } from '../../sim/plant/uplinks.js';
+import { runScenario } from '../../sim/runner.js';
+import { parseScenario } from '../../sim/scenario.js';
 
 const cfg = uplinksSchema.parse({});
 
@@ -78,5 +80,67 @@ describe('simulated uplinks', () => {
     p.set('uplink.fiber.carrier', true);
     p.observe(img(true, false), 3200);
     expect(p.summary(4000)).toEqual({ uplinkSwitches: 2, uplinkDownMs: 500 + 1000 + 200 });
+  });
+
+  it('applies a knob from its time: rounds sent before keep the knobs they were sent with', () => {
+    const p = createUplinkPlant(cfg, 1);
+    p.takeProbes(0);
+    // Nobody looked between 0 and 3500: the rounds at 1000, 2000 and 3000 are drawn now, with loss 0.
+    p.set('uplink.fiber.loss', 1, 3500);
+    const fiber = p.takeProbes(4000).filter((r) => r.uplink === 'fiber');
+    expect(fiber.map((r) => [r.atMs, r.ok])).toEqual([1000, 2000, 3000].flatMap((at) => [[at, true], [at, true], [at, true]]));
+    expect(p.takeProbes(4800).filter((r) => r.uplink === 'fiber').map((r) => [r.atMs, r.ok])).toEqual([
+      [4000, false],
+      [4000, false],
+      [4000, false],
+    ]);
+  });
+
+  it('a steady plant needs no wake-up when allowed; taken late, results are those of per-round wake-ups', () => {
+    const eager = collect(5, 52);
+    const p = createUplinkPlant(cfg, 5);
+    p.takeProbes(0);
+    expect(p.steady(0)).toBe(true);
+    expect(p.nextDeadlineMs(0)).toBe(1000);
+    // Allowed to be lazy (the last word before the jump), it replays every round, none skipped.
+    expect(p.nextDeadlineMs(0, true)).toBeUndefined();
+    // The latest answer before 50 500: lte's of the round at 50 000 (40 ms).
+    expect(p.lastDoneBeforeMs(0, 50_500)).toBe(50_040);
+    expect(p.lastDoneBeforeMs(0, 50_040)).toBe(50_010);
+    const lazy = p.takeProbes(50_040);
+    const key = (r: ProbeResult) => `${r.uplink} ${r.atMs} ${r.target}`;
+    const sorted = (rs: readonly ProbeResult[]) => [...rs].sort((a, b) => (key(a) < key(b) ? -1 : 1));
+    expect(sorted(lazy)).toEqual(sorted(eager.filter((r) => r.atMs <= 50_000)));
+    p.set('uplink.lte.loss', 0.2, 50_040);
+    expect(p.steady(50_040)).toBe(false);
+    expect(p.nextDeadlineMs(50_040, true)).toBe(51_000);
+  });
+
+  it('the runner gives the same events with lazy probe delivery as with a wake-up at every round', () => {
+    const s = parseScenario(
+      {
+        name: 'lazy probes',
+        duration: '3h',
+        steps: [
+          { at: '20m', set: { 'feed.A.voltage': 0 } },
+          { at: '50m', set: { 'feed.A.voltage': 230 } },
+          { at: '70m', set: { 'uplink.fiber.carrier': false } },
+          { at: '72m', set: { 'uplink.fiber.carrier': true } },
+          { at: '90m', set: { 'uplink.fiber.loss': 0.5 } },
+          { at: '95m', set: { 'uplink.fiber.loss': 0 } },
+          { at: '100m', set: { 'uplink.lte.latencyMs': 900 } },
+          { at: '101m', set: { 'uplink.lte.latencyMs': 40 } },
+          { at: '110m', command: { name: 'selectUplink', id: 'lte' } },
+          { at: '120m', command: { name: 'releaseUplink' } },
+        ],
+        expect: [{ at: '71m', status: { 'uplink.active': 'lte' } }],
+      },
+      'test',
+    );
+    const lazy = runScenario(s);
+    const eager = runScenario(s, { lazyProbes: false });
+    expect(lazy.events).toEqual(eager.events);
+    expect(lazy.ok).toBe(true);
+    expect(lazy.scans).toBeLessThan(eager.scans / 5);
   });
 });

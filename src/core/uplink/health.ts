@@ -130,10 +130,22 @@ export function applyTimers(l: Draft, c: HealthCtx): void {
   if (l.heldUntilMs !== null && c.nowMs >= l.heldUntilMs) l.heldUntilMs = null;
 }
 
-/** The earliest time at which `applyTimers` would change this link. */
-export function timersDeadline(l: LinkState, c: { cfg: UplinksConfig }): number | undefined {
-  let d = l.expectRoundByMs ?? undefined;
+/**
+ * The earliest time at which `applyTimers` would change this link. Without `watch`, leaves out the
+ * silent-prober check (`expectRoundByMs`), which never fires while rounds keep coming.
+ */
+export function timersDeadline(l: LinkState, c: { cfg: UplinksConfig }, watch = true): number | undefined {
+  let d = watch ? (l.expectRoundByMs ?? undefined) : undefined;
   if (l.roundAtMs !== null) d = Math.min(d ?? Infinity, l.roundAtMs + c.cfg.probe.intervalMs);
   if (l.heldUntilMs !== null) d = Math.min(d ?? Infinity, l.heldUntilMs);
   return d;
+}
+
+/**
+ * True when a good round changes nothing but counters and the loss window here, whenever it is
+ * delivered: the link is up with carrier and no round is open. Rounds stamped with their own send time
+ * may then reach the step late and in a batch (a simulator's lazy prober) with the same outcome.
+ */
+export function roundsBatchable(l: LinkState): boolean {
+  return l.up && l.carrier !== false && l.roundAtMs === null && l.expectRoundByMs !== null;
 }

@@ -2,7 +2,7 @@
 // commands into the uplink state and returns the selected-uplink outputs, events and alarms.
 import type { UplinksConfig } from '../../config/uplinks.js';
 import type { AlarmCode, Command, ControllerEvent, ProbeResult, Reading, SignalName, Status } from '../types.js';
-import { applyCarrier, applyProbe, applyTimers, timersDeadline, timersDue, type Draft, type HealthCtx } from './health.js';
+import { applyCarrier, applyProbe, applyTimers, roundsBatchable, timersDeadline, timersDue, type Draft, type HealthCtx } from './health.js';
 import { applyPowerCycle, powerCycleDeadline } from './powercycle.js';
 import { choose } from './select.js';
 import { initialState, isHeld, type LinkState, type UplinkState } from './state.js';
@@ -28,6 +28,14 @@ export interface UplinkStepResult {
   /** Route/relay outputs, e.g. `uplink.<id>.selected`; the full uplink part of the image. */
   readonly outputs: ReadonlyMap<SignalName, boolean>;
   readonly nextDeadlineMs: number | undefined;
+  /**
+   * True when good probe rounds may arrive late and in a batch (each result with its round's `atMs`,
+   * in send order per uplink) without changing the outcome: every uplink is up with carrier and no
+   * round is open. A simulator whose plant is the prober may then skip the per-round wake-ups.
+   */
+  readonly probesBatchable: boolean;
+  /** `nextDeadlineMs` without the silent-prober checks, for a caller that keeps good rounds coming. */
+  readonly steadyDeadlineMs: number | undefined;
   /** One verdict per command in `commands`, same order. */
   readonly verdicts: readonly { accepted: boolean; reason?: string }[];
 }
@@ -72,23 +80,30 @@ export function stepUplinks(cfg: UplinksConfig, prev: UplinkState, input: Uplink
   const events: ControllerEvent[] = [];
   if (!cfg.enabled) {
     const verdicts = input.commands.map(() => ({ accepted: false, reason: 'uplink control is disabled (uplinks.enabled: false)' }));
-    return { state: prev, events: EMPTY, alarms: new Map(), outputs: new Map(), nextDeadlineMs: undefined, verdicts };
+    return { state: prev, events: EMPTY, alarms: new Map(), outputs: new Map(), nextDeadlineMs: undefined, probesBatchable: false, steadyDeadlineMs: undefined, verdicts };
   }
   const links: LinkState[] = prev.links.slice();
   // Copy-on-write: a link gets one private copy in a step, and only when something touches it.
   const drafts: (Draft | undefined)[] = [];
   const draft = (i: number): Draft => (drafts[i] ??= links[i] = { ...(links[i] as LinkState) });
+  const ctxs: (HealthCtx | undefined)[] = [];
   const ctx = (i: number): HealthCtx => {
     const l = cfg.links[i] as UplinksConfig['links'][number];
-    return { cfg, id: l.id, targets: l.targets.length, nowMs, events };
+    return (ctxs[i] ??= { cfg, id: l.id, targets: l.targets.length, nowMs, events });
   };
   for (let i = 0; i < links.length; i++) {
     const carrier = carrierOf(input.carrier((cfg.links[i] as UplinksConfig['links'][number]).id));
     if (carrier !== (links[i] as LinkState).carrier) applyCarrier(draft(i), carrier, ctx(i));
   }
+  // Results come grouped by uplink (a batch may hold many rounds): look the uplink up once per group.
+  let pi = -1;
+  let pid: string | undefined;
   for (const p of input.probes) {
-    const i = cfg.links.findIndex((l) => l.id === p.uplink);
-    if (i >= 0) applyProbe(draft(i), p, ctx(i));
+    if (p.uplink !== pid) {
+      const id = (pid = p.uplink);
+      pi = cfg.links.findIndex((l) => l.id === id);
+    }
+    if (pi >= 0) applyProbe(draft(pi), p, ctx(pi));
   }
   for (let i = 0; i < links.length; i++) if (timersDue(links[i] as LinkState, { cfg, nowMs })) applyTimers(draft(i), ctx(i));
 
@@ -97,15 +112,25 @@ export function stepUplinks(cfg: UplinksConfig, prev: UplinkState, input: Uplink
   if (choice.reason !== undefined) events.push({ type: 'uplink.switch', from: prev.active, to: choice.to, reason: choice.reason });
 
   let deadlineMs = choice.dueMs;
+  let steadyMs = choice.dueMs;
+  let batchable = true;
   const soonest = (d: number | undefined) => {
     if (d !== undefined && (deadlineMs === undefined || d < deadlineMs)) deadlineMs = d;
+  };
+  const soonestSteady = (d: number | undefined) => {
+    if (d !== undefined && (steadyMs === undefined || d < steadyMs)) steadyMs = d;
   };
   for (let i = 0; i < links.length; i++) {
     const link = cfg.links[i] as UplinksConfig['links'][number];
     const pcDue = powerCycleDeadline(links[i] as LinkState, link, nowMs);
     if (pcDue !== undefined && nowMs >= pcDue) applyPowerCycle(draft(i), link, nowMs, events);
-    soonest(timersDeadline(links[i] as LinkState, { cfg }));
-    soonest(powerCycleDeadline(links[i] as LinkState, link, nowMs));
+    const l = links[i] as LinkState;
+    const pc = powerCycleDeadline(l, link, nowMs);
+    soonest(timersDeadline(l, { cfg }));
+    soonest(pc);
+    soonestSteady(timersDeadline(l, { cfg }, false));
+    soonestSteady(pc);
+    if (!roundsBatchable(l)) batchable = false;
   }
   const state: UplinkState = { active: choice.to, manual, links, atMs: nowMs, deadlineMs };
   const result: UplinkStepResult = {
@@ -114,6 +139,8 @@ export function stepUplinks(cfg: UplinksConfig, prev: UplinkState, input: Uplink
     alarms: sameAlarmFacts(prev, state, nowMs) && cached ? cached.alarms : alarmsOf(cfg, state, nowMs),
     outputs: imageOf(cfg, state),
     nextDeadlineMs: deadlineMs,
+    probesBatchable: batchable,
+    steadyDeadlineMs: steadyMs,
     verdicts,
   };
   idle.set(state, { cfg, result: { ...result, events: EMPTY, verdicts: EMPTY } });
