@@ -4,15 +4,16 @@ import type { Config } from '../config/schema.js';
 import { activeAlarms, stepAlarms } from './alarms.js';
 import { alarmConditions, generatorDroppedOut } from './conditions.js';
 import { applyCommands, endTest, type CommandContext, type Draft } from './commands.js';
-import { CLOSE_CMD, gate } from './interlock.js';
+import { gatedImage } from './image.js';
 import { generatorDeadline, startOutput, stepGenerator } from './power/generator.js';
 import { decide } from './power/policy.js';
-import { availability, bootHealth, healthDeadline, stepHealth, type Availability, type SourceReadings } from './power/source.js';
+import { stepFeeds } from './power/feeds.js';
+import { availability, type Availability } from './power/source.js';
 import { adoptPosition, commands, position, stepTransfer, transferDeadline, type Feedback } from './power/transfer.js';
 import { nextMinute } from './power/window.js';
 import { stepPsu } from './psu.js';
 import { initialState, type ControllerState } from './state.js';
-import { FEEDS, other, type ControllerEvent, type FeedId, type Reading, type Request, type SignalName, type Snapshot } from './types.js';
+import { other, type ControllerEvent, type FeedId, type Request, type SignalName, type Snapshot } from './types.js';
 import { stepUps } from './ups.js';
 import { stepUplinks } from './uplink/index.js';
 
@@ -33,15 +34,6 @@ export interface StepResult {
 export { initialState };
 
 const FB_SIGNAL = { A: 'breaker.A.closedFb', B: 'breaker.B.closedFb' } as const;
-const METER_SIGNALS = {
-  A: ['feed.A.voltage', 'feed.A.frequency', 'feed.A.available'],
-  B: ['feed.B.voltage', 'feed.B.frequency', 'feed.B.available'],
-} as const;
-/** `readingsOf` with the signal names built once (a name built per scan costs a string and its hash). */
-const readingsFor = (inputs: ReadonlyMap<SignalName, Reading>, f: FeedId): SourceReadings => {
-  const [v, hz, avail] = METER_SIGNALS[f];
-  return { voltage: inputs.get(v), frequency: inputs.get(hz), available: inputs.get(avail) };
-};
 const UPS_FRESH_SIGNALS = ['ups.onBattery', 'ups.chargePct'] as const;
 const ROUTE_FAULT = 'uplink.routeFault';
 
@@ -61,44 +53,6 @@ const carrierSignal = (id: string) => {
 const NONE: readonly never[] = Object.freeze([]);
 const NO_COMMANDS: ReturnType<typeof applyCommands> = Object.freeze({ ack: false, uplink: NONE as never[] });
 
-/** The gated output image for one combination of wanted outputs and feedback (shared, never mutated). */
-interface Gated {
-  /** The interlock's reasons for blocking a close command, or null. */
-  readonly blocked: string | null;
-  readonly withCommon: ReadonlyMap<SignalName, boolean>;
-  readonly withoutCommon: ReadonlyMap<SignalName, boolean>;
-}
-
-// Output images are few (breaker commands × generator × uplink image × feedback): build each once. The
-// uplink part is itself a shared map (see uplink/outputs.ts), so it keys the cache by identity.
-const gatedCache = new WeakMap<ReadonlyMap<SignalName, boolean>, Map<string, Gated>>();
-
-function gatedImage(a: boolean, b: boolean, genStart: boolean | undefined, uplinkImage: ReadonlyMap<SignalName, boolean>, fb: Feedback): Gated {
-  const key = `${a ? 1 : 0}${b ? 1 : 0}${genStart === undefined ? '-' : genStart ? 1 : 0}${fb.A === null ? 'n' : fb.A ? 1 : 0}${fb.B === null ? 'n' : fb.B ? 1 : 0}`;
-  let perUplink = gatedCache.get(uplinkImage);
-  if (!perUplink) gatedCache.set(uplinkImage, (perUplink = new Map()));
-  const hit = perUplink.get(key);
-  if (hit) return hit;
-  const image = new Map<SignalName, boolean>([
-    [CLOSE_CMD.A, a],
-    [CLOSE_CMD.B, b],
-  ]);
-  if (genStart !== undefined) image.set('generator.start', genStart);
-  for (const [k, v] of uplinkImage) image.set(k, v);
-  const gated = gate(image, fb);
-  const withCommon = new Map(gated.image);
-  withCommon.set('alarm.common', true);
-  const withoutCommon = new Map(gated.image);
-  withoutCommon.set('alarm.common', false);
-  const g: Gated = {
-    blocked: gated.blocked.length > 0 ? gated.blocked.map((x) => `${x.feed}: ${x.why}`).join('; ') : null,
-    withCommon,
-    withoutCommon,
-  };
-  perUplink.set(key, g);
-  return g;
-}
-
 export const generatorFeed = (cfg: Config): FeedId | null =>
   cfg.power.feeds.A.role === 'generator' ? 'A' : cfg.power.feeds.B.role === 'generator' ? 'B' : null;
 
@@ -114,26 +68,7 @@ export function step(cfg: Config, prev: ControllerState, snap: Snapshot, request
   d.feedback = fb;
 
   // 1. Source health (adopted at once on the first scan: bumpless boot).
-  let feeds = prev.feeds;
-  for (const f of FEEDS) {
-    const r = readingsFor(snap.inputs, f);
-    const before = prev.booted ? prev.feeds[f] : null;
-    const h = before ? stepHealth(before, r, pc.feeds[f], pc, now) : bootHealth(r, pc.feeds[f], pc, now);
-    // Copy-on-write: an unchanged health keeps the previous feeds object.
-    if (h !== feeds[f]) feeds = { ...feeds, [f]: h };
-    d.feeds = feeds;
-    const changed = !before || (before !== h && availability(before) !== availability(h) || (before.commLost ? 'comm' : before.reason) !== (h.commLost ? 'comm' : h.reason));
-    if (changed) {
-      events.push({ type: 'source', source: f, available: availability(h) === 'available', reason: h.commLost ? 'comm' : h.reason });
-    }
-    deadlines.push(healthDeadline(h, pc.feeds[f]));
-    for (const s of METER_SIGNALS[f]) {
-      const rd = snap.inputs.get(s);
-      // A reading refreshed this very instant (age 0) needs no wake-up: the scan period (or, in the
-      // simulator, the plant's own tick while a meter is quiet) brings the next look.
-      if (rd && rd.value !== undefined && rd.ageMs > 0 && rd.ageMs <= pc.meterStaleMs) deadlines.push(now + pc.meterStaleMs - rd.ageMs + 1);
-    }
-  }
+  d.feeds = stepFeeds(pc, prev.booted ? prev.feeds : null, snap.inputs, now, events, deadlines);
   if (!prev.booted) {
     d.booted = true;
     d.transfer = adoptPosition(fb, now);

@@ -58,13 +58,6 @@ export interface SourceReadings {
   readonly available: Reading | undefined;
 }
 
-export function readingsOf(inputs: ReadonlyMap<string, Reading>, id: FeedId): SourceReadings {
-  return {
-    voltage: inputs.get(`feed.${id}.voltage`),
-    frequency: inputs.get(`feed.${id}.frequency`),
-    available: inputs.get(`feed.${id}.available`),
-  };
-}
 
 /** The two verdicts the present readings support: dropout (for a healthy source) and pickup (for a failed one). */
 function judge(r: SourceReadings, feed: FeedConfig, cfg: PowerConfig) {

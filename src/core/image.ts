@@ -1,0 +1,43 @@
+// The written output image: breaker commands, generator start and the uplink image, passed through
+// the interlock gate, with and without the common alarm. Images are few (breaker commands ×
+// generator × uplink image × feedback), so each is built once and shared; none is ever mutated.
+import { CLOSE_CMD, gate } from './interlock.js';
+import type { Feedback } from './power/transfer.js';
+import type { SignalName } from './types.js';
+
+/** The gated output image for one combination of wanted outputs and feedback (shared, never mutated). */
+export interface Gated {
+  /** The interlock's reasons for blocking a close command, or null. */
+  readonly blocked: string | null;
+  readonly withCommon: ReadonlyMap<SignalName, boolean>;
+  readonly withoutCommon: ReadonlyMap<SignalName, boolean>;
+}
+
+// The uplink part is itself a shared map (see uplink/outputs.ts), so it keys the cache by identity.
+const gatedCache = new WeakMap<ReadonlyMap<SignalName, boolean>, Map<string, Gated>>();
+
+export function gatedImage(a: boolean, b: boolean, genStart: boolean | undefined, uplinkImage: ReadonlyMap<SignalName, boolean>, fb: Feedback): Gated {
+  const key = `${a ? 1 : 0}${b ? 1 : 0}${genStart === undefined ? '-' : genStart ? 1 : 0}${fb.A === null ? 'n' : fb.A ? 1 : 0}${fb.B === null ? 'n' : fb.B ? 1 : 0}`;
+  let perUplink = gatedCache.get(uplinkImage);
+  if (!perUplink) gatedCache.set(uplinkImage, (perUplink = new Map()));
+  const hit = perUplink.get(key);
+  if (hit) return hit;
+  const image = new Map<SignalName, boolean>([
+    [CLOSE_CMD.A, a],
+    [CLOSE_CMD.B, b],
+  ]);
+  if (genStart !== undefined) image.set('generator.start', genStart);
+  for (const [k, v] of uplinkImage) image.set(k, v);
+  const gated = gate(image, fb);
+  const withCommon = new Map(gated.image);
+  withCommon.set('alarm.common', true);
+  const withoutCommon = new Map(gated.image);
+  withoutCommon.set('alarm.common', false);
+  const g: Gated = {
+    blocked: gated.blocked.length > 0 ? gated.blocked.map((x) => `${x.feed}: ${x.why}`).join('; ') : null,
+    withCommon,
+    withoutCommon,
+  };
+  perUplink.set(key, g);
+  return g;
+}
