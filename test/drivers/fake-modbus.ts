@@ -1,3 +1,4 @@
+import type { ModbusSignal } from '../../src/io/board-schema.js';
 // A fake modbus-serial client: a bus of slaves held in memory, whose failures the test chooses.
 import type { ModbusClient } from '../../src/drivers/modbus-rtu.js';
 
@@ -59,3 +60,19 @@ export function fakeModbusBus(slaves: Record<number, FakeSlave>) {
   };
   return { createClient, log };
 }
+
+/** A Modbus signal mapping with plain defaults (u16 holding register 0, scale 1); tests override what they need. */
+export const modbusSignal = (over: Partial<ModbusSignal> = {}): ModbusSignal => ({
+  name: 'feed.A.voltage',
+  kind: 'number',
+  device: 'm',
+  table: 'holding',
+  register: 0,
+  type: 'u16',
+  bit: undefined,
+  wordOrder: 'big',
+  scale: 1,
+  offset: 0,
+  staleMs: 5000,
+  ...over,
+});

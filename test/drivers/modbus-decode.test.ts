@@ -1,21 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { decodeSignal, decodeWords, planReads } from '../../src/drivers/modbus-decode.js';
 import type { ModbusSignal } from '../../src/io/board-schema.js';
+import { modbusSignal } from './fake-modbus.js';
 
-const sig = (over: Partial<ModbusSignal>): ModbusSignal => ({
-  name: 'feed.A.voltage',
-  kind: 'number',
-  device: 'm',
-  table: 'holding',
-  register: 0,
-  type: 'u16',
-  bit: undefined,
-  wordOrder: 'big',
-  scale: 1,
-  offset: 0,
-  staleMs: 5000,
-  ...over,
-});
+const sig = (over: Partial<ModbusSignal>): ModbusSignal => modbusSignal(over);
 
 describe('Modbus register decoding', () => {
   it('decodes 16- and 32-bit integers and IEEE floats in both word orders', () => {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openModbus } from '../../src/drivers/modbus-rtu.js';
 import type { DriverBoard } from '../../src/drivers/types.js';
 import type { ModbusSection, ModbusSignal } from '../../src/io/board-schema.js';
+import { modbusSignal } from './fake-modbus.js';
 import { quietLogger } from './fakes.js';
 import { injectBytes, missingPeers, ptyPair, rtuSlave } from './rtu-peers.js';
 
@@ -15,20 +16,7 @@ const missing = missingPeers();
 const mustRun = Boolean(process.env.CI);
 if (missing && !mustRun) console.warn(`skipping Modbus RTU integration tests: ${missing}`);
 
-const sig = (name: string, device: string, over: Partial<ModbusSignal>): ModbusSignal => ({
-  name,
-  kind: 'number',
-  device,
-  table: 'holding',
-  register: 0,
-  type: 'u16',
-  bit: undefined,
-  wordOrder: 'big',
-  scale: 1,
-  offset: 0,
-  staleMs: 1000,
-  ...over,
-});
+const sig = (name: string, device: string, over: Partial<ModbusSignal>): ModbusSignal => modbusSignal({ name, device, staleMs: 1000, ...over });
 
 const section = (path: string): ModbusSection => ({
   buses: { rs485: { path, baudRate: 9600, parity: 'none', dataBits: 8, stopBits: 1 } },

@@ -2,23 +2,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { classifyError, openModbus } from '../../src/drivers/modbus-rtu.js';
 import type { DriverBoard } from '../../src/drivers/types.js';
 import type { ModbusSection, ModbusSignal } from '../../src/io/board-schema.js';
-import { fakeModbusBus, slave } from './fake-modbus.js';
+import { fakeModbusBus, modbusSignal, slave } from './fake-modbus.js';
 import { quietLogger, recordingLogger } from './fakes.js';
 
-const sig = (name: string, device: string, over: Partial<ModbusSignal> = {}): ModbusSignal => ({
-  name,
-  kind: 'number',
-  device,
-  table: 'holding',
-  register: 0,
-  type: 'u16',
-  bit: undefined,
-  wordOrder: 'big',
-  scale: 1,
-  offset: 0,
-  staleMs: 2000,
-  ...over,
-});
+const sig = (name: string, device: string, over: Partial<ModbusSignal> = {}): ModbusSignal => modbusSignal({ name, device, staleMs: 2000, ...over });
 
 const cabinet: ModbusSection = {
   buses: { rs485: { path: '/dev/ttyUSB0', baudRate: 9600, parity: 'none', dataBits: 8, stopBits: 1 } },
