@@ -27,25 +27,17 @@ export const availability = (h: SourceHealth): Availability => (h.commLost ? 'un
 
 type Thresholds = PowerConfig['thresholds'];
 
-/** Why a healthy source should drop out (outside dropout limits), or null. */
-function dropoutReason(v: number, f: number, feed: FeedConfig, t: Thresholds): SourceReason | null {
+/**
+ * Why a source is outside one set of limits, or null: with `dropoutPct`, why a healthy source should
+ * drop out; with `pickupPct`, why a failed one may not pick up yet.
+ */
+function outside(v: number, f: number, feed: FeedConfig, t: Thresholds, limit: 'dropoutPct' | 'pickupPct'): SourceReason | null {
   const vPct = (100 * v) / feed.nominalVoltageV;
   const fPct = (100 * f) / feed.nominalFrequencyHz;
-  if (vPct < t.undervoltage.dropoutPct) return 'undervoltage';
-  if (vPct > t.overvoltage.dropoutPct) return 'overvoltage';
-  if (fPct < t.underfrequency.dropoutPct) return 'underfrequency';
-  if (fPct > t.overfrequency.dropoutPct) return 'overfrequency';
-  return null;
-}
-
-/** Why a failed source may not pick up yet (outside pickup limits), or null when it may. */
-function pickupReason(v: number, f: number, feed: FeedConfig, t: Thresholds): SourceReason | null {
-  const vPct = (100 * v) / feed.nominalVoltageV;
-  const fPct = (100 * f) / feed.nominalFrequencyHz;
-  if (vPct < t.undervoltage.pickupPct) return 'undervoltage';
-  if (vPct > t.overvoltage.pickupPct) return 'overvoltage';
-  if (fPct < t.underfrequency.pickupPct) return 'underfrequency';
-  if (fPct > t.overfrequency.pickupPct) return 'overfrequency';
+  if (vPct < t.undervoltage[limit]) return 'undervoltage';
+  if (vPct > t.overvoltage[limit]) return 'overvoltage';
+  if (fPct < t.underfrequency[limit]) return 'underfrequency';
+  if (fPct > t.overfrequency[limit]) return 'overfrequency';
   return null;
 }
 
@@ -70,7 +62,7 @@ function judge(r: SourceReadings, feed: FeedConfig, cfg: PowerConfig) {
   const v = fresh(r.voltage, cfg.meterStaleMs);
   const f = fresh(r.frequency, cfg.meterStaleMs);
   if (typeof v !== 'number' || typeof f !== 'number') return undefined;
-  return { drop: dropoutReason(v, f, feed, cfg.thresholds), pick: pickupReason(v, f, feed, cfg.thresholds), v, f };
+  return { drop: outside(v, f, feed, cfg.thresholds, 'dropoutPct'), pick: outside(v, f, feed, cfg.thresholds, 'pickupPct'), v, f };
 }
 
 /** At boot the controller adopts what it sees at once (bumpless): in pickup limits → healthy. */
