@@ -39,6 +39,13 @@ export async function runController(opts: RunOptions): Promise<number> {
   // On a terminal the events and a status line are the display; the JSON log keeps only warnings.
   const tty = process.stdout.isTTY === true;
   const logger = pino({ base: { app: 'twinfeed' }, level: tty ? 'warn' : 'info' });
+  // A stray promise rejection in a driver is a bug to log, not a reason to stop controlling: the
+  // scan goes on. An uncaught exception leaves state unknown: exit, and systemd restarts us (bumpless).
+  process.on('unhandledRejection', (err) => logger.error({ err: String(err) }, 'unhandled rejection (controller keeps running)'));
+  process.once('uncaughtException', (err) => {
+    logger.fatal({ err: err.stack ?? String(err) }, 'uncaught exception: exiting so the service manager restarts the controller');
+    process.exit(70);
+  });
   let cfg: Config;
   let board: Board | SimBoard;
   const boardPath = opts.board ?? resolve(PACKAGE_ROOT, 'boards', 'sim.yaml');
