@@ -142,7 +142,8 @@ export function createSimCabinet(cfg: Config, seed: number, startMs: number): Si
     put(r, 'ups.runtimeS', ups.runtimeS, uAge);
     const powered = m.loadPowered();
     for (const [id, name] of psuSignals) put(r, name, powered && s.psuOk[id] === true, 0);
-    for (const [id, name] of carrierSignals) put(r, name, uplinks.carrier(id), 0);
+    // The fiber media converter and the LTE router run on the cabinet's DC bus: no load power, no carrier.
+    for (const [id, name] of carrierSignals) put(r, name, powered && uplinks.carrier(id), 0);
     return r;
   };
 

@@ -66,6 +66,8 @@ export function decide(cfg: PowerConfig, p: PolicyInput, nowMs: number): PolicyR
   const delayDone = atMs !== null && nowMs >= atMs;
   const pending = { desire: null, retransferPending: true, retransferAtMs: cfg.retransfer.policy === 'manual' ? null : atMs };
   if (cfg.retransfer.policy === 'manual' || p.rateLimited || !delayDone) return pending;
+  // `window` (spec: only inside the maintenance window) also waits the retransfer delay: the window
+  // opening is no proof that the preferred feed is stable, so the safe reading asks for both.
   if (cfg.retransfer.policy === 'window' && !insideWindow(cfg.retransfer.window, nowMs)) return pending;
   return { desire: { to: P, reason: 'retransfer' }, retransferPending: true, retransferAtMs: atMs };
 }
