@@ -134,7 +134,7 @@ describe.skipIf(missing !== undefined && !mustRun)('uplink driver on real Linux 
     expect(events.filter((x) => x.e.type === 'uplink')).toEqual([]);
   });
 
-  it('fails over to lte within 1.5 s of the fiber link going down (carrier), and moves the route', async () => {
+  it('fails over to lte when the fiber link goes down (carrier), and moves the route', async () => {
     const cut = now();
     ipn(NS.f, 'link', 'set', 'f-c0', 'down');
     // Real time on a shared CI machine: the bound here only catches "never"; the failover time is a
@@ -153,7 +153,7 @@ describe.skipIf(missing !== undefined && !mustRun)('uplink driver on real Linux 
     await routeSettles(/default via 10\.231\.1\.2 dev c-f0 metric 10 /);
   });
 
-  it('fails over within 4.5 s when fiber silently drops everything (blackhole, carrier stays up)', async () => {
+  it('fails over when fiber silently drops everything (blackhole, carrier stays up)', async () => {
     await sleep(1500);
     const drop = now();
     ipn(NS.f, 'route', 'add', 'blackhole', '10.231.1.1/32');
