@@ -1,5 +1,6 @@
 // The simulated cabinet as a board: power plant + uplinks behind the same ports as real drivers,
 // plus the scenario knobs and the summary figures the plant itself measures.
+import { parseDuration } from '../../src/config/duration.js';
 import type { Config } from '../../src/config/schema.js';
 import type { ProbeResult, Reading, SignalName } from '../../src/core/types.js';
 import {
@@ -160,7 +161,10 @@ export function createSimCabinet(cfg: Config, seed: number, startMs: number): Si
     },
     advance,
     hasKnob: (k) => k in KNOBS || /^psu\.[^.]+\.ok$/.test(k) || uplinks.hasKnob(k),
-    set(knob, value, nowMs) {
+    set(knob, raw, nowMs) {
+      // Knobs in ms take a duration as config does ("20s"), so scenarios read like the config.
+      const asMs = knob.endsWith('Ms') && typeof raw === 'string' ? parseDuration(raw) : undefined;
+      const value = asMs ?? raw;
       if (uplinks.hasKnob(knob)) return uplinks.set(knob, value, nowMs ?? s.nowMs);
       const err = setPowerKnob(s, p, knob, value);
       if (err === undefined) {
