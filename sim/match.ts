@@ -36,21 +36,15 @@ export function mismatch(expected: unknown, actual: unknown): string | null {
   return sameValue(expected, actual) ? null : `expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`;
 }
 
-/** Reads a dotted path out of an object (status fields such as `uplink.fiber.up`). */
-export function getPath(obj: unknown, path: string): unknown {
+/** Walks a dotted path (status fields such as `uplink.fiber.up`); `found` tells a missing field from `undefined`. */
+function walk(obj: unknown, path: string): { found: boolean; value: unknown } {
   let cur: unknown = obj;
   for (const part of path.split('.')) {
-    if (!isPlain(cur) || !(part in cur)) return undefined;
+    if (!isPlain(cur) || !(part in cur)) return { found: false, value: undefined };
     cur = cur[part];
   }
-  return cur;
+  return { found: true, value: cur };
 }
 
-export function hasPath(obj: unknown, path: string): boolean {
-  let cur: unknown = obj;
-  for (const part of path.split('.')) {
-    if (!isPlain(cur) || !(part in cur)) return false;
-    cur = cur[part];
-  }
-  return true;
-}
+export const getPath = (obj: unknown, path: string): unknown => walk(obj, path).value;
+export const hasPath = (obj: unknown, path: string): boolean => walk(obj, path).found;
