@@ -156,6 +156,13 @@ const scadaSchema = z
     maxConnections: z.number().int().min(1).max(1024).default(8),
     idleTimeoutMs: duration().default(60_000),
     selectTimeoutMs: duration().default(10_000),
+    /**
+     * 0: the Modbus server runs in the controller's process. N ≥ 1: N reader processes (node:cluster)
+     * share the port and answer reads from the image the controller sends after each scan; writes,
+     * select-before-operate and the connection cap stay in the controller. For many SCADA clients on
+     * a multi-core board: one process tops out at Node's per-process socket throughput.
+     */
+    readerProcesses: z.number().int().min(0).max(8).default(0),
   })
   .strict();
 

@@ -8,7 +8,7 @@ import { SELECT_ADDR } from './map.js';
 import { Exception, type PduContext } from './pdu.js';
 
 /** SBO states kept per client address; the least recently used is forgotten beyond this. */
-const MAX_CLIENT_STATES = 64;
+export const MAX_CLIENT_STATES = 64;
 
 export interface WriteCounters {
   writeAttempts: number;
@@ -23,21 +23,26 @@ export interface CommandDeskOptions {
   readonly counters: WriteCounters;
   /** The status image the server keeps current (read through every context). */
   readonly status: Buffer;
+  /** Called after every change of a client's SBO state (reader processes mirror it for reads of 100–102). */
+  readonly onChange?: (ip: string, state: SboState) => void;
 }
 
 export interface CommandDesk {
   /** The PDU context of one connection: its client's SBO state, permission and write log. */
   contextFor(ip: string, origin: string, writesAllowed: boolean): PduContext;
   stateOf(ip: string): SboState;
+  /** Every client address's state (a restarted reader process is sent them all). */
+  states(): { ip: string; state: SboState }[];
 }
 
-export function commandDesk({ controller, selectTimeoutMs, log, counters: stats, status: image }: CommandDeskOptions): CommandDesk {
+export function commandDesk({ controller, selectTimeoutMs, log, counters: stats, status: image, onChange }: CommandDeskOptions): CommandDesk {
   const sbo = new Map<string, SboState>();
   const sboOf = (ip: string): SboState => sbo.get(ip) ?? SBO_IDLE;
   function setSbo(ip: string, s: SboState): void {
     sbo.delete(ip); // re-insert so Map order is least recently used first
     sbo.set(ip, s);
     if (sbo.size > MAX_CLIENT_STATES) sbo.delete(sbo.keys().next().value ?? '');
+    onChange?.(ip, s);
   }
 
   function submit(ip: string, origin: string, code: number, command: Command): void {
@@ -84,5 +89,5 @@ export function commandDesk({ controller, selectTimeoutMs, log, counters: stats,
       },
     };
   }
-  return { contextFor, stateOf: sboOf };
+  return { contextFor, stateOf: sboOf, states: () => [...sbo].map(([ip, state]) => ({ ip, state })) };
 }

@@ -32,7 +32,7 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: num
 async function startBenchServer(): Promise<ScadaServer> {
   const p = published();
   const controller = { latest: () => p, submit: async () => ({ accepted: true }) };
-  const config = { enabled: true, bind: '127.0.0.1', port: 0, unitId: 1, writes: { allow: [] }, maxConnections: 64, idleTimeoutMs: 60_000, selectTimeoutMs: 10_000 };
+  const config = { enabled: true, bind: '127.0.0.1', port: 0, unitId: 1, writes: { allow: [] }, maxConnections: 64, idleTimeoutMs: 60_000, selectTimeoutMs: 10_000, readerProcesses: 0 };
   return startScadaServer({ config, controller, uplinkIds: ['fiber', 'lte'], logger: pino({ level: 'silent' }) });
 }
 

@@ -72,7 +72,7 @@ export function tickingController(): FakeController {
 }
 
 export function scadaConfig(over: Partial<Config['scada']> = {}): Config['scada'] {
-  return { enabled: true, bind: '127.0.0.1', port: 0, unitId: 1, writes: { allow: [] }, maxConnections: 8, idleTimeoutMs: 60_000, selectTimeoutMs: 10_000, ...over };
+  return { enabled: true, bind: '127.0.0.1', port: 0, unitId: 1, writes: { allow: [] }, maxConnections: 8, idleTimeoutMs: 60_000, selectTimeoutMs: 10_000, readerProcesses: 0, ...over };
 }
 
 export function captureLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
