@@ -15,6 +15,8 @@ export interface ScadaServerOptions {
   readonly logger: Logger;
   /** A frame once begun must complete within this, so a trickling client cannot hold a slot (default 5 s). */
   readonly frameTimeoutMs?: number;
+  /** Node flags for reader processes (config.readerProcesses ≥ 1); default: this process's. Tests pass a TypeScript loader. */
+  readonly readerExecArgv?: readonly string[];
 }
 
 export interface ScadaStats {
@@ -39,7 +41,7 @@ export interface ScadaServer {
 const EMPTY = Buffer.alloc(0);
 
 /** The allowlist; undefined when writes are disabled. */
-function allowList(cidrs: readonly string[]): BlockList | undefined {
+export function allowList(cidrs: readonly string[]): BlockList | undefined {
   if (cidrs.length === 0) return undefined;
   const list = new BlockList();
   for (const c of cidrs) {
@@ -52,9 +54,11 @@ function allowList(cidrs: readonly string[]): BlockList | undefined {
 }
 
 /** IPv4-mapped IPv6 (a dual-stack bind) is checked and logged as the IPv4 address it is. */
-const clientIp = (s: Socket): string => (s.remoteAddress ?? '').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
+export const clientIp = (s: Socket): string => (s.remoteAddress ?? '').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
 
 export async function startScadaServer(opts: ScadaServerOptions): Promise<ScadaServer> {
+  // Reader processes share the port; everything below is the in-process server (the default).
+  if (opts.config.readerProcesses > 0) return (await import('./readers.js')).startReaderServers(opts);
   const { config, controller } = opts;
   const log = opts.logger.child({ subsystem: 'scada' });
   const frameTimeoutMs = opts.frameTimeoutMs ?? 5000;
