@@ -1,8 +1,8 @@
-// SCADA server benchmarks: throughput against the libmodbus reference (compare.sh), memory growth
-// over 1 000 000 requests, and a 1 000 000-frame fuzz run through a real socket.
+// SCADA server benchmarks: throughput against the libmodbus reference (compare.sh), in-process and
+// with 2 reader processes, memory growth over 1 000 000 requests, and a 1 000 000-frame fuzz run.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { pino } from 'pino';
@@ -29,10 +29,20 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: num
   });
 }
 
-async function startBenchServer(): Promise<ScadaServer> {
+/** A free port: reader processes are given one explicitly (cluster and port 0 do not mix well). */
+async function freePort(): Promise<number> {
+  const t = createServer();
+  await new Promise<void>((r) => t.listen(0, '127.0.0.1', r));
+  const a = t.address();
+  await new Promise((r) => t.close(r));
+  return typeof a === 'object' && a !== null ? a.port : 0;
+}
+
+async function startBenchServer(readerProcesses = 0): Promise<ScadaServer> {
   const p = published();
   const controller = { latest: () => p, submit: async () => ({ accepted: true }) };
-  const config = { enabled: true, bind: '127.0.0.1', port: 0, unitId: 1, writes: { allow: [] }, maxConnections: 64, idleTimeoutMs: 60_000, selectTimeoutMs: 10_000, readerProcesses: 0 };
+  const port = readerProcesses > 0 ? await freePort() : 0;
+  const config = { enabled: true, bind: '127.0.0.1', port, unitId: 1, writes: { allow: [] }, maxConnections: 64, idleTimeoutMs: 60_000, selectTimeoutMs: 10_000, readerProcesses };
   return startScadaServer({ config, controller, uplinkIds: ['fiber', 'lte'], logger: pino({ level: 'silent' }) });
 }
 
@@ -43,8 +53,8 @@ const median = (xs: number[]) => {
   return s.length % 2 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
 };
 
-/** compare.sh: interleaved reference/candidate runs per load, two rounds each. */
-async function throughput(emit: Emit, root: string, port: number): Promise<void> {
+/** compare.sh: interleaved reference/candidate runs per load, two rounds each; figures named `prefix.*`. */
+async function throughput(emit: Emit, root: string, port: number, prefix = 'scada'): Promise<void> {
   const script = path.resolve(root, '../shared/bench/modbus/compare.sh');
   if (!existsSync(script)) {
     console.error(`scada bench: no reference benchmark at ${script}; throughput comparison skipped`);
@@ -68,15 +78,15 @@ async function throughput(emit: Emit, root: string, port: number): Promise<void>
     const ours = pick(runs.candidate);
     const ref = pick(runs.reference);
     const mean = (xs: LoadRun[]) => xs.reduce((a, x) => a + x.rps, 0) / Math.max(1, xs.length);
-    const name = `scada.fc3.${clients}clients.${regs}regs`;
+    const name = `${prefix}.fc3.${clients}clients.${regs}regs`;
     emit(`${name}.rps`, Math.round(mean(ours)), 'req/s');
     emit(`${name}.reference_rps`, Math.round(mean(ref)), 'req/s');
     emit(`${name}.errors`, ours.reduce((a, x) => a + x.errors, 0), 'count');
     ours.forEach((o, k) => ratios.push(o.rps / Math.max(1, ref[k]?.rps ?? 0)));
     emit(`${name}.ratio`, Number((mean(ours) / Math.max(1, mean(ref))).toFixed(3)), 'ours/libmodbus');
   });
-  emit('scada.rps_ratio_median', Number(median(ratios).toFixed(3)), 'ours/libmodbus');
-  emit('scada.rps_ratio_min', Number(Math.min(...ratios).toFixed(3)), 'ours/libmodbus');
+  emit(`${prefix}.rps_ratio_median`, Number(median(ratios).toFixed(3)), 'ours/libmodbus');
+  emit(`${prefix}.rps_ratio_min`, Number(Math.min(...ratios).toFixed(3)), 'ours/libmodbus');
 }
 
 /** Pipelined FC3 requests from this process (used when the C load generator is not built). */
@@ -151,7 +161,7 @@ async function fuzz(emit: Emit, server: ScadaServer): Promise<void> {
 
 export async function bench(emit: Emit): Promise<void> {
   const root = repoRoot(path.dirname(fileURLToPath(import.meta.url))) ?? repoRoot(process.cwd());
-  // SCADA_BENCH_ONLY=memory,fuzz runs a subset (while working on one part).
+  // SCADA_BENCH_ONLY=throughput,readers,memory,fuzz runs a subset (while working on one part).
   const only = process.env.SCADA_BENCH_ONLY?.split(',');
   const want = (part: string) => !only || only.includes(part);
   const server = await startBenchServer();
@@ -159,6 +169,15 @@ export async function bench(emit: Emit): Promise<void> {
     if (want('throughput')) {
       if (root) await throughput(emit, root, server.port);
       else emit('scada.repo_root_not_found', 1, 'flag');
+    }
+    // The same comparison with scada.readerProcesses 2, right after the in-process one.
+    if (want('readers') && root) {
+      const readers = await startBenchServer(2);
+      try {
+        await throughput(emit, root, readers.port, 'scada.readers2');
+      } finally {
+        await readers.close();
+      }
     }
     if (want('memory')) await memory(emit, server);
     if (want('fuzz')) await fuzz(emit, server);
