@@ -8,7 +8,7 @@ import { isMessage, READER_SETTINGS_ENV, type FromReader, type ReaderSettings, t
 import type { ScadaServer, ScadaServerOptions, ScadaStats } from './server.js';
 import { commandDesk } from './writes.js';
 
-/** How often the image is checked for a new scan when the port has no onEvents to say so. */
+/** How often the image is checked for a new scan when the port has no onEvents to say so (test fakes). */
 const IMAGE_POLL_MS = 10;
 /** A reader that dies sooner than this after its start is replaced only after this delay (no fork storm). */
 const RESPAWN_BACKOFF_MS = 1000;
@@ -133,9 +133,10 @@ export async function startReaderServers(opts: ScadaServerOptions): Promise<Scad
   }
 
   refreshImage();
+  // The scan loop calls its listeners after every scan; a port without onEvents is polled instead.
   const unsubscribe = controller.onEvents?.(() => refreshImage());
-  const poll = setInterval(refreshImage, IMAGE_POLL_MS);
-  poll.unref();
+  const poll = unsubscribe ? undefined : setInterval(refreshImage, IMAGE_POLL_MS);
+  poll?.unref();
 
   const n = config.readerProcesses;
   let port = config.port;

@@ -69,6 +69,22 @@ describe('SCADA reader processes', () => {
     for (const c of clients) c.close();
   });
 
+  it('sends the image when the controller signals a scan (onEvents), without polling', async () => {
+    const ctl = fakeController();
+    const listeners: (() => void)[] = [];
+    ctl.onEvents = (l) => {
+      listeners.push(() => l([], 0));
+      return () => undefined;
+    };
+    const s = await start({}, ctl);
+    ctl.publish(() => ({ uptimeS: 5 }));
+    await sleep(100);
+    expect(s.stats().imageBuilds).toBe(1);
+    for (const l of listeners) l();
+    expect(s.stats().imageBuilds).toBe(2);
+    expect(await eventually(async () => words(await once(s.port, readPdu(3, 36, 2))), [0, 5])).toEqual([0, 5]);
+  });
+
   it('matches a select and an operate sent on different connections, and executes the command once', async () => {
     const ctl = fakeController();
     const s = await start({ writes: { allow: ['127.0.0.1/32'] } }, ctl);
