@@ -6,7 +6,7 @@ import { newStatusImage } from './image.js';
 import { isMessage, READER_SETTINGS_ENV, type FromReader, type ReaderSettings, type ToReader, type WriteAttempt } from './reader-ipc.js';
 import { serveReaderConnection } from './reader-conn.js';
 import { allowList, clientIp } from './server.js';
-import { newSession, type Session } from './session.js';
+import { newSession, sweepPeriodMs, timedOut, type Session } from './session.js';
 import { MAX_CLIENT_STATES } from './writes.js';
 
 const settings = JSON.parse(process.env[READER_SETTINGS_ENV] ?? '{}') as ReaderSettings;
@@ -95,18 +95,16 @@ function onConnection(socket: Socket): void {
 }
 
 // One sweep for every connection, as in the in-process server: idle clients and trickled frames are closed.
-const sweepMs = Math.max(10, Math.min(1000, Math.min(config.idleTimeoutMs, frameTimeoutMs) / 4));
 setInterval(() => {
   coarseNowMs = Date.now();
   for (const { socket, session } of conns) {
-    const idle = coarseNowMs - session.lastFrameMs > config.idleTimeoutMs;
-    const trickle = session.partialSinceMs !== undefined && coarseNowMs - session.partialSinceMs > frameTimeoutMs;
-    if (!idle && !trickle) continue;
+    const why = timedOut(session, coarseNowMs, config.idleTimeoutMs, frameTimeoutMs);
+    if (!why) continue;
     counters.timeoutClosed++;
-    send({ t: 'log', level: 'debug', msg: 'scada connection timed out', fields: { client: clientIp(socket), idle, trickle } });
+    send({ t: 'log', level: 'debug', msg: 'scada connection timed out', fields: { client: clientIp(socket), ...why } });
     socket.destroy();
   }
-}, sweepMs).unref();
+}, sweepPeriodMs(config.idleTimeoutMs, frameTimeoutMs)).unref();
 // Counters for the controller's stats(); cumulative, so a lost message costs nothing.
 setInterval(() => send({ t: 'stats', ...counters }), 250).unref();
 

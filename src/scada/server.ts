@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { ControllerPort } from '../runtime/ports.js';
 import { encodeStatus, newStatusImage } from './image.js';
-import { makeAnswer, newSession, serveChunk, type Session } from './session.js';
+import { makeAnswer, newSession, serveChunk, sweepPeriodMs, timedOut, type Session } from './session.js';
 import { commandDesk } from './writes.js';
 
 export interface ScadaServerOptions {
@@ -144,18 +144,16 @@ export async function startScadaServer(opts: ScadaServerOptions): Promise<ScadaS
   }
 
   // One sweep for every connection instead of a timer each: idle clients and trickled frames are closed.
-  const sweepMs = Math.max(10, Math.min(1000, Math.min(config.idleTimeoutMs, frameTimeoutMs) / 4));
   const sweep = setInterval(() => {
     coarseNowMs = Date.now();
     for (const { socket, session } of conns) {
-      const idle = coarseNowMs - session.lastFrameMs > config.idleTimeoutMs;
-      const trickle = session.partialSinceMs !== undefined && coarseNowMs - session.partialSinceMs > frameTimeoutMs;
-      if (!idle && !trickle) continue;
+      const why = timedOut(session, coarseNowMs, config.idleTimeoutMs, frameTimeoutMs);
+      if (!why) continue;
       stats.timeoutClosed++;
-      log.debug({ client: clientIp(socket), idle, trickle }, 'scada connection timed out');
+      log.debug({ client: clientIp(socket), ...why }, 'scada connection timed out');
       socket.destroy();
     }
-  }, sweepMs);
+  }, sweepPeriodMs(config.idleTimeoutMs, frameTimeoutMs));
   sweep.unref();
 
   const server = createServer(onConnection);

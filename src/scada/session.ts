@@ -71,3 +71,14 @@ export function serveChunk(s: Session, chunk: Buffer, nowMs: number, answer: Ans
     if (at >= buf.length) return flowing ? 'ok' : 'paused';
   }
 }
+
+/** How often to sweep connections: a quarter of the shorter timeout, within 10 ms .. 1 s. */
+export const sweepPeriodMs = (idleTimeoutMs: number, frameTimeoutMs: number): number =>
+  Math.max(10, Math.min(1000, Math.min(idleTimeoutMs, frameTimeoutMs) / 4));
+
+/** Why a connection should be closed now (idle too long, or a frame trickling in too slowly), or null. */
+export function timedOut(s: Session, nowMs: number, idleTimeoutMs: number, frameTimeoutMs: number): { idle: boolean; trickle: boolean } | null {
+  const idle = nowMs - s.lastFrameMs > idleTimeoutMs;
+  const trickle = s.partialSinceMs !== undefined && nowMs - s.partialSinceMs > frameTimeoutMs;
+  return idle || trickle ? { idle, trickle } : null;
+}

@@ -2,12 +2,12 @@
 // with 2 reader processes, memory growth over 1 000 000 requests, and a 1 000 000-frame fuzz run.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { pino } from 'pino';
 import { startScadaServer, type ScadaServer } from '../../src/scada/server.js';
-import { published } from '../scada/fakes.js';
+import { freePort, published } from '../scada/fakes.js';
 import { fuzzStream } from '../scada/fuzz-frames.js';
 
 type Emit = (name: string, value: number, unit: string) => void;
@@ -27,15 +27,6 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: num
   return new Promise((resolve) => {
     execFile(cmd, args, { env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 16 << 20 }, (e, out, err) => resolve({ out, err, ok: !e }));
   });
-}
-
-/** A free port: reader processes are given one explicitly (cluster and port 0 do not mix well). */
-async function freePort(): Promise<number> {
-  const t = createServer();
-  await new Promise<void>((r) => t.listen(0, '127.0.0.1', r));
-  const a = t.address();
-  await new Promise((r) => t.close(r));
-  return typeof a === 'object' && a !== null ? a.port : 0;
 }
 
 async function startBenchServer(readerProcesses = 0): Promise<ScadaServer> {

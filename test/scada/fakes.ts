@@ -1,6 +1,6 @@
 // Test doubles for the SCADA tests: a published snapshot, a fake ControllerPort (no vi.mock), a
 // capturing pino logger and a minimal raw Modbus TCP client.
-import { connect, type Socket } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { pino, type Logger } from 'pino';
 import type { Config } from '../../src/config/schema.js';
 import type { Command, Status } from '../../src/core/types.js';
@@ -133,4 +133,13 @@ export async function rawClient(port: number): Promise<RawClient> {
       return frames.splice(0, n);
     },
   };
+}
+
+/** A free port on 127.0.0.1: reader processes get one explicitly (with cluster, each listen(0) may differ). */
+export async function freePort(): Promise<number> {
+  const t = createServer();
+  await new Promise<void>((r) => t.listen(0, '127.0.0.1', r));
+  const a = t.address();
+  await new Promise((r) => t.close(r));
+  return typeof a === 'object' && a !== null ? a.port : 0;
 }

@@ -1,11 +1,10 @@
 // scada.readerProcesses: 2 reader processes (node:cluster) on one port, the fake controller here in the
 // primary. Readers run the TypeScript sources through test/scada/ts-loader.mjs.
 import cluster from 'node:cluster';
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/schema.js';
 import { startScadaServer, type ScadaServer } from '../../src/scada/server.js';
-import { captureLogger, fakeController, frame, rawClient, readPdu, scadaConfig, silentLogger, UPLINK_IDS, write6Pdu, type FakeController, type RawClient } from './fakes.js';
+import { captureLogger, fakeController, frame, freePort, rawClient, readPdu, scadaConfig, silentLogger, UPLINK_IDS, write6Pdu, type FakeController, type RawClient } from './fakes.js';
 
 const LOADER = ['--import', new URL('./ts-loader.mjs', import.meta.url).href];
 let server: ScadaServer | undefined;
@@ -13,15 +12,6 @@ afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
-/** A free port: with cluster each reader's listen(0) could get its own port, so pass one explicitly. */
-async function freePort(): Promise<number> {
-  const t = createServer();
-  await new Promise<void>((r) => t.listen(0, '127.0.0.1', r));
-  const a = t.address();
-  await new Promise((r) => t.close(r));
-  return typeof a === 'object' && a !== null ? a.port : 0;
-}
 
 async function start(over: Partial<Config['scada']> = {}, controller: FakeController = fakeController(), logger = silentLogger()) {
   const config = scadaConfig({ port: await freePort(), readerProcesses: 2, ...over });
