@@ -35,16 +35,22 @@ describe('uplink selection', () => {
     expect(switches(d).at(-1)).toMatchObject({ t: 8100, from: 'lte', to: 'fiber', reason: 'down' });
   });
 
-  it('holds down a flapping uplink: 3 downs in 10 min, not used for 10 min, then used again', () => {
-    const d = driver(config({ failbackDelayMs: 5000 }));
-    let t = 1000;
-    for (let k = 0; k < 3; k++) {
+  /** Fiber loses carrier for 2 s and comes back, `times` times, 30 s apart; returns the time after the last. */
+  const flapFiber = (d: ReturnType<typeof driver>, times: number, fromMs: number): number => {
+    let t = fromMs;
+    for (let k = 0; k < times; k++) {
       d.carrier = { fiber: false, lte: true };
       d.rounds(t, t + 2000, { fiber: NONE, lte: ALL });
       d.carrier.fiber = true;
       d.rounds(t + 2000, t + 30_000, { fiber: ALL, lte: ALL });
       t += 30_000;
     }
+    return t;
+  };
+
+  it('holds down a flapping uplink: 3 downs in 10 min, not used for 10 min, then used again', () => {
+    const d = driver(config({ failbackDelayMs: 5000 }));
+    const t = flapFiber(d, 3, 1000);
     const st = uplinkStatus(d.cfg, d.last.state);
     expect(st.fiber).toMatchObject({ up: true, heldDown: true });
     expect(d.selected()).toBe('lte');
@@ -59,14 +65,7 @@ describe('uplink selection', () => {
 
   it('a held-down uplink is still used when nothing else works', () => {
     const d = driver(config({ failbackDelayMs: 5000 }));
-    let t = 1000;
-    for (let k = 0; k < 3; k++) {
-      d.carrier = { fiber: false, lte: true };
-      d.rounds(t, t + 2000, { fiber: NONE, lte: ALL });
-      d.carrier.fiber = true;
-      d.rounds(t + 2000, t + 30_000, { fiber: ALL, lte: ALL });
-      t += 30_000;
-    }
+    const t = flapFiber(d, 3, 1000);
     d.carrier.lte = false;
     d.step(t + 10);
     expect(d.selected()).toBe('fiber');
