@@ -8,10 +8,6 @@ import { isSimBoard, loadBoardFile } from '../io/board.js';
 import { createSimBoard, type SimBoard } from './simboard.js';
 import { withUplinkDriver } from './uplinkboard.js';
 
-export function isSimBoardRaw(raw: unknown): boolean {
-  return typeof raw === 'object' && raw !== null && (raw as { driver?: unknown }).driver === 'sim';
-}
-
 /** Signals without which the transfer switch cannot be run safely. */
 export function requiredSignals(cfg: Config): string[] {
   const out = ['breaker.A.closedFb', 'breaker.B.closedFb', 'breaker.A.closeCmd', 'breaker.B.closeCmd'];
