@@ -10,12 +10,16 @@ export const MAX_FRAME_BYTES = 6 + MAX_LENGTH_FIELD;
 /**
  * Answers one request: the frame starts at req[frameOff] (header already checked), its PDU is
  * req[frameOff+7 .. frameOff+7+pduLen). Writes a complete response ADU at out[outOff..] and returns
- * its length (0 = no answer), at most MAX_FRAME_BYTES.
+ * its length (0 = no answer), at most MAX_FRAME_BYTES; or HELD when the answer comes later (a reader
+ * process's write waits for the controller), which stops the connection's frames behind it.
  */
 export type AnswerFrame = (req: Buffer, frameOff: number, pduLen: number, out: Buffer, outOff: number) => number;
 
-/** `more`: stopped at an incomplete frame (or the end); `full`: out has no room for another answer. */
-export type FeedStop = 'more' | 'full' | 'malformed';
+/** AnswerFrame's "answered later": frames behind this one wait, so answers stay in request order. */
+export const HELD = -1;
+
+/** `more`: stopped at an incomplete frame (or the end); `full`: out has no room for another answer; `held`: the last frame consumed is answered later. */
+export type FeedStop = 'more' | 'full' | 'malformed' | 'held';
 
 export interface FeedResult {
   /** Bytes of out written. */
@@ -49,8 +53,10 @@ export function feedFrames(buf: Buffer, off: number, end: number, answer: Answer
     const n = frameLength(buf, at, end);
     if (n < 0) return { outLen, next: at, stop: 'malformed' };
     if (n === 0) return { outLen, next: at, stop: 'more' };
-    outLen += answer(buf, at, n - MBAP_HEADER_BYTES, out, outLen);
+    const len = answer(buf, at, n - MBAP_HEADER_BYTES, out, outLen);
     at += n;
+    if (len === HELD) return { outLen, next: at, stop: 'held' };
+    outLen += len;
   }
 }
 

@@ -10,7 +10,8 @@ export const MAX_WRITE_REGISTERS = 123;
 /** Largest response PDU: FC3 with 125 registers. */
 export const MAX_RESPONSE_PDU_BYTES = 2 + 2 * MAX_READ_REGISTERS;
 
-const WRITE_FUNCTIONS: ReadonlySet<number> = new Set([0x05, 0x06, 0x0f, 0x10, 0x16, 0x17]);
+/** Function codes that write (answered 01 unless FC6/FC16 to a command register with writes allowed). */
+export const WRITE_FUNCTIONS: ReadonlySet<number> = new Set([0x05, 0x06, 0x0f, 0x10, 0x16, 0x17]);
 
 export interface PduContext {
   /** Big-endian words 0..99 of the last published scan. */

@@ -41,7 +41,7 @@ export type FromReader =
   /** Cumulative counters of this reader. */
   | { readonly t: 'stats'; readonly requests: number; readonly malformedClosed: number; readonly timeoutClosed: number }
   /** Something worth the controller's log (readers have no logger of their own). */
-  | { readonly t: 'log'; readonly level: 'debug' | 'warn'; readonly msg: string; readonly fields: Record<string, unknown> };
+  | { readonly t: 'log'; readonly level: 'debug' | 'warn' | 'error'; readonly msg: string; readonly fields: Record<string, unknown> };
 
 /** Messages arrive as unknown; the tag is all we check (both ends are this code base). */
 export function isMessage<M extends { t: string }>(m: unknown): m is M {

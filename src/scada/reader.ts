@@ -4,7 +4,8 @@ import { createServer, isIP, type Socket } from 'node:net';
 import { commandWord, SBO_IDLE, type SboState } from './commands.js';
 import { newStatusImage } from './image.js';
 import { isMessage, READER_SETTINGS_ENV, type FromReader, type ReaderSettings, type ToReader, type WriteAttempt } from './reader-ipc.js';
-import { serveReaderConnection } from './reader-conn.js';
+import { readerAnswer } from './reader-conn.js';
+import { serveConnection, type Conn, type ConnShared } from './conn.js';
 import { allowList, clientIp } from './server.js';
 import { newSession, sweepPeriodMs, timedOut, type Session } from './session.js';
 import { MAX_CLIENT_STATES } from './writes.js';
@@ -52,13 +53,11 @@ process.on('message', (m: unknown) => {
 // Without the controller there is no image to serve and no one to decide writes.
 process.on('disconnect', () => process.exit(0));
 
-const scratch = Buffer.alloc(64 * 1024);
+const shared: ConnShared = { readBuffer: Buffer.alloc(64 * 1024), scratch: Buffer.alloc(64 * 1024), nowMs: () => coarseNowMs };
 const deps = {
   unitId: config.unitId,
   image,
-  scratch,
   counters,
-  coarseNowMs: () => coarseNowMs,
   commandWord: (ip: string, address: number) => commandWord(mirror.get(ip) ?? SBO_IDLE, address, Date.now(), config.selectTimeoutMs),
   forwardWrite(ip: string, origin: string, writesAllowed: boolean, attempt: WriteAttempt): Promise<number> {
     const id = nextId++;
@@ -67,29 +66,42 @@ const deps = {
       send({ t: 'write', id, ip, origin, writesAllowed, attempt });
     });
   },
-  warn: (msg: string, fields: Record<string, unknown>) => send({ t: 'log', level: 'warn', msg, fields }),
 };
+const warn = (msg: string, fields: Record<string, unknown>): void => send({ t: 'log', level: 'warn', msg, fields });
 
-function onConnection(socket: Socket): void {
+function onConnection(accepted: Socket): void {
   coarseNowMs = Date.now();
-  const ip = clientIp(socket);
-  const origin = `scada:${ip}:${socket.remotePort ?? 0}`;
-  socket.on('error', (err) => send({ t: 'log', level: 'debug', msg: 'scada socket error', fields: { client: origin, err: err.message } }));
+  const ip = clientIp(accepted);
+  const origin = `scada:${ip}:${accepted.remotePort ?? 0}`;
+  const onError = (err: Error): void => send({ t: 'log', level: 'debug', msg: 'scada socket error', fields: { client: origin, err: err.message } });
+  accepted.on('error', onError);
   // The cap is global across readers, so the controller hands out the slots; the connection's
-  // bytes wait in the socket meanwhile (no 'data' listener yet).
+  // bytes wait in the kernel meanwhile (accepted with pauseOnConnect: nothing is read yet).
   const id = nextId++;
   slotWaiters.set(id, (ok) => {
-    if (!ok) return void socket.destroy();
-    if (socket.destroyed) return send({ t: 'release', id });
+    if (!ok) return void accepted.destroy();
+    if (accepted.destroyed) return send({ t: 'release', id });
+    const session = newSession(coarseNowMs);
+    const writesAllowed = allow?.check(ip, isIP(ip) === 6 ? 'ipv6' : 'ipv4') ?? false;
+    const conn: Conn = serveConnection(accepted, shared, {
+      session,
+      // A write waits for the controller; its answer is released into the connection in request order.
+      answer: readerAnswer(ip, origin, writesAllowed, deps, (adu) => conn.release(adu), () => conn.socket.destroy()),
+      onBadInput: (reason) => {
+        counters.malformedClosed++;
+        warn('scada connection closed: malformed frame', { client: origin, reason });
+      },
+      onFault: (err) => send({ t: 'log', level: 'error', msg: 'scada connection closed: internal error answering it', fields: { client: origin, err: String(err) } }),
+    });
+    const { socket } = conn;
     socket.setNoDelay(true);
-    const conn = { socket, session: newSession(coarseNowMs) };
-    conns.add(conn);
+    socket.on('error', onError);
+    const entry = { socket, session };
+    conns.add(entry);
     socket.on('close', () => {
-      conns.delete(conn);
+      conns.delete(entry);
       send({ t: 'release', id });
     });
-    const writesAllowed = allow?.check(ip, isIP(ip) === 6 ? 'ipv6' : 'ipv4') ?? false;
-    serveReaderConnection(socket, conn.session, ip, origin, writesAllowed, deps);
   });
   send({ t: 'acquire', id, origin });
 }
@@ -108,7 +120,8 @@ setInterval(() => {
 // Counters for the controller's stats(); cumulative, so a lost message costs nothing.
 setInterval(() => send({ t: 'stats', ...counters }), 250).unref();
 
-const server = createServer(onConnection);
+// pauseOnConnect: nothing is read until the connection has a slot and serveConnection takes it over.
+const server = createServer({ pauseOnConnect: true }, onConnection);
 server.once('error', (err) => {
   send({ t: 'failed', message: err.message });
   process.exit(1);

@@ -5,7 +5,9 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { ControllerPort } from '../runtime/ports.js';
 import { encodeStatus, newStatusImage } from './image.js';
-import { makeAnswer, newSession, serveChunk, sweepPeriodMs, timedOut, type Session } from './session.js';
+import { serveConnection, type ConnShared } from './conn.js';
+import type { AnswerFrame } from './mbap.js';
+import { makeAnswer, newSession, sweepPeriodMs, timedOut, type Session } from './session.js';
 import { commandDesk } from './writes.js';
 
 export interface ScadaServerOptions {
@@ -38,8 +40,6 @@ export interface ScadaServer {
   stats(): ScadaStats;
 }
 
-const EMPTY = Buffer.alloc(0);
-
 /** The allowlist; undefined when writes are disabled. */
 export function allowList(cidrs: readonly string[]): BlockList | undefined {
   if (cidrs.length === 0) return undefined;
@@ -65,8 +65,8 @@ export async function startScadaServer(opts: ScadaServerOptions): Promise<ScadaS
   const allow = allowList(config.writes.allow);
   const mapCtx = { uplinkIds: [...opts.uplinkIds] };
   const stats: ScadaStats = { connections: 0, accepted: 0, refused: 0, requests: 0, writeAttempts: 0, writesDenied: 0, commandsSubmitted: 0, malformedClosed: 0, timeoutClosed: 0, imageBuilds: 0 };
-  // Shared by all connections: answers are built here synchronously and copied out before the next request.
-  const scratch = Buffer.alloc(64 * 1024);
+  // Shared by all connections: reads land in one buffer, answers are built in another, each used up synchronously.
+  const shared: ConnShared = { readBuffer: Buffer.alloc(64 * 1024), scratch: Buffer.alloc(64 * 1024), nowMs: () => coarseNowMs };
   const image = newStatusImage();
   let imageSeq: number | undefined;
   let latestFailed = false;
@@ -89,56 +89,40 @@ export async function startScadaServer(opts: ScadaServerOptions): Promise<ScadaS
     }
   }
 
-  function onConnection(socket: Socket): void {
+  function onConnection(accepted: Socket): void {
     coarseNowMs = Date.now();
-    const ip = clientIp(socket);
-    const origin = `scada:${ip}:${socket.remotePort ?? 0}`;
+    const ip = clientIp(accepted);
+    const origin = `scada:${ip}:${accepted.remotePort ?? 0}`;
     if (conns.size >= config.maxConnections) {
       stats.refused++;
       log.warn({ client: origin, max: config.maxConnections }, 'scada connection refused: too many connections');
-      socket.destroy();
+      accepted.destroy();
       return;
     }
-    socket.setNoDelay(true);
     const writesAllowed = allow?.check(ip, isIP(ip) === 6 ? 'ipv6' : 'ipv4') ?? false;
     const session = newSession(coarseNowMs);
-    const conn = { socket, session };
-    conns.add(conn);
     stats.accepted++;
     log.debug({ client: origin, writesAllowed }, 'scada client connected');
     const answerPdu = makeAnswer(config.unitId, desk.contextFor(ip, origin, writesAllowed));
-    const answer: typeof answerPdu = (req, off, len, out, outOff) => {
+    const answer: AnswerFrame = (req, off, len, out, outOff) => {
       stats.requests++;
+      refreshImage();
       return answerPdu(req, off, len, out, outOff);
     };
-    // SCADA masters poll the same request over and over: keep the last answer buffer and refill it
-    // when the previous write went straight to the kernel (writableLength 0: the stream holds no
-    // reference to it). Saves an allocation per request on the hot path.
-    let reusable: Buffer | undefined;
-    const emit = (out: Buffer, length: number): boolean => {
-      const buf = reusable !== undefined && reusable.length === length ? reusable : Buffer.allocUnsafe(length);
-      out.copy(buf, 0, 0, length);
-      const flowing = socket.write(buf);
-      reusable = socket.writableLength === 0 ? buf : undefined;
-      return flowing;
-    };
-    const onData = (chunk: Buffer): void => {
-      if (socket.destroyed) return;
-      refreshImage();
-      const r = serveChunk(session, chunk, coarseNowMs, answer, scratch, emit);
-      if (r === 'paused') socket.pause();
-      else if (r === 'malformed' || r === 'overflow') {
+    const { socket } = serveConnection(accepted, shared, {
+      session,
+      answer,
+      onBadInput(reason) {
         stats.malformedClosed++;
-        log.warn({ client: origin, reason: r }, 'scada connection closed: malformed frame');
-        socket.destroy();
-      }
-    };
-    socket.on('data', onData);
-    socket.on('drain', () => {
-      if (!socket.isPaused()) return;
-      socket.resume();
-      onData(EMPTY);
+        log.warn({ client: origin, reason }, 'scada connection closed: malformed frame');
+      },
+      onFault(err) {
+        log.error({ client: origin, err }, 'scada connection closed: internal error answering it');
+      },
     });
+    socket.setNoDelay(true);
+    const conn = { socket, session };
+    conns.add(conn);
     socket.on('error', (err) => log.debug({ client: origin, err: err.message }, 'scada socket error'));
     socket.on('close', () => conns.delete(conn));
   }
@@ -156,7 +140,8 @@ export async function startScadaServer(opts: ScadaServerOptions): Promise<ScadaS
   }, sweepPeriodMs(config.idleTimeoutMs, frameTimeoutMs));
   sweep.unref();
 
-  const server = createServer(onConnection);
+  // pauseOnConnect: nothing is read until serveConnection takes the socket over.
+  const server = createServer({ pauseOnConnect: true }, onConnection);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.bind, () => {

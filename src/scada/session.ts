@@ -38,23 +38,37 @@ export function makeAnswer(unitId: number, ctx: PduContext): AnswerFrame {
   };
 }
 
-export type ServeResult = 'ok' | 'paused' | 'malformed' | 'overflow';
+/**
+ * `ok`: read on; `paused`: the peer is not reading our answers; `held`: a frame's answer comes later;
+ * `malformed`/`overflow`: close the connection.
+ */
+export type ServeResult = 'ok' | 'paused' | 'held' | 'malformed' | 'overflow';
 
 /**
- * Appends `chunk` and answers every complete frame. `emit` gets each batch of answers as
- * out[0..length) (copy it if kept: out is reused) and returns false when the peer is not reading: the rest stays pending
- * ('paused') until the caller calls again with an empty chunk.
+ * Appends chunk[0..end) and answers every complete frame. `emit` gets each batch of answers as
+ * out[0..length) (copy it if kept: out is reused) and returns false when the peer is not reading.
+ * After 'paused' or 'held' the rest stays pending until the caller calls again with an empty chunk.
+ * The chunk may be a read buffer the caller reuses: whatever is kept is copied.
  */
-export function serveChunk(s: Session, chunk: Buffer, nowMs: number, answer: AnswerFrame, out: Buffer, emit: (out: Buffer, length: number) => boolean): ServeResult {
+export function serveChunk(
+  s: Session,
+  chunk: Buffer,
+  nowMs: number,
+  answer: AnswerFrame,
+  out: Buffer,
+  emit: (out: Buffer, length: number) => boolean,
+  end: number = chunk.length,
+): ServeResult {
   let buf = chunk;
   if (s.pending) {
-    if (s.pending.length + chunk.length > MAX_PENDING_BYTES) return 'overflow';
-    buf = chunk.length === 0 ? s.pending : Buffer.concat([s.pending, chunk]);
+    if (s.pending.length + end > MAX_PENDING_BYTES) return 'overflow';
+    buf = end === 0 ? s.pending : Buffer.concat([s.pending, chunk.subarray(0, end)]);
+    end = buf.length;
     s.pending = undefined;
   }
   let at = 0;
   for (;;) {
-    const r = feedFrames(buf, at, buf.length, answer, out);
+    const r = feedFrames(buf, at, end, answer, out);
     if (r.next > at) {
       s.lastFrameMs = nowMs;
       s.partialSinceMs = undefined;
@@ -62,13 +76,14 @@ export function serveChunk(s: Session, chunk: Buffer, nowMs: number, answer: Ans
     at = r.next;
     const flowing = r.outLen > 0 ? emit(out, r.outLen) : true;
     if (r.stop === 'malformed') return 'malformed';
-    if (at < buf.length && (r.stop === 'more' || !flowing)) {
-      // Copy: the chunk's memory belongs to the socket, and a slice would pin a whole 64 KiB read.
-      s.pending = Buffer.from(buf.subarray(at));
+    const result = r.stop === 'held' ? 'held' : flowing ? 'ok' : 'paused';
+    if (at < end && (r.stop !== 'full' || !flowing)) {
+      // Copy: the chunk's memory belongs to the socket (or is the next read's buffer).
+      s.pending = Buffer.from(buf.subarray(at, end));
       if (r.stop === 'more') s.partialSinceMs ??= nowMs;
-      return flowing ? 'ok' : 'paused';
+      return result;
     }
-    if (at >= buf.length) return flowing ? 'ok' : 'paused';
+    if (at >= end) return result;
   }
 }
 
