@@ -1,6 +1,7 @@
 // SCADA server benchmarks: throughput against the libmodbus reference (compare.sh), in-process and
-// with 2 reader processes, memory growth over 1 000 000 requests, and a 1 000 000-frame fuzz run.
-import { execFile } from 'node:child_process';
+// with 2 reader processes, and the reference against itself (the noise floor of one round); memory
+// growth over 1 000 000 requests, and a 1 000 000-frame fuzz run.
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
@@ -45,7 +46,7 @@ const median = (xs: number[]) => {
 };
 
 /** compare.sh: interleaved reference/candidate runs per load, two rounds each; figures named `prefix.*`. */
-async function throughput(emit: Emit, root: string, port: number, prefix = 'scada'): Promise<void> {
+async function throughput(emit: Emit, root: string, port: number, prefix = 'scada', unit = 'ours/libmodbus'): Promise<void> {
   const script = path.resolve(root, '../shared/bench/modbus/compare.sh');
   if (!existsSync(script)) {
     console.error(`scada bench: no reference benchmark at ${script}; throughput comparison skipped`);
@@ -74,10 +75,42 @@ async function throughput(emit: Emit, root: string, port: number, prefix = 'scad
     emit(`${name}.reference_rps`, Math.round(mean(ref)), 'req/s');
     emit(`${name}.errors`, ours.reduce((a, x) => a + x.errors, 0), 'count');
     ours.forEach((o, k) => ratios.push(o.rps / Math.max(1, ref[k]?.rps ?? 0)));
-    emit(`${name}.ratio`, Number((mean(ours) / Math.max(1, mean(ref))).toFixed(3)), 'ours/libmodbus');
+    emit(`${name}.ratio`, Number((mean(ours) / Math.max(1, mean(ref))).toFixed(3)), unit);
   });
-  emit(`${prefix}.rps_ratio_median`, Number(median(ratios).toFixed(3)), 'ours/libmodbus');
-  emit(`${prefix}.rps_ratio_min`, Number(Math.min(...ratios).toFixed(3)), 'ours/libmodbus');
+  emit(`${prefix}.rps_ratio_median`, Number(median(ratios).toFixed(3)), unit);
+  emit(`${prefix}.rps_ratio_min`, Number(Math.min(...ratios).toFixed(3)), unit);
+}
+
+const refBin = (name: string) => path.join(process.env.MODBUS_REF_BIN ?? path.join(process.env.TMPDIR ?? '/tmp', 'modbus-ref-bench'), name);
+
+/**
+ * compare.sh with a second libmodbus reference server as the candidate: identical servers, so every
+ * ratio away from 1 is the machine's noise. Shows how far a single round can move on its own.
+ */
+async function referenceAgainstItself(emit: Emit, root: string): Promise<void> {
+  const bin = refBin('baseline-server');
+  if (!existsSync(bin)) return; // compare.sh builds it; without it the throughput part said why
+  const port = await freePort();
+  const child = spawn(bin, [String(port)], { stdio: 'ignore' });
+  try {
+    await waitForPort(port, 3000);
+    await throughput(emit, root, port, 'scada.libmodbus_vs_itself', 'libmodbus/libmodbus');
+  } finally {
+    child.kill();
+  }
+}
+
+async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((res) => {
+      const s = connect(port, '127.0.0.1', () => (s.destroy(), res(true)));
+      s.on('error', () => res(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`nothing listens on 127.0.0.1:${port}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /** Pipelined FC3 requests from this process (used when the C load generator is not built). */
@@ -110,7 +143,7 @@ async function nodeLoad(port: number, requests: number, deadlineMs: number): Pro
 /** RSS before and after 1 000 000 requests (bounded to 120 s). */
 async function memory(emit: Emit, server: ScadaServer): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
-  const loadBin = path.join(process.env.MODBUS_REF_BIN ?? path.join(process.env.TMPDIR ?? '/tmp', 'modbus-ref-bench'), 'load');
+  const loadBin = refBin('load');
   const drive = async (n: number) => {
     const target = server.stats().requests + n;
     const deadline = Date.now() + 120_000;
@@ -154,7 +187,7 @@ async function fuzz(emit: Emit, server: ScadaServer): Promise<void> {
 
 export async function bench(emit: Emit): Promise<void> {
   const root = repoRoot(path.dirname(fileURLToPath(import.meta.url))) ?? repoRoot(process.cwd());
-  // SCADA_BENCH_ONLY=throughput,readers,memory,fuzz runs a subset (while working on one part).
+  // SCADA_BENCH_ONLY=throughput,readers,self,memory,fuzz runs a subset (while working on one part).
   const only = process.env.SCADA_BENCH_ONLY?.split(',');
   const want = (part: string) => !only || only.includes(part);
   const server = await startBenchServer();
@@ -172,6 +205,8 @@ export async function bench(emit: Emit): Promise<void> {
         await readers.close();
       }
     }
+    // The yardstick's own noise: the same comparison with a second libmodbus server as the candidate.
+    if (want('self') && root) await referenceAgainstItself(emit, root);
     if (want('memory')) await memory(emit, server);
     if (want('fuzz')) await fuzz(emit, server);
   } finally {
