@@ -129,6 +129,12 @@ describe('SCADA reader processes', () => {
     expect(words(await once(s.port, readPdu(3, 0, 1)))).toEqual([1]);
   });
 
+  it('with scada.port 0 the readers share one port chosen by the system, and it is the one reported', async () => {
+    const s = await start({ port: 0 });
+    expect(s.port).toBeGreaterThan(0);
+    for (let i = 0; i < 10; i++) expect(words(await once(s.port, readPdu(3, 0, 1)))).toEqual([1]);
+  });
+
   it('replaces a reader process that dies; the others keep serving', async () => {
     const { logger, lines } = captureLogger();
     const s = await start({}, fakeController(), logger);
