@@ -64,17 +64,22 @@ export function testContext(writesAllowed: boolean): PduContext & { writes: numb
   return ctx;
 }
 
-/** A connection without a socket: chunks in, answer frames out, as the server runs them. */
+/** A connection without a socket: chunks in (through a reused read buffer), answer frames out, as the server runs them. */
 export function pureConnection(ctx: PduContext = testContext(true), unitId = 1) {
   const session = newSession(0);
   const answer = makeAnswer(unitId, ctx);
   const out = Buffer.alloc(64 * 1024);
   let answers = Buffer.alloc(0);
+  let readBuffer = Buffer.alloc(64 * 1024);
   let last: ServeResult = 'ok';
   return {
     session,
     push(chunk: Buffer): ServeResult {
-      last = serveChunk(session, chunk, 0, answer, out, (a, n) => ((answers = Buffer.concat([answers, a.subarray(0, n)])), true));
+      // As on a socket: the chunk arrives in a read buffer that the next read overwrites.
+      if (chunk.length > readBuffer.length) readBuffer = Buffer.alloc(chunk.length);
+      chunk.copy(readBuffer);
+      last = serveChunk(session, readBuffer, 0, answer, out, (a, n) => ((answers = Buffer.concat([answers, a.subarray(0, n)])), true), chunk.length);
+      readBuffer.fill(0xaa);
       return last;
     },
     /** Whole answer frames received so far (and forgets them). */
