@@ -148,7 +148,9 @@ async function memory(emit: Emit, server: ScadaServer): Promise<void> {
     const target = server.stats().requests + n;
     const deadline = Date.now() + 120_000;
     while (server.stats().requests < target && Date.now() < deadline) {
-      if (existsSync(loadBin)) await run(loadBin, ['127.0.0.1', String(server.port), '4', '3', '10', '3'], {}, 10_000);
+      // Few long runs rather than many short ones: each spawn leaves the harness's own heap a little bigger.
+      const seconds = Math.min(30, Math.max(3, Math.ceil((target - server.stats().requests) / 40_000)));
+      if (existsSync(loadBin)) await run(loadBin, ['127.0.0.1', String(server.port), '4', String(seconds), '10', '3'], {}, (seconds + 10) * 1000);
       else await nodeLoad(server.port, target - server.stats().requests, deadline);
     }
   };
