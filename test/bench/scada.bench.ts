@@ -113,6 +113,16 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   }
 }
 
+/**
+ * A deployed server has been answering for a while: give the JIT a few seconds of load before the
+ * comparison, so its first round does not measure compilation (libmodbus, compiled C, needs none).
+ */
+async function warmUp(port: number): Promise<void> {
+  const load = refBin('load');
+  if (!existsSync(load)) return nodeLoad(port, 100_000, Date.now() + 10_000);
+  for (const clients of ['1', '4']) await run(load, ['127.0.0.1', String(port), clients, '1', '10', '3'], {}, 10_000);
+}
+
 /** Pipelined FC3 requests from this process (used when the C load generator is not built). */
 async function nodeLoad(port: number, requests: number, deadlineMs: number): Promise<void> {
   const sock = connect(port, '127.0.0.1');
@@ -195,13 +205,17 @@ export async function bench(emit: Emit): Promise<void> {
   const server = await startBenchServer();
   try {
     if (want('throughput')) {
-      if (root) await throughput(emit, root, server.port);
+      if (root) {
+        await warmUp(server.port);
+        await throughput(emit, root, server.port);
+      }
       else emit('scada.repo_root_not_found', 1, 'flag');
     }
     // The same comparison with scada.readerProcesses 2, right after the in-process one.
     if (want('readers') && root) {
       const readers = await startBenchServer(2);
       try {
+        await warmUp(readers.port);
         await throughput(emit, root, readers.port, 'scada.readers2');
       } finally {
         await readers.close();
