@@ -1,6 +1,6 @@
 // One Modbus TCP connection on a socket, for the in-process server and the reader processes alike:
 // reads land in one shared buffer and go straight to serveChunk (Node's `onread`, without the stream
-// machinery, which cost more than half of a request's JavaScript time), answers go out with one write
+// machinery, which cost about half of a request's JavaScript instructions), answers go out with one write
 // per batch, and reading stops while the peer does not read its answers or a frame is held.
 import { Socket } from 'node:net';
 import type { AnswerFrame } from './mbap.js';
