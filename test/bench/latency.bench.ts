@@ -1,10 +1,9 @@
 // Scan-to-output latency in the real runtime: an input edge in the simulated plant, delivered as a
-// driver's interrupt is (another thread wakes the event loop) → the scan → the output image written. Idle, and while 8 Modbus TCP
-// clients hammer the SCADA server from another process (the libmodbus load generator, or a Node one).
+// driver's interrupt is (another thread wakes the event loop) → the scan → the output image written.
+// Idle, and while 8 Modbus TCP clients hammer the SCADA server from another process (the libmodbus
+// load generator, or a Node one).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { pino } from 'pino';
 import { configHash, loadConfig } from '../../src/config/load.js';
@@ -12,6 +11,7 @@ import type { SignalName } from '../../src/core/types.js';
 import { createScanLoop } from '../../src/runtime/scan.js';
 import { createSimBoard } from '../../src/runtime/simboard.js';
 import { startScadaServer } from '../../src/scada/server.js';
+import { refBin } from './modbus-ref.js';
 
 type Emit = (name: string, value: number, unit: string) => void;
 const EDGES = 400;
@@ -53,7 +53,7 @@ setTimeout(() => process.exit(0), seconds * 1000 + 500);
 `;
 
 function hammer(port: number, seconds: number): ChildProcess {
-  const ref = join(process.env.MODBUS_REF_BIN ?? join(process.env.TMPDIR ?? tmpdir(), 'modbus-ref-bench'), 'load');
+  const ref = refBin('load');
   return existsSync(ref)
     ? spawn(ref, ['127.0.0.1', String(port), '8', String(seconds), '10', '3'], { stdio: 'ignore' })
     : spawn(process.execPath, ['-e', NODE_LOAD, String(port), '8', String(seconds)], { stdio: 'ignore' });
@@ -116,7 +116,6 @@ async function measure(loaded: boolean): Promise<{ samples: number[]; missed: nu
 export async function bench(emit: Emit): Promise<void> {
   for (const loaded of [false, true]) {
     const { samples: xs, missed } = await measure(loaded);
-    if (process.env.LATENCY_DEBUG) console.error(loaded ? 'loaded8' : 'idle', xs.map((x, i) => [i, x.toFixed(2)]).filter(([, x]) => Number(x) > 1.5).join(" "));
     const tag = loaded ? 'loaded8' : 'idle';
     emit(`latency.scan_to_output.${tag}.p50`, pct(xs, 50), 'ms');
     emit(`latency.scan_to_output.${tag}.p99`, pct(xs, 99), 'ms');

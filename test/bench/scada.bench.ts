@@ -10,6 +10,7 @@ import { pino } from 'pino';
 import { startScadaServer, type ScadaServer } from '../../src/scada/server.js';
 import { freePort, published } from '../scada/fakes.js';
 import { fuzzStream } from '../scada/fuzz-frames.js';
+import { refBin } from './modbus-ref.js';
 
 type Emit = (name: string, value: number, unit: string) => void;
 const LOADS = '1:10 4:10 16:10 1:100 4:100 16:100';
@@ -80,8 +81,6 @@ async function throughput(emit: Emit, root: string, port: number, prefix = 'scad
   emit(`${prefix}.rps_ratio_median`, Number(median(ratios).toFixed(3)), unit);
   emit(`${prefix}.rps_ratio_min`, Number(Math.min(...ratios).toFixed(3)), unit);
 }
-
-const refBin = (name: string) => path.join(process.env.MODBUS_REF_BIN ?? path.join(process.env.TMPDIR ?? '/tmp', 'modbus-ref-bench'), name);
 
 /**
  * compare.sh with a second libmodbus reference server as the candidate: identical servers, so every
