@@ -1,19 +1,14 @@
 // Real peers for the Modbus RTU integration tests: a socat pty pair (a null-modem cable) and a
 // pymodbus slave on its far end, run with Debian's /usr/bin/python3 (its python3-pymodbus).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, constants, existsSync, openSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { missingTool, PYTHON } from '../system-tools.js';
 
-export const PYTHON = '/usr/bin/python3';
 const SLAVE = fileURLToPath(new URL('./fixtures/rtu_slave.py', import.meta.url));
 
 /** Why the peers cannot run here, or undefined when they can. */
-export function missingPeers(): string | undefined {
-  if (spawnSync('socat', ['-V'], { stdio: 'ignore' }).status !== 0) return 'socat is not installed (apt-get install socat)';
-  const py = spawnSync(PYTHON, ['-c', 'import pymodbus, serial'], { stdio: 'ignore' });
-  if (py.status !== 0) return `${PYTHON} cannot import pymodbus (apt-get install python3-pymodbus)`;
-  return undefined;
-}
+export const missingPeers = (): string | undefined => missingTool('rtuPeers');
 
 async function until(what: string, ok: () => boolean, timeoutMs = 10_000): Promise<void> {
   const end = Date.now() + timeoutMs;

@@ -9,6 +9,7 @@ import { initialUplinkState, stepUplinks } from '../../src/core/uplink/index.js'
 import { ipLinkCarrier } from '../../src/drivers/uplink/carrier.js';
 import { prefixedExec, spawnExec } from '../../src/drivers/uplink/exec.js';
 import { createUplinkDriver } from '../../src/drivers/uplink/index.js';
+import { missingTools } from '../system-tools.js';
 
 const tag = `${process.pid % 100000}`;
 const NS = { c: `tfu${tag}c`, f: `tfu${tag}f`, l: `tfu${tag}l` };
@@ -27,8 +28,8 @@ const ipn = (ns: string, ...args: string[]) => {
 function missingPrereq(): string | undefined {
   if (process.platform !== 'linux') return 'not Linux';
   if (process.getuid?.() !== 0) return 'not root (network namespaces need CAP_NET_ADMIN)';
-  if (!sh(['ip', '-V']).ok) return 'iproute2 (ip) missing: apt-get install iproute2';
-  if (!sh(['ping', '-V']).ok) return 'ping missing: apt-get install iputils-ping';
+  const tools = missingTools('netns', 'ping');
+  if (tools) return tools;
   const probe = `tfu${tag}x`;
   if (!sh(['ip', 'netns', 'add', probe]).ok) return 'cannot create network namespaces here';
   sh(['ip', 'netns', 'del', probe]);

@@ -1,18 +1,17 @@
 // Interop with real Modbus masters: mbpoll (libmodbus) and pymodbus. Required in CI; skipped
 // with a message elsewhere when the tool is missing.
-import { execFile, spawnSync } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/schema.js';
 import { startScadaServer, type ScadaServer } from '../../src/scada/server.js';
+import { CI, missingTool, PYTHON } from '../system-tools.js';
 import { fakeController, scadaConfig, silentLogger, tickingController, UPLINK_IDS, type FakeController } from './fakes.js';
 
-const PYTHON = '/usr/bin/python3';
-const hasMbpoll = !spawnSync('mbpoll', ['-V']).error;
-const hasPymodbus = spawnSync(PYTHON, ['-c', 'import pymodbus']).status === 0;
-const CI = Boolean(process.env.CI);
-for (const [tool, ok] of [['mbpoll', hasMbpoll], ['pymodbus', hasPymodbus]] as const) {
-  if (!ok && !CI) console.warn(`SKIP ${tool} interop tests: ${tool} is not installed (apt-get install ${tool === 'mbpoll' ? 'mbpoll' : 'python3-pymodbus'})`);
-}
+const noMbpoll = missingTool('mbpoll');
+const noPymodbus = missingTool('pymodbusClient');
+const hasMbpoll = noMbpoll === undefined;
+const hasPymodbus = noPymodbus === undefined;
+for (const missing of [noMbpoll, noPymodbus]) if (missing && !CI) console.warn(`SKIP interop tests: ${missing}`);
 
 let server: ScadaServer | undefined;
 afterEach(async () => {
@@ -38,7 +37,9 @@ const values = (out: string): number[] => [...out.matchAll(/^\[(\d+)\]:\s+(-?\d+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.skipIf(!hasMbpoll && !CI)('mbpoll as a SCADA master', () => {
-  it.runIf(CI)('mbpoll is installed', () => expect(hasMbpoll).toBe(true));
+  beforeAll(() => {
+    if (noMbpoll) throw new Error(noMbpoll);
+  });
 
   it('reads the status block with FC3 and FC4 alike, and the heartbeat moves', async () => {
     const port = await start(tickingController());
@@ -106,7 +107,9 @@ c.close()
 `;
 
 describe.skipIf(!hasPymodbus && !CI)('pymodbus as a second, independent master', () => {
-  it.runIf(CI)('pymodbus is installed', () => expect(hasPymodbus).toBe(true));
+  beforeAll(() => {
+    if (noPymodbus) throw new Error(noPymodbus);
+  });
 
   for (const writes of [false, true]) {
     it(`reads, gets the documented exceptions and ${writes ? 'operates via FC16' : 'is refused writes'}`, async () => {
