@@ -1,22 +1,33 @@
 #!/usr/bin/env bash
 # Installs twinfeed on a cabinet controller (Raspberry Pi OS / Debian with systemd), from a checkout:
 #   sudo deploy/install.sh --board rpi4-gpio-modbus [--no-start]
+#   sudo deploy/install.sh --uninstall [--purge]
 # Creates the twinfeed user, installs to /opt/twinfeed, config in /etc/twinfeed, udev rules and the
 # systemd unit. Re-running upgrades the program and never overwrites a config or board you edited.
+# --uninstall removes the program, unit and udev rules but keeps /etc/twinfeed and /var/lib/twinfeed
+# (config, persisted state, journal) unless --purge is given too.
 set -euo pipefail
 
-PREFIX=/opt/twinfeed
-ETC=/etc/twinfeed
-UNIT_DIR=/etc/systemd/system
-UDEV_DIR=/etc/udev/rules.d
+# TWINFEED_INSTALL_ROOT stages every path under another folder (the tests use it).
+ROOT="${TWINFEED_INSTALL_ROOT:-}"
+PREFIX=$ROOT/opt/twinfeed
+ETC=$ROOT/etc/twinfeed
+STATE=$ROOT/var/lib/twinfeed
+UNIT_DIR=$ROOT/etc/systemd/system
+UDEV_DIR=$ROOT/etc/udev/rules.d
 BOARD=""
 START=1
+UNINSTALL=0
+PURGE=0
 
 usage() {
   cat <<USAGE
 usage: $0 --board NAME|FILE [--no-start]
+       $0 --uninstall [--purge]
   --board NAME   a board file from boards/ (e.g. rpi4-gpio-modbus, arduino-firmata) or a path
   --no-start     install and enable, but do not start the service now
+  --uninstall    stop and remove the service, program, unit and udev rules; keeps $ETC and $STATE
+  --purge        with --uninstall: also remove $ETC, $STATE and the twinfeed user
 USAGE
 }
 
@@ -26,12 +37,37 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --board) BOARD="${2:-}"; shift 2 ;;
     --no-start) START=0; shift ;;
+    --uninstall) UNINSTALL=1; shift ;;
+    --purge) PURGE=1; shift ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; exit 2 ;;
   esac
 done
 
 [ "$(id -u)" -eq 0 ] || die "run as root (sudo $0 ...)"
+
+if [ "$UNINSTALL" -eq 1 ]; then
+  [ -z "$BOARD" ] || { echo "install.sh: --uninstall takes no --board" >&2; usage >&2; exit 2; }
+  echo "== stopping and removing the service"
+  # The contactors hold their position when the controller stops (a stop never opens a breaker).
+  systemctl disable --now twinfeed.service 2>/dev/null || true
+  rm -f "$UNIT_DIR/twinfeed.service"
+  systemctl daemon-reload || true
+  rm -f "$UDEV_DIR/99-twinfeed.rules"
+  udevadm control --reload || true
+  echo "== removing $PREFIX"
+  rm -rf "$PREFIX"
+  if [ "$PURGE" -eq 1 ]; then
+    echo "== purging $ETC, $STATE and the twinfeed user"
+    rm -rf "$ETC" "$STATE"
+    if id -u twinfeed >/dev/null 2>&1; then userdel twinfeed || true; fi
+    echo "twinfeed is removed, with its configuration, state and journal."
+  else
+    echo "twinfeed is removed. Kept: $ETC (config, board) and $STATE (state, journal); --uninstall --purge removes them."
+  fi
+  exit 0
+fi
+[ "$PURGE" -eq 0 ] || { echo "install.sh: --purge goes with --uninstall" >&2; usage >&2; exit 2; }
 [ -n "$BOARD" ] || { usage >&2; exit 2; }
 
 SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `twinfeed` command: run, sim, check-config, schema, registers. Usage errors exit 2, bad
+// The `twinfeed` command: run, sim, check-config, schema, registers, status. Usage errors exit 2, bad
 // config or scenario 78 (EX_CONFIG), failed expectations 1 — never a stack trace for a user's mistake.
 import { parseArgs } from 'node:util';
 import { configJsonSchema } from '../config/load.js';
@@ -10,7 +10,8 @@ const USAGE = `usage:
   twinfeed sim FILE... [--config FILE] [--json] [--seed N]   run scenario files in virtual time
   twinfeed check-config FILE [--board FILE]        validate a config (and board) file
   twinfeed schema                                  print the config JSON Schema
-  twinfeed registers [--format md|json|csv]        print the SCADA register map`;
+  twinfeed registers [--format md|json|csv]        print the SCADA register map
+  twinfeed status [--url URL] [--json]             the live status of a running controller`;
 
 const EX_USAGE = 2;
 const io = { out: (l: string) => process.stdout.write(l + '\n'), err: (l: string) => process.stderr.write(l + '\n') };
@@ -28,6 +29,7 @@ async function main(argv: string[]): Promise<number> {
     json: { type: 'boolean', default: false },
     seed: { type: 'string' },
     format: { type: 'string', default: 'md' },
+    url: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   } as const;
   let parsed;
@@ -66,6 +68,13 @@ async function main(argv: string[]): Promise<number> {
       const { renderRegisters } = await import('../scada/render.js');
       io.out(renderRegisters(format));
       return 0;
+    }
+    case 'status': {
+      if (positionals.length > 0) return usage(`status takes no positional arguments (got ${positionals.join(' ')})`);
+      const { DEFAULT_URL, showStatus } = await import('./status.js');
+      const url = v.url ?? DEFAULT_URL;
+      if (!/^https?:\/\/[^/\s]+/.test(url)) return usage(`--url is http://HOST:PORT, got "${url}"`);
+      return showStatus(url, v.json, io);
     }
     case 'run': {
       if (positionals.length > 0) return usage(`run takes no positional arguments (got ${positionals.join(' ')})`);

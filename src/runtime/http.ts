@@ -1,6 +1,7 @@
-// HTTP: GET /status (JSON), GET /metrics (Prometheus), POST /command (a spec command as JSON;
-// loopback only unless http.commandAllow), POST /sim (plant knobs; sim board only). Bad input → 400
-// with the reason; nothing a client sends reaches the scan except a validated command.
+// HTTP: GET /status (JSON), GET /healthz (200 while scans complete, else 503 with the reason),
+// GET /metrics (Prometheus), POST /command (a spec command as JSON; loopback only unless
+// http.commandAllow), POST /sim (plant knobs; sim board only). Bad input → 400 with the reason;
+// nothing a client sends reaches the scan except a validated command.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { BlockList, isIPv4 } from 'node:net';
 import type { Logger } from 'pino';
@@ -12,6 +13,7 @@ import type { Metrics } from './metrics.js';
 import type { ControllerPort } from './ports.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
+const ROUTES = ['GET /status', 'GET /healthz', 'GET /metrics', 'POST /command', 'POST /sim'];
 
 export interface HttpOptions {
   readonly config: Config['http'];
@@ -20,6 +22,22 @@ export interface HttpOptions {
   readonly logger: Logger;
   /** Present only with the sim board. */
   readonly setKnobs?: (knobs: Record<string, unknown>) => string | undefined;
+  /** The scan period: /healthz fails when no scan has completed for a few periods. */
+  readonly scanPeriodMs?: number;
+  /** Wall clock, the scan loop's own (tests inject one). */
+  readonly clock?: () => number;
+}
+
+/**
+ * Healthy while scans complete and so rewrite the full output image: the last one no older than
+ * 5 scan periods, and at least 1 s (a timer or a GC pause is not an outage of control).
+ */
+export function health(pub: { scanSeq: number; atMs: number }, nowMs: number, scanPeriodMs: number): { ok: boolean; reason?: string; lastScanAgeMs: number } {
+  const age = nowMs - pub.atMs;
+  const limit = Math.max(5 * scanPeriodMs, 1000);
+  if (pub.scanSeq === 0) return { ok: false, reason: 'no scan has completed yet: no output image written', lastScanAgeMs: age };
+  if (age > limit) return { ok: false, reason: `no scan for ${Math.round(age)} ms (limit ${limit} ms): the output image is not being refreshed`, lastScanAgeMs: age };
+  return { ok: true, lastScanAgeMs: age };
 }
 
 function allowList(cidrs: readonly string[]): BlockList {
@@ -73,10 +91,16 @@ function readBody(req: IncomingMessage): Promise<unknown> {
 export function startHttpServer(o: HttpOptions): Promise<Server> {
   const allowed = allowList(o.config.commandAllow);
   const log = o.logger.child({ subsystem: 'http' });
+  const clock = o.clock ?? Date.now;
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = (req.url ?? '/').split('?')[0];
     const route = `${req.method} ${url}`;
     if (route === 'GET /status') return send(res, 200, o.controller.latest().status);
+    if (route === 'GET /healthz') {
+      const pub = o.controller.latest();
+      const h = health(pub, clock(), o.scanPeriodMs ?? 100);
+      return send(res, h.ok ? 200 : 503, { ...h, scanSeq: pub.scanSeq });
+    }
     if (route === 'GET /metrics') return send(res, 200, await o.metrics.registry.metrics(), o.metrics.registry.contentType);
     if (route === 'POST /command' || route === 'POST /sim') {
       const who = `http:${req.socket.remoteAddress}:${req.socket.remotePort}`;
@@ -100,8 +124,8 @@ export function startHttpServer(o: HttpOptions): Promise<Server> {
       log.info({ client: who, command: parsed.data, ...outcome }, 'command');
       return send(res, outcome.accepted ? 200 : 409, outcome);
     }
-    if (['/status', '/metrics', '/command', '/sim'].includes(url ?? '')) return send(res, 405, { error: `method ${req.method} not allowed` });
-    return send(res, 404, { error: 'not found', routes: ['GET /status', 'GET /metrics', 'POST /command', 'POST /sim'] });
+    if (ROUTES.some((r) => r.endsWith(` ${url}`))) return send(res, 405, { error: `method ${req.method} not allowed` });
+    return send(res, 404, { error: 'not found', routes: ROUTES });
   };
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {

@@ -87,6 +87,7 @@ export async function runController(opts: RunOptions): Promise<number> {
         controller: loop,
         metrics,
         logger,
+        scanPeriodMs: cfg.runtime.scanPeriodMs,
         ...(sim ? { setKnobs: (k: Record<string, unknown>) => { const err = sim.setKnobs(k); if (!err) loop.scanNow(); return err; } } : {}),
       });
       closers.push(() => new Promise((r) => http.close(() => r())));

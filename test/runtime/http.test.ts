@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/load.js';
-import { startHttpServer } from '../../src/runtime/http.js';
+import { health, startHttpServer } from '../../src/runtime/http.js';
 import { createMetrics } from '../../src/runtime/metrics.js';
 import { createScanLoop, type ScanLoop } from '../../src/runtime/scan.js';
 import { createSimBoard, type SimBoard } from '../../src/runtime/simboard.js';
@@ -159,5 +159,39 @@ describe('routing', () => {
     const r = await post('/command', JSON.stringify({ name: 'ackAlarms', pad: 'x'.repeat(70_000) }));
     expect(r.status).toBe(413);
     expect(String((await json(r)).error)).toMatch(/larger than/);
+  });
+});
+
+describe('GET /healthz', () => {
+  it('answers 200 while scans complete', async () => {
+    const r = await fetch(`${base}/healthz`);
+    expect(r.status).toBe(200);
+    expect(await json(r)).toMatchObject({ ok: true, scanSeq: expect.any(Number) });
+  });
+
+  it('answers 503 with the reason when no scan has completed for longer than the limit', async () => {
+    // The same controller seen from a clock 10 s later: its last scan is then 10 s old.
+    const late = await startHttpServer({
+      config: cfg.http,
+      controller: loop,
+      metrics: createMetrics(loop.latest, cfg.uplinks.links.map((l) => l.id)),
+      logger: pino({ level: 'silent' }),
+      scanPeriodMs: 100,
+      clock: () => Date.now() + 10_000,
+    });
+    try {
+      const r = await fetch(`http://127.0.0.1:${(late.address() as AddressInfo).port}/healthz`);
+      expect(r.status).toBe(503);
+      expect((await json(r)).reason).toMatch(/^no scan for 1\d{4} ms \(limit 1000 ms\): the output image is not being refreshed$/);
+    } finally {
+      await new Promise<void>((r) => late.close(() => r()));
+    }
+  });
+
+  it('is not healthy before the first scan', () => {
+    expect(health({ scanSeq: 0, atMs: 0 }, 10, 100)).toMatchObject({ ok: false, reason: 'no scan has completed yet: no output image written' });
+    expect(health({ scanSeq: 1, atMs: 0 }, 499, 100).ok).toBe(true);
+    expect(health({ scanSeq: 1, atMs: 0 }, 1001, 100).ok).toBe(false);
+    expect(health({ scanSeq: 1, atMs: 0 }, 2400, 500).ok).toBe(true);
   });
 });
