@@ -188,3 +188,18 @@ export function createSimCabinet(cfg: Config, seed: number, startMs: number): Si
     summary: (nowMs) => ({ ...m.summary(), ...uplinks.summary(nowMs) }),
   };
 }
+
+/**
+ * Sets several knobs, all or none: every value is first checked on a scratch cabinet, so a bad one
+ * changes nothing. Returns the first error.
+ */
+export function setKnobsAtomically(cfg: Config, seed: number, cabinet: SimCabinet, knobs: Record<string, unknown>): string | undefined {
+  for (const k of Object.keys(knobs)) if (!cabinet.hasKnob(k)) return `unknown knob "${k}"`;
+  const scratch = createSimCabinet(cfg, seed, cabinet.state.nowMs);
+  for (const [k, v] of Object.entries(knobs)) {
+    const err = scratch.set(k, v, cabinet.state.nowMs);
+    if (err) return err;
+  }
+  for (const [k, v] of Object.entries(knobs)) cabinet.set(k, v, cabinet.state.nowMs);
+  return undefined;
+}

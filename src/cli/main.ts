@@ -11,7 +11,9 @@ const USAGE = `usage:
   twinfeed check-config FILE [--board FILE]        validate a config (and board) file
   twinfeed schema                                  print the config JSON Schema
   twinfeed registers [--format md|json|csv]        print the SCADA register map
-  twinfeed status [--url URL] [--json]             the live status of a running controller`;
+  twinfeed status [--url URL] [--json]             the live status of a running controller
+  twinfeed plant [--config FILE] [--modbus-port N] [--http-port N] [--seed N]
+                                                   the simulated cabinet as its own process (Modbus TCP)`;
 
 const EX_USAGE = 2;
 const io = { out: (l: string) => process.stdout.write(l + '\n'), err: (l: string) => process.stderr.write(l + '\n') };
@@ -30,6 +32,8 @@ async function main(argv: string[]): Promise<number> {
     seed: { type: 'string' },
     format: { type: 'string', default: 'md' },
     url: { type: 'string' },
+    'modbus-port': { type: 'string', default: '5020' },
+    'http-port': { type: 'string', default: '8081' },
     help: { type: 'boolean', short: 'h', default: false },
   } as const;
   let parsed;
@@ -75,6 +79,22 @@ async function main(argv: string[]): Promise<number> {
       const url = v.url ?? DEFAULT_URL;
       if (!/^https?:\/\/[^/\s]+/.test(url)) return usage(`--url is http://HOST:PORT, got "${url}"`);
       return showStatus(url, v.json, io);
+    }
+    case 'plant': {
+      if (positionals.length > 0) return usage(`plant takes no positional arguments (got ${positionals.join(' ')})`);
+      const ports: Record<string, number> = {};
+      for (const flag of ['modbus-port', 'http-port'] as const) {
+        const raw = v[flag];
+        if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 65535) return usage(`--${flag} takes a port 1..65535, got "${raw}"`);
+        ports[flag] = Number(raw);
+      }
+      let seed = 1;
+      if (v.seed !== undefined) {
+        if (!/^-?\d+$/.test(v.seed)) return usage(`--seed takes a whole number, got "${v.seed}"`);
+        seed = Number(v.seed);
+      }
+      const { runPlant } = await import('../runtime/plant.js');
+      return runPlant({ config: v.config, bind: '127.0.0.1', modbusPort: ports['modbus-port'] as number, httpPort: ports['http-port'] as number, seed });
     }
     case 'run': {
       if (positionals.length > 0) return usage(`run takes no positional arguments (got ${positionals.join(' ')})`);

@@ -58,13 +58,13 @@ function clientAllowed(list: BlockList, req: IncomingMessage): boolean {
   return list.check(addr, isIPv4(addr) ? 'ipv4' : 'ipv6');
 }
 
-function send(res: ServerResponse, code: number, body: unknown, type = 'application/json'): void {
+export function send(res: ServerResponse, code: number, body: unknown, type = 'application/json'): void {
   const text = type === 'application/json' ? JSON.stringify(body) + '\n' : String(body);
   res.writeHead(code, { 'content-type': type, 'cache-control': 'no-store' });
   res.end(text);
 }
 
-function readBody(req: IncomingMessage): Promise<unknown> {
+export function readBody(req: IncomingMessage): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

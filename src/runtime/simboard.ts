@@ -1,7 +1,7 @@
 // The simulated cabinet as a real-time board: plant time follows the wall clock.
 import type { Config } from '../config/schema.js';
 import type { Board } from '../io/ports.js';
-import { createSimCabinet, type SimCabinet } from '../../sim/plant/cabinet.js';
+import { createSimCabinet, setKnobsAtomically, type SimCabinet } from '../../sim/plant/cabinet.js';
 
 export interface SimBoard extends Board {
   readonly cabinet: SimCabinet;
@@ -28,17 +28,7 @@ export function createSimBoard(cfg: Config, nowMs: number, seed = 1): SimBoard {
       advance(now);
       cabinet.write(image, now);
     },
-    setKnobs(knobs) {
-      for (const k of Object.keys(knobs)) if (!cabinet.hasKnob(k)) return `unknown knob "${k}"`;
-      // Validate every value on a scratch cabinet first, so a bad request changes nothing.
-      const scratch = createSimCabinet(cfg, seed, cabinet.state.nowMs);
-      for (const [k, v] of Object.entries(knobs)) {
-        const err = scratch.set(k, v, cabinet.state.nowMs);
-        if (err) return err;
-      }
-      for (const [k, v] of Object.entries(knobs)) cabinet.set(k, v, cabinet.state.nowMs);
-      return undefined;
-    },
+    setKnobs: (knobs) => setKnobsAtomically(cfg, seed, cabinet, knobs),
     close: async () => undefined,
   };
 }

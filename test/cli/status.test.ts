@@ -109,3 +109,11 @@ describe('formatStatus', () => {
     ]);
   });
 });
+
+describe('twinfeed plant arguments', () => {
+  it('exits 2 for a port that is not one', async () => {
+    const r = await cli(['plant', '--modbus-port', '70000']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--modbus-port takes a port 1\.\.65535, got "70000"/);
+  });
+});
