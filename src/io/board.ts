@@ -6,8 +6,6 @@ import { ConfigInvalid, readYamlFile, zodErrors, type ConfigError } from '../con
 import { parseEach, type BoardSectionSpec, type SectionContext, type SectionSession } from './board-section.js';
 import { lookupSignal } from './board-signals.js';
 
-export { EX_CONFIG } from '../config/load.js';
-
 export type SectionTable = Readonly<Record<string, BoardSectionSpec<unknown>>>;
 
 /** The resolved file of a hardware board: one section per driver in the table. */

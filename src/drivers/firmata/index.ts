@@ -4,7 +4,7 @@ import { pick, type DriverPlugin } from '../plugin.js';
 import { beginFirmata, FIRMATA_KEYS, firmataSectionSchema, type FirmataSection } from './board.js';
 import type { FirmataDeps } from './driver.js';
 
-export type { FirmataAnalogSignal, FirmataSection } from './board.js';
+export type { FirmataSection } from './board.js';
 
 export const firmataDriver: DriverPlugin<FirmataSection | undefined, Partial<Omit<FirmataDeps, 'logger'>>> = {
   section: firmataSectionSchema,

@@ -4,7 +4,7 @@ import { pick, type DriverPlugin } from '../plugin.js';
 import { beginModbus, MODBUS_KEYS, modbusSectionSchema, type ModbusSection } from './board.js';
 import type { ModbusDeps } from './rtu.js';
 
-export type { BusSpec, DeviceSpec, ModbusSection, ModbusSignal } from './board.js';
+export type { ModbusSection, ModbusSignal } from './board.js';
 
 export const modbusDriver: DriverPlugin<ModbusSection, Partial<Omit<ModbusDeps, 'logger'>>> = {
   section: modbusSectionSchema,
