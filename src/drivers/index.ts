@@ -1,11 +1,10 @@
-// Opens a hardware board file: loads only the drivers it names (a cabinet without an Arduino never
+// Opens a hardware board file: loads only the drivers it uses (a cabinet without an Arduino never
 // imports johnny-five, one without GPIO never touches onoff) and composes them into one Board.
 import type { Logger } from 'pino';
 import type { Reading, SignalName } from '../core/types.js';
-import { isSimBoard, loadBoardFile, type HardwareBoardFile } from '../io/board.js';
-import type { FirmataDeps } from './firmata.js';
-import type { GpioDeps } from './gpio.js';
-import type { ModbusDeps } from './modbus-rtu.js';
+import { isSimBoard, loadBoardFile, type HardwareBoardFile } from './board.js';
+import type { DriverPlugin } from './plugin.js';
+import { DRIVERS, type DriverDeps, type DriverName } from './registry.js';
 import type { DriverBoard } from './types.js';
 
 export type { DriverBoard } from './types.js';
@@ -15,40 +14,24 @@ export interface OpenBoardOptions {
   /** Only these signals are opened (the config's PSU ids, feeds sensed by meter or contact …). */
   readonly signalsNeeded?: readonly string[];
   /** Test seams: device libraries to use instead of the real ones. */
-  readonly deps?: {
-    readonly gpio?: Partial<Omit<GpioDeps, 'logger'>>;
-    readonly firmata?: Partial<Omit<FirmataDeps, 'logger'>>;
-    readonly modbus?: Partial<Omit<ModbusDeps, 'logger'>>;
-  };
+  readonly deps?: DriverDeps;
 }
+
+/** The table with its types erased to what the composer needs (each entry still checks its own). */
+const plugins = Object.entries(DRIVERS) as [DriverName, DriverPlugin<unknown, unknown>][];
 
 /** Keeps only the signals the caller needs, so an unused pin is never exported or polled. */
 function onlyNeeded(file: HardwareBoardFile, needed: readonly string[] | undefined): HardwareBoardFile {
   if (!needed) return file;
   const keep = new Set(needed);
-  const pick = <T extends { name: string }>(xs: readonly T[]) => xs.filter((x) => keep.has(x.name));
-  return {
-    ...file,
-    gpio: { ...file.gpio, signals: pick(file.gpio.signals) },
-    firmata: file.firmata && { ...file.firmata, signals: pick(file.firmata.signals), analog: pick(file.firmata.analog) },
-    modbus: { ...file.modbus, signals: pick(file.modbus.signals) },
-  };
+  const sections = Object.fromEntries(plugins.map(([n, p]) => [n, p.only(file[n], keep)]));
+  return { ...file, ...sections };
 }
 
 async function openParts(file: HardwareBoardFile, opts: OpenBoardOptions, opened: DriverBoard[]): Promise<void> {
-  const logger = opts.logger;
-  if (file.gpio.signals.length > 0) {
-    const { openGpio } = await import('./gpio.js');
-    const Gpio = opts.deps?.gpio?.Gpio ?? (await import('onoff')).Gpio;
-    opened.push(openGpio(file.gpio, file.source, { ...opts.deps?.gpio, Gpio, logger }));
-  }
-  if (file.firmata && (file.firmata.signals.length > 0 || file.firmata.analog.length > 0)) {
-    const { openFirmata } = await import('./firmata.js');
-    opened.push(await openFirmata(file.firmata, { ...opts.deps?.firmata, logger }));
-  }
-  if (file.modbus.signals.length > 0) {
-    const { openModbus } = await import('./modbus-rtu.js');
-    opened.push(await openModbus(file.modbus, { ...opts.deps?.modbus, logger }));
+  for (const [name, plugin] of plugins) {
+    const section: unknown = file[name];
+    if (plugin.used(section)) opened.push(await plugin.open(section, { logger: opts.logger, source: file.source, deps: opts.deps?.[name] }));
   }
 }
 

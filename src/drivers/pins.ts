@@ -1,7 +1,7 @@
 // What every pin-level driver (GPIO, Firmata) shares: electrical level → logical value (polarity,
 // NO/NC contact), software debounce with age, and an output latch that re-asserts periodically.
 import type { Reading } from '../core/types.js';
-import type { BoolPolarity } from '../io/board-schema.js';
+import type { BoolPolarity } from './pin-board.js';
 
 /**
  * The logical value of an input whose pin reads `high`. activeLow: the contact pulls the pin low

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { ConfigInvalid, readYamlFile, type ConfigError } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import type { Board } from '../io/ports.js';
-import { isSimBoard, loadBoardFile } from '../io/board.js';
+import { isSimBoard, loadBoardFile } from '../drivers/board.js';
 import { createSimBoard, type SimBoard } from './simboard.js';
 import { withUplinkDriver } from './uplinkboard.js';
 

@@ -1,6 +1,6 @@
 // A fake modbus-serial client: a bus of slaves held in memory, whose failures the test chooses.
-import type { ModbusClient } from '../../src/drivers/modbus-rtu.js';
-import type { ModbusSignal } from '../../src/io/board-schema.js';
+import type { ModbusClient } from '../../src/drivers/modbus/rtu.js';
+import type { ModbusSignal } from '../../src/drivers/board.js';
 
 export interface FakeSlave {
   holding: number[];

@@ -1,7 +1,7 @@
 // Test doubles for the device libraries: they implement the same surface and record what happened.
 import { pino } from 'pino';
-import type { GpioClass, GpioDirection, GpioEdge, GpioPin, Level } from '../../src/drivers/gpio.js';
-import type { SysfsReader } from '../../src/drivers/gpio-base.js';
+import type { GpioClass, GpioDirection, GpioEdge, GpioPin, Level } from '../../src/drivers/gpio/driver.js';
+import type { SysfsReader } from '../../src/drivers/gpio/base.js';
 
 export const quietLogger = () => pino({ level: 'silent' });
 

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { firmataOver, openFirmata, type FirmataIo } from '../../src/drivers/firmata.js';
+import { firmataOver, openFirmata, type FirmataIo } from '../../src/drivers/firmata/driver.js';
 import type { DriverBoard } from '../../src/drivers/types.js';
-import type { FirmataSection, PinSignal } from '../../src/io/board-schema.js';
+import type { FirmataSection, PinSignal } from '../../src/drivers/board.js';
 import { quietLogger } from './fakes.js';
 import { fakeUno } from './firmata-uno.js';
 

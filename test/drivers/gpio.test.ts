@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { openGpio } from '../../src/drivers/gpio.js';
+import { openGpio } from '../../src/drivers/gpio/driver.js';
 import { logicalInput } from '../../src/drivers/pins.js';
-import type { GpioSection, PinSignal } from '../../src/io/board-schema.js';
+import type { GpioSection, PinSignal } from '../../src/drivers/board.js';
 import { fakeOnoff, fakeSysfs, quietLogger, recordingLogger } from './fakes.js';
 
 const PI4_KERNEL_66 = fakeSysfs([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeSignal, decodeWords, planReads } from '../../src/drivers/modbus-decode.js';
-import type { ModbusSignal } from '../../src/io/board-schema.js';
+import { decodeSignal, decodeWords, planReads } from '../../src/drivers/modbus/decode.js';
+import type { ModbusSignal } from '../../src/drivers/board.js';
 import { modbusSignal } from './fake-modbus.js';
 
 const sig = (over: Partial<ModbusSignal>): ModbusSignal => modbusSignal(over);

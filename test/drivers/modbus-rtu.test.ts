@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { classifyError, openModbus } from '../../src/drivers/modbus-rtu.js';
+import { classifyError, openModbus } from '../../src/drivers/modbus/rtu.js';
 import type { DriverBoard } from '../../src/drivers/types.js';
-import type { ModbusSection, ModbusSignal } from '../../src/io/board-schema.js';
+import type { ModbusSection, ModbusSignal } from '../../src/drivers/board.js';
 import { fakeModbusBus, modbusSignal, slave } from './fake-modbus.js';
 import { quietLogger, recordingLogger } from './fakes.js';
 

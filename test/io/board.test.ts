@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigInvalid, formatError } from '../../src/config/load.js';
-import { isSimBoard, loadBoardFile, validateBoard, type HardwareBoardFile } from '../../src/io/board.js';
+import { isSimBoard, loadBoardFile, validateBoard, type HardwareBoardFile } from '../../src/drivers/board.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'twinfeed-board-'));
 const file = (name: string, text: string) => {

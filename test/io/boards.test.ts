@@ -2,7 +2,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isSimBoard, loadBoardFile, type HardwareBoardFile } from '../../src/io/board.js';
+import { isSimBoard, loadBoardFile, type HardwareBoardFile } from '../../src/drivers/board.js';
 
 const dir = join(import.meta.dirname, '..', '..', 'boards');
 const files = readdirSync(dir).filter((f) => f.endsWith('.yaml') && f !== 'sim.yaml');

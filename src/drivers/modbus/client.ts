@@ -1,8 +1,8 @@
 // The modbus-serial side of the poller: the client surface we use (so tests can fake it), how a
 // failed transaction is classified, and the real client factory, loaded only when needed.
-import type { BusSpec } from '../io/board-schema.js';
-import type { ReadBlock } from './modbus-decode.js';
-import { errorText } from './pins.js';
+import type { BusSpec } from './board.js';
+import type { ReadBlock } from './decode.js';
+import { errorText } from '../pins.js';
 
 /** The part of modbus-serial's ModbusRTU this poller uses; tests inject a fake. */
 export interface ModbusClient {

@@ -1,14 +1,14 @@
 // Modbus RTU master: polls each device on its period over modbus-serial 8 (serialport 13), keeps
 // every value with its time, and turns bus trouble into counted, logged staleness — never a throw.
 import type { Logger } from 'pino';
-import type { Reading, SignalName } from '../core/types.js';
-import type { BusSpec, DeviceSpec, ModbusSection } from '../io/board-schema.js';
-import { classifyError, closeClient, defaultFactory, readBlock, type ModbusClient, type ModbusClientFactory } from './modbus-client.js';
-import { decodeSignal, planReads, type ReadBlock } from './modbus-decode.js';
-import { errorText } from './pins.js';
-import type { DriverBoard } from './types.js';
+import type { Reading, SignalName } from '../../core/types.js';
+import type { BusSpec, DeviceSpec, ModbusSection } from './board.js';
+import { classifyError, closeClient, defaultFactory, readBlock, type ModbusClient, type ModbusClientFactory } from './client.js';
+import { decodeSignal, planReads, type ReadBlock } from './decode.js';
+import { errorText } from '../pins.js';
+import type { DriverBoard } from '../types.js';
 
-export { classifyError, type ErrorKind, type ModbusClient, type ModbusClientFactory } from './modbus-client.js';
+export { classifyError, type ErrorKind, type ModbusClient, type ModbusClientFactory } from './client.js';
 
 export interface ModbusDeps {
   readonly logger: Logger;

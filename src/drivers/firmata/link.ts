@@ -1,7 +1,7 @@
 // The link to a Firmata board: Firmata.js on a serialport 13 stream, johnny-five's Board on top,
 // and the wait for its handshake. Loaded lazily (johnny-five only when a board file uses firmata).
 import type { Logger } from 'pino';
-import { errorText } from './pins.js';
+import { errorText } from '../pins.js';
 
 /** The IO-plugin surface johnny-five and this driver use (Firmata.js implements it). */
 export interface FirmataIo {

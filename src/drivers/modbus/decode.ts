@@ -1,6 +1,6 @@
 // Modbus data model, separate from transport: which ranges to read for a device's signals, and how
 // registers become values (u16/s16/u32/s32/float32, word order, bit, scale). Pure, so tested alone.
-import type { ModbusSignal } from '../io/board-schema.js';
+import type { ModbusSignal } from './board.js';
 
 export type Table = ModbusSignal['table'];
 

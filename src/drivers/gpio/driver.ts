@@ -1,9 +1,10 @@
 // GPIO through onoff 6 (sysfs): dry contacts in, relays out. onoff's Gpio class is injected, so
 // tests pass a fake; pin numbers in the board file are offsets from the controller's sysfs base.
 import type { Logger } from 'pino';
-import type { Reading, SignalName } from '../core/types.js';
-import type { GpioSection, PinSignal } from '../io/board-schema.js';
-import { nodeSysfs, resolveGpioBase, type SysfsReader } from './gpio-base.js';
+import type { Reading, SignalName } from '../../core/types.js';
+import type { PinSignal } from '../pin-board.js';
+import type { GpioSection } from './board.js';
+import { nodeSysfs, resolveGpioBase, type SysfsReader } from './base.js';
 import {
   errorText,
   faultTracker,
@@ -17,8 +18,8 @@ import {
   UNWRITTEN,
   type Debounced,
   type Latch,
-} from './pins.js';
-import type { DriverBoard } from './types.js';
+} from '../pins.js';
+import type { DriverBoard } from '../types.js';
 
 export type Level = 0 | 1;
 export type GpioDirection = 'in' | 'out' | 'high' | 'low';

@@ -1,9 +1,9 @@
 // An Arduino running StandardFirmata, through johnny-five: contacts in, relays out, analog
 // channels. A lost USB link makes its inputs stale and is reopened with backoff; tests inject a fake io.
 import type { Logger } from 'pino';
-import type { Reading, SignalName } from '../core/types.js';
-import type { FirmataSection } from '../io/board-schema.js';
-import { closeIo, connectFirmata, defaultLoadJohnnyFive, defaultOpenIo, type FirmataIo, type JohnnyFive } from './firmata-link.js';
+import type { Reading, SignalName } from '../../core/types.js';
+import type { FirmataSection } from './board.js';
+import { closeIo, connectFirmata, defaultLoadJohnnyFive, defaultOpenIo, type FirmataIo, type JohnnyFive } from './link.js';
 import {
   errorText,
   faultTracker,
@@ -17,10 +17,10 @@ import {
   UNWRITTEN,
   type Debounced,
   type Latch,
-} from './pins.js';
-import type { DriverBoard } from './types.js';
+} from '../pins.js';
+import type { DriverBoard } from '../types.js';
 
-export { firmataOver, type FirmataIo, type JohnnyFive } from './firmata-link.js';
+export { firmataOver, type FirmataIo, type JohnnyFive } from './link.js';
 
 export interface FirmataDeps {
   readonly logger: Logger;

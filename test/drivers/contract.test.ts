@@ -1,0 +1,96 @@
+// Every hardware driver, opened on its injected fake, passes the Board contract (test/io/board-contract.ts).
+import { vi } from 'vitest';
+import { openFirmata } from '../../src/drivers/firmata/driver.js';
+import { openGpio } from '../../src/drivers/gpio/driver.js';
+import { openModbus } from '../../src/drivers/modbus/rtu.js';
+import type { ModbusSection, PinSignal } from '../../src/drivers/board.js';
+import { boardContract } from '../io/board-contract.js';
+import { fakeFirmataIo } from './fake-firmata.js';
+import { fakeModbusBus, modbusSignal, slave } from './fake-modbus.js';
+import { fakeOnoff, quietLogger } from './fakes.js';
+
+const pin = (name: string, p: number, direction: 'in' | 'out', activeLow = false): PinSignal => ({
+  name,
+  direction,
+  pin: p,
+  activeLow,
+  contact: 'NO',
+  debounceMs: 20,
+  staleMs: 1000,
+});
+// An active-low relay next to an active-high one, so that logical on/off is checked through polarity.
+const PINS = [pin('breaker.A.closedFb', 5, 'in', true), pin('breaker.A.closeCmd', 6, 'out', true), pin('alarm.common', 7, 'out'), pin('generator.start', 8, 'out')];
+const outputsOf = (sigs: readonly PinSignal[]) => sigs.filter((s) => s.direction === 'out');
+
+boardContract('gpio (fake onoff)', async () => {
+  const onoff = fakeOnoff({ 5: 0 });
+  const clock = { t: 1000 };
+  const board = openGpio({ chip: undefined, base: 0, refreshMs: 1000, signals: PINS }, 'board.yaml', { Gpio: onoff.Gpio, logger: quietLogger(), clock: () => clock.t });
+  return {
+    board,
+    input: 'breaker.A.closedFb',
+    staleAfterMs: 1000,
+    now: () => clock.t,
+    advance: async (ms) => void (clock.t += ms),
+    silence: () => void (onoff.pins.get(5)!.failReads = true),
+    hardware: () =>
+      new Map(
+        outputsOf(PINS).map((s) => {
+          const p = onoff.pins.get(s.pin);
+          // An unexported pin falls back to an input: its relay drops, so it is no longer driven.
+          return [s.name, p === undefined || p.unexported ? undefined : (p.level === 1) !== s.activeLow];
+        }),
+      ),
+  };
+});
+
+boardContract('firmata (fake IO plugin)', async () => {
+  const f = fakeFirmataIo();
+  const clock = { t: 1000 };
+  // A long backoff: the lost link stays lost for the length of a test.
+  const board = await openFirmata(
+    { path: '/dev/ttyACM0', baudRate: 57600, readyTimeoutMs: 2000, refreshMs: 1000, signals: PINS, analog: [] },
+    { logger: quietLogger(), openIo: async () => f.io, clock: () => clock.t, backoff: { minMs: 3_600_000, maxMs: 3_600_000 } },
+  );
+  f.report(5, 0);
+  return {
+    board,
+    input: 'breaker.A.closedFb',
+    staleAfterMs: 1000,
+    now: () => clock.t,
+    advance: async (ms) => void (clock.t += ms),
+    silence: () => void f.io.emit('close'),
+    hardware: () =>
+      new Map(
+        outputsOf(PINS).map((s) => {
+          const level = f.driven(s.pin);
+          return [s.name, level === undefined ? undefined : (level === 1) !== s.activeLow];
+        }),
+      ),
+  };
+});
+
+boardContract('modbus RTU (fake bus)', async () => {
+  vi.useFakeTimers({ now: 0 });
+  const meter = slave({ holding: [0x4366, 0x8000] });
+  const bus = fakeModbusBus({ 1: meter });
+  const section: ModbusSection = {
+    buses: { rs485: { path: '/dev/ttyUSB0', baudRate: 9600, parity: 'none', dataBits: 8, stopBits: 1 } },
+    devices: { meterA: { bus: 'rs485', unitId: 1, pollMs: 500, timeoutMs: 200, staleMs: 2000 } },
+    signals: [modbusSignal({ name: 'feed.A.voltage', device: 'meterA', type: 'float32', staleMs: 2000 })],
+  };
+  const pending = openModbus(section, { logger: quietLogger(), createClient: bus.createClient, backoff: { minMs: 1000, maxMs: 8000 } });
+  await vi.advanceTimersByTimeAsync(0);
+  const board = await pending;
+  return {
+    board,
+    input: 'feed.A.voltage',
+    staleAfterMs: 2000,
+    now: () => Date.now(),
+    advance: (ms) => vi.advanceTimersByTimeAsync(ms).then(() => undefined),
+    silence: () => void (meter.mode = 'timeout'),
+    // Modbus drives no outputs (yet): the output clauses check it writes nothing on the bus.
+    hardware: () => new Map(bus.log.requests.filter((r) => !/:(holding|input|coils|discrete)@/.test(r)).map((r) => [r, true])),
+    dispose: () => void vi.useRealTimers(),
+  };
+});
