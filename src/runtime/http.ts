@@ -9,7 +9,7 @@ import { zodErrors, formatError } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import type { Command } from '../core/types.js';
 import type { Metrics } from './metrics.js';
-import type { ControllerPort } from './ports.js';
+import type { ControllerPort } from '../io/controller-port.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 

@@ -1,6 +1,6 @@
 // Encodes a published snapshot into the big-endian register image that reads are served from:
 // built once per scan, so a read is a memcpy.
-import type { Published } from '../runtime/ports.js';
+import type { Published } from '../io/controller-port.js';
 import { REGISTERS, STATUS_BLOCK_WORDS, WORDS, type MapContext } from './map.js';
 
 export const STATUS_IMAGE_BYTES = STATUS_BLOCK_WORDS * 2;

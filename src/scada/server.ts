@@ -3,7 +3,7 @@
 import { BlockList, createServer, isIP, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
-import type { ControllerPort } from '../runtime/ports.js';
+import type { ControllerPort } from '../io/controller-port.js';
 import { encodeStatus, newStatusImage } from './image.js';
 import { serveConnection, type ConnShared } from './conn.js';
 import type { AnswerFrame } from './mbap.js';
