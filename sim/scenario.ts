@@ -3,7 +3,8 @@
 import { z } from 'zod';
 import { commandSchema } from '../src/config/commands.js';
 import { duration } from '../src/config/duration.js';
-import { ConfigInvalid, closest, readYamlFile, zodErrors, type ConfigError } from '../src/config/load.js';
+import { ConfigInvalid, closest, zodErrors, type ConfigError } from '../src/config/errors.js';
+import { readYamlFile } from '../src/config/yaml.js';
 import { ALARM_CODES } from '../src/core/types.js';
 
 const stepSchema = z

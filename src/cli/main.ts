@@ -2,6 +2,7 @@
 // The `twinfeed` command: run, sim, check-config, schema, registers. Usage errors exit 2, bad
 // config or scenario 78 (EX_CONFIG), failed expectations 1 — never a stack trace for a user's mistake.
 import { parseArgs } from 'node:util';
+import { EX_OK, EX_SOFTWARE, EX_USAGE } from '../config/exit-codes.js';
 import { configJsonSchema } from '../config/load.js';
 import { runSim } from './sim.js';
 
@@ -12,7 +13,6 @@ const USAGE = `usage:
   twinfeed schema                                  print the config JSON Schema
   twinfeed registers [--format md|json|csv]        print the SCADA register map`;
 
-const EX_USAGE = 2;
 const io = { out: (l: string) => process.stdout.write(l + '\n'), err: (l: string) => process.stderr.write(l + '\n') };
 
 function usage(problem: string): number {
@@ -40,7 +40,7 @@ async function main(argv: string[]): Promise<number> {
   if (cmd === undefined) return usage('no command given');
   if (cmd === 'help' || cmd === '--help' || cmd === '-h' || v.help) {
     io.out(USAGE);
-    return 0;
+    return EX_OK;
   }
   switch (cmd) {
     case 'sim': {
@@ -59,13 +59,13 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'schema':
       io.out(JSON.stringify(configJsonSchema(), null, 2));
-      return 0;
+      return EX_OK;
     case 'registers': {
       const format = v.format;
       if (format !== 'md' && format !== 'json' && format !== 'csv') return usage(`--format is md, json or csv, got "${format}"`);
       const { renderRegisters } = await import('../scada/render.js');
       io.out(renderRegisters(format));
-      return 0;
+      return EX_OK;
     }
     case 'run': {
       if (positionals.length > 0) return usage(`run takes no positional arguments (got ${positionals.join(' ')})`);
@@ -83,6 +83,6 @@ main(process.argv.slice(2)).then(
   },
   (e: unknown) => {
     io.err(`twinfeed: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    process.exitCode = 70;
+    process.exitCode = EX_SOFTWARE;
   },
 );

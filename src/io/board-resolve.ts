@@ -1,6 +1,6 @@
 // Resolving one board-file signal entry: which driver it goes to, which keys fit that driver,
 // pins used twice, Modbus addresses that exist, and the defaults a driver relies on.
-import { closest } from '../config/load.js';
+import { closest } from '../config/errors.js';
 import { lookupSignal } from './board-signals.js';
 import type { DeviceSpec, FirmataAnalogSignal, HardwareDriver, ModbusSignal, PinSignal, SignalEntry } from './board-schema.js';
 

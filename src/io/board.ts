@@ -1,7 +1,8 @@
 // Board files: YAML that maps logical signals to a driver and a pin or register. Validation
 // reports every problem at once as `path: problem (hint)`, like the config (exit 78).
 import type { z } from 'zod';
-import { ConfigInvalid, readYamlFile, zodErrors, type ConfigError } from '../config/load.js';
+import { ConfigInvalid, zodErrors, type ConfigError } from '../config/errors.js';
+import { readYamlFile } from '../config/yaml.js';
 import { hintFrom, resolveSignal, type Resolved } from './board-resolve.js';
 import {
   boardTopSchema,
@@ -14,7 +15,6 @@ import {
 } from './board-schema.js';
 
 export type * from './board-schema.js';
-export { EX_CONFIG } from '../config/load.js';
 
 export const isSimBoard = (file: BoardFile): file is SimBoardFile => file.driver === 'sim';
 

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { BlockList, isIPv4 } from 'node:net';
 import type { Logger } from 'pino';
 import { commandSchema } from '../config/commands.js';
-import { zodErrors, formatError } from '../config/load.js';
+import { zodErrors, formatError } from '../config/errors.js';
 import type { Config } from '../config/schema.js';
 import type { Command } from '../core/types.js';
 import type { Metrics } from './metrics.js';

@@ -1,6 +1,7 @@
 // Entry of a SCADA reader process (forked by readers.ts): accepts on the shared port, answers reads
 // from the image the controller sends after each scan, and asks the controller for everything global.
 import { createServer, isIP, type Socket } from 'node:net';
+import { EX_FAILED, EX_OK } from '../config/exit-codes.js';
 import { commandWord, SBO_IDLE, type SboState } from './commands.js';
 import { newStatusImage } from './image.js';
 import { isMessage, READER_SETTINGS_ENV, type FromReader, type ReaderSettings, type ToReader, type WriteAttempt } from './reader-ipc.js';
@@ -46,12 +47,12 @@ process.on('message', (m: unknown) => {
       break;
     case 'stop':
       for (const { socket } of conns) socket.destroy();
-      server.close(() => process.exit(0));
+      server.close(() => process.exit(EX_OK));
       break;
   }
 });
 // Without the controller there is no image to serve and no one to decide writes.
-process.on('disconnect', () => process.exit(0));
+process.on('disconnect', () => process.exit(EX_OK));
 
 const shared: ConnShared = { readBuffer: Buffer.alloc(64 * 1024), scratch: Buffer.alloc(64 * 1024), nowMs: () => coarseNowMs };
 const deps = {
@@ -124,7 +125,7 @@ setInterval(() => send({ t: 'stats', ...counters }), 250).unref();
 const server = createServer({ pauseOnConnect: true }, onConnection);
 server.once('error', (err) => {
   send({ t: 'failed', message: err.message });
-  process.exit(1);
+  process.exit(EX_FAILED);
 });
 server.listen(config.port, config.bind, () => {
   const a = server.address();
