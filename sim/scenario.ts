@@ -1,7 +1,7 @@
 // Scenario files: schema, and the checks that every knob, command, event type, event field and
 // status field named in one exists — an invalid scenario fails before it runs (exit 78, with its path).
 import { z } from 'zod';
-import { commandSchema } from '../src/config/commands.js';
+import { commandSchema } from '../src/io/command-schema.js';
 import { duration } from '../src/config/duration.js';
 import { ConfigInvalid, closest, zodErrors, type ConfigError } from '../src/config/errors.js';
 import { readYamlFile } from '../src/config/yaml.js';

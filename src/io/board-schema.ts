@@ -88,7 +88,6 @@ export const boardTopSchema = z
     ...sectionsSchema,
   })
   .strict();
-export type BoardTop = z.output<typeof boardTopSchema>;
 
 export interface BoolPolarity {
   readonly activeLow: boolean;

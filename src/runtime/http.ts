@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { BlockList, isIPv4 } from 'node:net';
 import type { Logger } from 'pino';
-import { commandSchema } from '../config/commands.js';
+import { commandSchema } from '../io/command-schema.js';
 import { zodErrors, formatError } from '../config/errors.js';
 import type { Config } from '../config/schema.js';
 import type { Command } from '../core/types.js';
