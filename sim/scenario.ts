@@ -124,7 +124,7 @@ export function checkNames(s: Scenario, c: ScenarioChecks): ConfigError[] {
       }
       const code = e.with?.code;
       if (e.event === 'alarm' && code !== undefined && !(ALARM_CODES as readonly unknown[]).includes(code)) {
-        errs.push({ path: `expect[${i}].with.code`, problem: `unknown alarm code ${JSON.stringify(code)}`, hint: hintFor(String(code), ALARM_CODES) });
+        errs.push({ path: `expect[${i}].with.code`, problem: `unknown alarm code ${JSON.stringify(code)}`, hint: hintFor(typeof code === 'string' ? code : JSON.stringify(code), ALARM_CODES) });
       }
     } else {
       for (const k of Object.keys(e.summary)) {

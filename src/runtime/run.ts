@@ -4,7 +4,7 @@ import { appendFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pino, type Logger } from 'pino';
+import { pino } from 'pino';
 import { ConfigInvalid } from '../config/errors.js';
 import { EX_CONFIG, EX_OK, EX_OSERR, EX_SOFTWARE } from '../config/exit-codes.js';
 import { configHash, loadConfig } from '../config/load.js';
