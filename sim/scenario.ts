@@ -1,9 +1,10 @@
 // Scenario files: schema, and the checks that every knob, command, event type, event field and
 // status field named in one exists — an invalid scenario fails before it runs (exit 78, with its path).
 import { z } from 'zod';
-import { commandSchema } from '../src/config/commands.js';
+import { commandSchema } from '../src/io/command-schema.js';
 import { duration } from '../src/config/duration.js';
-import { ConfigInvalid, closest, readYamlFile, zodErrors, type ConfigError } from '../src/config/load.js';
+import { ConfigInvalid, closest, zodErrors, type ConfigError } from '../src/config/errors.js';
+import { readYamlFile } from '../src/config/yaml.js';
 import { ALARM_CODES } from '../src/core/types.js';
 
 const stepSchema = z
@@ -123,7 +124,7 @@ export function checkNames(s: Scenario, c: ScenarioChecks): ConfigError[] {
       }
       const code = e.with?.code;
       if (e.event === 'alarm' && code !== undefined && !(ALARM_CODES as readonly unknown[]).includes(code)) {
-        errs.push({ path: `expect[${i}].with.code`, problem: `unknown alarm code ${JSON.stringify(code)}`, hint: hintFor(String(code), ALARM_CODES) });
+        errs.push({ path: `expect[${i}].with.code`, problem: `unknown alarm code ${JSON.stringify(code)}`, hint: hintFor(typeof code === 'string' ? code : JSON.stringify(code), ALARM_CODES) });
       }
     } else {
       for (const k of Object.keys(e.summary)) {

@@ -47,7 +47,7 @@ export function setPowerKnob(s: PowerPlantState, p: PlantParams, knob: string, v
   if (!kind) return `unknown knob "${knob}"`;
   const bad = check(kind, value);
   if (bad) return `${knob}: ${bad}`;
-  const [part, id, field] = knob.split('.') as [string, 'A' | 'B' | string, string | undefined];
+  const [part, id, field] = knob.split('.') as [string, string, string | undefined];
   const f = id as 'A' | 'B';
   if (part === 'feed') {
     if (field === 'voltage') s.voltage[f] = value as number;

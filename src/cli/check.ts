@@ -1,5 +1,7 @@
 // `twinfeed check-config FILE [--board FILE]`: every error at once as `path: problem (hint)`.
-import { ConfigInvalid, EX_CONFIG, loadConfig } from '../config/load.js';
+import { ConfigInvalid } from '../config/errors.js';
+import { EX_CONFIG, EX_OK } from '../config/exit-codes.js';
+import { loadConfig } from '../config/load.js';
 
 type Out = { out: (line: string) => void; err: (line: string) => void };
 
@@ -11,7 +13,7 @@ export async function checkConfig(path: string, board: string | undefined, io: O
       await checkBoardFile(board, config);
     }
     io.out(`${path}: valid${board ? ` (with board ${board})` : ''}`);
-    return 0;
+    return EX_OK;
   } catch (e) {
     if (!(e instanceof ConfigInvalid)) throw e;
     for (const line of e.message.split('\n')) io.err(line);

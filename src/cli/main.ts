@@ -2,6 +2,7 @@
 // The `twinfeed` command: run, sim, check-config, schema, registers, status. Usage errors exit 2, bad
 // config or scenario 78 (EX_CONFIG), failed expectations 1 — never a stack trace for a user's mistake.
 import { parseArgs } from 'node:util';
+import { EX_OK, EX_SOFTWARE, EX_USAGE } from '../config/exit-codes.js';
 import { configJsonSchema } from '../config/load.js';
 import { runSim } from './sim.js';
 
@@ -15,7 +16,6 @@ const USAGE = `usage:
   twinfeed plant [--config FILE] [--modbus-port N] [--http-port N] [--seed N]
                                                    the simulated cabinet as its own process (Modbus TCP)`;
 
-const EX_USAGE = 2;
 const io = { out: (l: string) => process.stdout.write(l + '\n'), err: (l: string) => process.stderr.write(l + '\n') };
 
 function usage(problem: string): number {
@@ -46,7 +46,7 @@ async function main(argv: string[]): Promise<number> {
   if (cmd === undefined) return usage('no command given');
   if (cmd === 'help' || cmd === '--help' || cmd === '-h' || v.help) {
     io.out(USAGE);
-    return 0;
+    return EX_OK;
   }
   switch (cmd) {
     case 'sim': {
@@ -65,13 +65,13 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'schema':
       io.out(JSON.stringify(configJsonSchema(), null, 2));
-      return 0;
+      return EX_OK;
     case 'registers': {
       const format = v.format;
       if (format !== 'md' && format !== 'json' && format !== 'csv') return usage(`--format is md, json or csv, got "${format}"`);
       const { renderRegisters } = await import('../scada/render.js');
       io.out(renderRegisters(format));
-      return 0;
+      return EX_OK;
     }
     case 'status': {
       if (positionals.length > 0) return usage(`status takes no positional arguments (got ${positionals.join(' ')})`);
@@ -112,6 +112,6 @@ main(process.argv.slice(2)).then(
   },
   (e: unknown) => {
     io.err(`twinfeed: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    process.exitCode = 70;
+    process.exitCode = EX_SOFTWARE;
   },
 );

@@ -1,5 +1,7 @@
 // `twinfeed sim FILE...`: runs scenario files in virtual time; a timeline for people, JSON lines for tools.
-import { ConfigInvalid, EX_CONFIG, formatError, readYamlFile } from '../config/load.js';
+import { ConfigInvalid, formatError } from '../config/errors.js';
+import { EX_CONFIG, EX_FAILED, EX_OK } from '../config/exit-codes.js';
+import { readYamlFile } from '../config/yaml.js';
 import { initialState } from '../core/controller.js';
 import { statusOf } from '../core/status.js';
 import { hasPath } from '../../sim/match.js';
@@ -87,5 +89,5 @@ export function runSim(args: SimArgs, io: Out): number {
       throw e;
     }
   }
-  return failed > 0 ? 1 : 0;
+  return failed > 0 ? EX_FAILED : EX_OK;
 }

@@ -1,10 +1,9 @@
 // `twinfeed status [--url URL]`: the live status of a running controller (its GET /status), in
 // human form for a technician at the cabinet. Nothing answering is a clear message and exit 69.
+import { EX_OK, EX_UNAVAILABLE } from '../config/exit-codes.js';
 import type { Status, UplinkStatus } from '../core/types.js';
 
 export const DEFAULT_URL = 'http://127.0.0.1:8080';
-/** sysexits EX_UNAVAILABLE: no controller answered. */
-export const EX_UNAVAILABLE = 69;
 const TIMEOUT_MS = 3000;
 
 const onOff = (b: boolean | null) => (b === null ? 'unknown' : b ? 'closed' : 'open');
@@ -78,5 +77,5 @@ export async function showStatus(url: string, json: boolean, io: StatusIo): Prom
   }
   if (json) io.out(JSON.stringify(s));
   else for (const l of formatStatus(s)) io.out(l);
-  return 0;
+  return EX_OK;
 }

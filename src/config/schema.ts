@@ -197,6 +197,5 @@ export const configSchema = z
   .strict();
 
 export type Config = z.output<typeof configSchema>;
-export type ConfigInput = z.input<typeof configSchema>;
 export type PowerConfig = Config['power'];
 export type FeedConfig = PowerConfig['feeds']['A'];

@@ -13,7 +13,7 @@ import { adoptPosition, commands, position, stepTransfer, transferDeadline, type
 import { nextMinute } from './power/window.js';
 import { stepPsu } from './psu.js';
 import { initialState, type ControllerState } from './state.js';
-import { other, type ControllerEvent, type FeedId, type Request, type SignalName, type Snapshot } from './types.js';
+import { type ControllerEvent, type FeedId, type Request, type SignalName, type Snapshot } from './types.js';
 import { stepUps } from './ups.js';
 import { stepUplinks } from './uplink/index.js';
 
@@ -60,7 +60,6 @@ export function step(cfg: Config, prev: ControllerState, snap: Snapshot, request
   const now = snap.nowMs;
   const pc = cfg.power;
   const P = pc.preferred;
-  const Q = other(P);
   const d: Draft = { ...prev };
   const events: ControllerEvent[] = [];
   const deadlines: (number | undefined)[] = [];

@@ -44,8 +44,6 @@ export type Command =
   | { readonly name: 'selectUplink'; readonly id: string }
   | { readonly name: 'releaseUplink' };
 
-export type CommandName = Command['name'];
-
 /** A command plus where it came from (journal, `command` event). */
 export interface Request {
   readonly command: Command;
@@ -99,8 +97,6 @@ export type ControllerEvent =
   | { type: 'uplink'; id: string; up: boolean; reason: string; lossPct: number; latencyMs: number | null }
   | { type: 'uplink.switch'; from: string; to: string; reason: string }
   | { type: 'uplink.powerCycle'; id: string; count: number };
-
-export type EventType = ControllerEvent['type'];
 
 /** The timer the controller is counting down now (SCADA register 13/14). */
 export const TIMER_NAMES = [

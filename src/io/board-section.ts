@@ -1,7 +1,7 @@
 // The contract a driver fulfils to take part in board files: its top-level section, the signal
 // keys it reads, and how it resolves a signal. The loader (board.ts) runs any table of these.
 import type { z } from 'zod';
-import { closest, zodErrors } from '../config/load.js';
+import { closest, zodErrors } from '../config/errors.js';
 import type { SignalDirection, SignalKind } from './board-signals.js';
 
 export type Report = (path: string, problem: string, hint?: string) => void;

@@ -1,6 +1,6 @@
 // The logical signals a board file may map: which exist, which way they flow, and whether they
 // carry a level (bool) or a measurement (number). The core uses exactly these names.
-import { closest } from '../config/load.js';
+import { closest } from '../config/errors.js';
 
 export type SignalDirection = 'in' | 'out';
 export type SignalKind = 'bool' | 'number';

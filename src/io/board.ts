@@ -2,7 +2,8 @@
 // reports every problem at once as `path: problem (hint)`, like the config (exit 78). This loader
 // knows no driver: it runs the table of sections it is given (src/drivers/registry.ts).
 import { z } from 'zod';
-import { ConfigInvalid, readYamlFile, zodErrors, type ConfigError } from '../config/load.js';
+import { ConfigInvalid, zodErrors, type ConfigError } from '../config/errors.js';
+import { readYamlFile } from '../config/yaml.js';
 import { parseEach, type BoardSectionSpec, type SectionContext, type SectionSession } from './board-section.js';
 import { lookupSignal } from './board-signals.js';
 

@@ -1,7 +1,8 @@
 // Board files at run time: the simulated cabinet or a hardware board (drivers loaded lazily), and the
 // cross-check that a board provides every signal the config needs.
 import type { Logger } from 'pino';
-import { ConfigInvalid, readYamlFile, type ConfigError } from '../config/load.js';
+import { ConfigInvalid, type ConfigError } from '../config/errors.js';
+import { readYamlFile } from '../config/yaml.js';
 import type { Config } from '../config/schema.js';
 import type { Board } from '../io/ports.js';
 import { isSimBoard, loadBoardFile } from '../drivers/board.js';

@@ -5,12 +5,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { BlockList, isIPv4 } from 'node:net';
 import type { Logger } from 'pino';
-import { commandSchema } from '../config/commands.js';
-import { zodErrors, formatError } from '../config/load.js';
+import { commandSchema } from '../io/command-schema.js';
+import { zodErrors, formatError } from '../config/errors.js';
 import type { Config } from '../config/schema.js';
 import type { Command } from '../core/types.js';
 import type { Metrics } from './metrics.js';
-import type { ControllerPort } from './ports.js';
+import type { ControllerPort } from '../io/controller-port.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 const ROUTES = ['GET /status', 'GET /healthz', 'GET /metrics', 'POST /command', 'POST /sim'];

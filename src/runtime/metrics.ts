@@ -1,7 +1,7 @@
 // Prometheus metrics, read from the last published snapshot at scrape time (never from the scan).
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { ALARM_CODES } from '../core/types.js';
-import type { Published } from './ports.js';
+import type { Published } from '../io/controller-port.js';
 
 export interface Metrics {
   readonly registry: Registry;

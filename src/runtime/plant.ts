@@ -18,6 +18,8 @@ import {
   METER_INPUT_WORDS,
   UPS_HOLDING_WORDS,
 } from '../../sim/plant/devices.js';
+import { ConfigInvalid } from '../config/errors.js';
+import { EX_CONFIG, EX_OK, EX_OSERR } from '../config/exit-codes.js';
 import { readBody, send } from './http.js';
 
 export interface PlantOptions {
@@ -179,7 +181,7 @@ export interface RunPlantOptions {
 
 /** The `twinfeed plant` command: runs until SIGINT/SIGTERM (exit 0); 78 bad config, 71 a port in use. */
 export async function runPlant(opts: RunPlantOptions): Promise<number> {
-  const { ConfigInvalid, EX_CONFIG, loadConfig } = await import('../config/load.js');
+  const { loadConfig } = await import('../config/load.js');
   const { pino } = await import('pino');
   const logger = pino({ base: { app: 'twinfeed-plant' }, level: process.stdout.isTTY ? 'warn' : 'info' });
   let config: Config;
@@ -195,7 +197,7 @@ export async function runPlant(opts: RunPlantOptions): Promise<number> {
     plant = await startPlant({ config, bind: opts.bind, modbusPort: opts.modbusPort, httpPort: opts.httpPort, seed: opts.seed, logger });
   } catch (e) {
     process.stderr.write(`twinfeed plant: cannot listen: ${(e as Error).message} (change --modbus-port / --http-port)\n`);
-    return 71;
+    return EX_OSERR;
   }
   process.stdout.write(`twinfeed plant: Modbus TCP ${opts.bind}:${opts.modbusPort} (units: 1 I/O, 2 meter A, 3 meter B, 4 UPS), HTTP http://${opts.bind}:${opts.httpPort}/summary — Ctrl-C stops\n`);
   await new Promise<void>((done) => {
@@ -203,5 +205,5 @@ export async function runPlant(opts: RunPlantOptions): Promise<number> {
     process.once('SIGTERM', () => done());
   });
   await plant.close();
-  return 0;
+  return EX_OK;
 }

@@ -4,8 +4,10 @@ import { appendFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pino, type Logger } from 'pino';
-import { ConfigInvalid, EX_CONFIG, configHash, loadConfig } from '../config/load.js';
+import { pino } from 'pino';
+import { ConfigInvalid } from '../config/errors.js';
+import { EX_CONFIG, EX_OK, EX_OSERR, EX_SOFTWARE } from '../config/exit-codes.js';
+import { configHash, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import type { ControllerEvent, Status } from '../core/types.js';
 import type { Board } from '../io/ports.js';
@@ -44,7 +46,7 @@ export async function runController(opts: RunOptions): Promise<number> {
   process.on('unhandledRejection', (err) => logger.error({ err: String(err) }, 'unhandled rejection (controller keeps running)'));
   process.once('uncaughtException', (err) => {
     logger.fatal({ err: err.stack ?? String(err) }, 'uncaught exception: exiting so the service manager restarts the controller');
-    process.exit(70);
+    process.exit(EX_SOFTWARE);
   });
   let cfg: Config;
   let board: Board | SimBoard;
@@ -104,7 +106,7 @@ export async function runController(opts: RunOptions): Promise<number> {
     const err = e as NodeJS.ErrnoException;
     process.stderr.write(`twinfeed: cannot listen: ${err.message} (is another twinfeed running? change http.port / scada.port)\n`);
     await board.close();
-    return 71;
+    return EX_OSERR;
   }
   const notifier = createNotifier(process.env, () => loop.scans);
   notifier.ready();
@@ -129,5 +131,5 @@ export async function runController(opts: RunOptions): Promise<number> {
   loop.stop();
   for (const c of closers) await c();
   await board.close();
-  return 0;
+  return EX_OK;
 }

@@ -7,7 +7,7 @@ import type { ControllerState } from '../core/state.js';
 import { statusOf } from '../core/status.js';
 import type { Command, ControllerEvent, Request } from '../core/types.js';
 import type { Board } from '../io/ports.js';
-import type { CommandOutcome, ControllerPort, Published } from './ports.js';
+import type { CommandOutcome, ControllerPort, Published } from '../io/controller-port.js';
 
 export interface ScanLoopOptions {
   readonly config: Config;

@@ -1,7 +1,7 @@
 // Select-before-operate for SCADA commands (registers 100–102), as pure transitions with time as an
 // argument; the server keeps one state per client address and submits what `operate` returns.
 import type { Command } from '../core/types.js';
-import type { CommandOutcome } from '../runtime/ports.js';
+import type { CommandOutcome } from '../io/controller-port.js';
 
 /** Test duration for codes 5/6: SCADA cannot pass one, and a forgotten test must end by itself. */
 export const SCADA_TEST_DURATION_MS = 10 * 60_000;

@@ -1,6 +1,7 @@
 // Encodes a published snapshot into the big-endian register image that reads are served from:
 // built once per scan, so a read is a memcpy.
-import type { Published } from '../runtime/ports.js';
+import type { Logger } from 'pino';
+import type { ControllerPort, Published } from '../io/controller-port.js';
 import { REGISTERS, STATUS_BLOCK_WORDS, WORDS, type MapContext } from './map.js';
 
 export const STATUS_IMAGE_BYTES = STATUS_BLOCK_WORDS * 2;
@@ -28,6 +29,39 @@ export function encodeStatus(p: Published, ctx: MapContext, out: Buffer): void {
       big >>= 16n;
     }
   }
+}
+
+/** The image of the last published scan, and the scan it was built from. */
+export interface StatusImage {
+  readonly image: Buffer;
+  /** scanSeq of the scan in the image; undefined before the first. */
+  seq(): number | undefined;
+  /** Rebuilds the image only when a new scan was published (reads never wait for one); true when it did. */
+  refresh(): boolean;
+}
+
+export function keepStatusImage(controller: Pick<ControllerPort, 'latest'>, uplinkIds: readonly string[], counters: { imageBuilds: number }, log: Logger): StatusImage {
+  const image = newStatusImage();
+  const mapCtx = { uplinkIds: [...uplinkIds] };
+  let imageSeq: number | undefined;
+  let latestFailed = false;
+  function refresh(): boolean {
+    try {
+      const p = controller.latest();
+      if (p.scanSeq === imageSeq) return false;
+      encodeStatus(p, mapCtx, image);
+      imageSeq = p.scanSeq;
+      counters.imageBuilds++;
+      latestFailed = false;
+      return true;
+    } catch (err) {
+      // Warn once per outage, not once per read.
+      if (!latestFailed) log.warn({ err }, 'no published status; serving the previous image');
+      latestFailed = true;
+      return false;
+    }
+  }
+  return { image, seq: () => imageSeq, refresh };
 }
 
 /** Register values as numbers (tests, HTTP debugging): word i of the image. */

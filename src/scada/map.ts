@@ -1,7 +1,7 @@
 // THE SCADA register map (docs/spec/scada.md): one table from which the server's register image,
 // `twinfeed registers` and the README table are all generated. Addresses are protocol (0-based).
 import { ALARM_CODES, TIMER_NAMES, type Status, type TransferReason, type UplinkStatus } from '../core/types.js';
-import type { Published } from '../runtime/ports.js';
+import type { Published } from '../io/controller-port.js';
 
 export const MAP_VERSION = 1;
 /** 0–99: the status block (gaps read 0, so block reads survive the map growing). */

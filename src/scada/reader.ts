@@ -1,13 +1,15 @@
 // Entry of a SCADA reader process (forked by readers.ts): accepts on the shared port, answers reads
 // from the image the controller sends after each scan, and asks the controller for everything global.
 import { createServer, isIP, type Socket } from 'node:net';
+import { EX_FAILED, EX_OK } from '../config/exit-codes.js';
 import { commandWord, SBO_IDLE, type SboState } from './commands.js';
 import { newStatusImage } from './image.js';
 import { isMessage, READER_SETTINGS_ENV, type FromReader, type ReaderSettings, type ToReader, type WriteAttempt } from './reader-ipc.js';
 import { readerAnswer } from './reader-conn.js';
-import { serveConnection, type Conn, type ConnShared } from './conn.js';
+import { serveConnection, type Conn } from './conn.js';
+import { trackConnections } from './connections.js';
 import { allowList, clientIp } from './server.js';
-import { newSession, sweepPeriodMs, timedOut, type Session } from './session.js';
+import { newSession } from './session.js';
 import { MAX_CLIENT_STATES } from './writes.js';
 
 const settings = JSON.parse(process.env[READER_SETTINGS_ENV] ?? '{}') as ReaderSettings;
@@ -19,11 +21,14 @@ const allow = allowList(config.writes.allow);
 const image = newStatusImage();
 const mirror = new Map<string, SboState>();
 const counters = { requests: 0, malformedClosed: 0, timeoutClosed: 0 };
-const conns = new Set<{ socket: Socket; session: Session }>();
+// One sweep for every connection, as in the in-process server: idle clients and trickled frames are closed.
+const conns = trackConnections(config.idleTimeoutMs, frameTimeoutMs, (socket, why) => {
+  counters.timeoutClosed++;
+  send({ t: 'log', level: 'debug', msg: 'scada connection timed out', fields: { client: clientIp(socket), ...why } });
+});
 let nextId = 1;
 const slotWaiters = new Map<number, (ok: boolean) => void>();
 const writeWaiters = new Map<number, (code: number) => void>();
-let coarseNowMs = Date.now();
 
 process.on('message', (m: unknown) => {
   if (!isMessage<ToReader>(m)) return;
@@ -45,15 +50,14 @@ process.on('message', (m: unknown) => {
       writeWaiters.delete(m.id);
       break;
     case 'stop':
-      for (const { socket } of conns) socket.destroy();
-      server.close(() => process.exit(0));
+      conns.destroyAll();
+      server.close(() => process.exit(EX_OK));
       break;
   }
 });
 // Without the controller there is no image to serve and no one to decide writes.
-process.on('disconnect', () => process.exit(0));
+process.on('disconnect', () => process.exit(EX_OK));
 
-const shared: ConnShared = { readBuffer: Buffer.alloc(64 * 1024), scratch: Buffer.alloc(64 * 1024), nowMs: () => coarseNowMs };
 const deps = {
   unitId: config.unitId,
   image,
@@ -70,7 +74,7 @@ const deps = {
 const warn = (msg: string, fields: Record<string, unknown>): void => send({ t: 'log', level: 'warn', msg, fields });
 
 function onConnection(accepted: Socket): void {
-  coarseNowMs = Date.now();
+  conns.tick();
   const ip = clientIp(accepted);
   const origin = `scada:${ip}:${accepted.remotePort ?? 0}`;
   const onError = (err: Error): void => send({ t: 'log', level: 'debug', msg: 'scada socket error', fields: { client: origin, err: err.message } });
@@ -81,9 +85,9 @@ function onConnection(accepted: Socket): void {
   slotWaiters.set(id, (ok) => {
     if (!ok) return void accepted.destroy();
     if (accepted.destroyed) return send({ t: 'release', id });
-    const session = newSession(coarseNowMs);
+    const session = newSession(conns.shared.nowMs());
     const writesAllowed = allow?.check(ip, isIP(ip) === 6 ? 'ipv6' : 'ipv4') ?? false;
-    const conn: Conn = serveConnection(accepted, shared, {
+    const conn: Conn = serveConnection(accepted, conns.shared, {
       session,
       // A write waits for the controller; its answer is released into the connection in request order.
       answer: readerAnswer(ip, origin, writesAllowed, deps, (adu) => conn.release(adu), () => conn.socket.destroy()),
@@ -96,27 +100,12 @@ function onConnection(accepted: Socket): void {
     const { socket } = conn;
     socket.setNoDelay(true);
     socket.on('error', onError);
-    const entry = { socket, session };
-    conns.add(entry);
-    socket.on('close', () => {
-      conns.delete(entry);
-      send({ t: 'release', id });
-    });
+    conns.add(socket, session);
+    socket.on('close', () => send({ t: 'release', id }));
   });
   send({ t: 'acquire', id, origin });
 }
 
-// One sweep for every connection, as in the in-process server: idle clients and trickled frames are closed.
-setInterval(() => {
-  coarseNowMs = Date.now();
-  for (const { socket, session } of conns) {
-    const why = timedOut(session, coarseNowMs, config.idleTimeoutMs, frameTimeoutMs);
-    if (!why) continue;
-    counters.timeoutClosed++;
-    send({ t: 'log', level: 'debug', msg: 'scada connection timed out', fields: { client: clientIp(socket), ...why } });
-    socket.destroy();
-  }
-}, sweepPeriodMs(config.idleTimeoutMs, frameTimeoutMs)).unref();
 // Counters for the controller's stats(); cumulative, so a lost message costs nothing.
 setInterval(() => send({ t: 'stats', ...counters }), 250).unref();
 
@@ -124,7 +113,7 @@ setInterval(() => send({ t: 'stats', ...counters }), 250).unref();
 const server = createServer({ pauseOnConnect: true }, onConnection);
 server.once('error', (err) => {
   send({ t: 'failed', message: err.message });
-  process.exit(1);
+  process.exit(EX_FAILED);
 });
 server.listen(config.port, config.bind, () => {
   const a = server.address();

@@ -3,9 +3,9 @@
 import cluster, { type Worker } from 'node:cluster';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodeStatus, newStatusImage } from './image.js';
+import { keepStatusImage } from './image.js';
 import { isMessage, READER_SETTINGS_ENV, type FromReader, type ReaderSettings, type ToReader } from './reader-ipc.js';
-import type { ScadaServer, ScadaServerOptions, ScadaStats } from './server.js';
+import { newScadaStats, type ScadaServer, type ScadaServerOptions } from './server.js';
 import { commandDesk } from './writes.js';
 
 /** How often the image is checked for a new scan when the port has no onEvents to say so (test fakes). */
@@ -23,12 +23,11 @@ interface Reader {
 export async function startReaderServers(opts: ScadaServerOptions): Promise<ScadaServer> {
   const { config, controller } = opts;
   const log = opts.logger.child({ subsystem: 'scada' });
-  const stats: ScadaStats = { connections: 0, accepted: 0, refused: 0, requests: 0, writeAttempts: 0, writesDenied: 0, commandsSubmitted: 0, malformedClosed: 0, timeoutClosed: 0, imageBuilds: 0 };
+  const stats = newScadaStats();
   const retired = { requests: 0, malformedClosed: 0, timeoutClosed: 0 };
   const readers = new Map<Worker, Reader>();
-  const image = newStatusImage();
-  let imageSeq: number | undefined;
-  let latestFailed = false;
+  const status = keepStatusImage(controller, opts.uplinkIds, stats, log);
+  const { image } = status;
   let slotsInUse = 0;
   let closing = false;
   const broadcast = (m: ToReader): void => {
@@ -38,18 +37,7 @@ export async function startReaderServers(opts: ScadaServerOptions): Promise<Scad
 
   /** Encodes and sends the image once per published scan (never more often). */
   function refreshImage(): void {
-    try {
-      const p = controller.latest();
-      if (p.scanSeq === imageSeq) return;
-      encodeStatus(p, { uplinkIds: [...opts.uplinkIds] }, image);
-      imageSeq = p.scanSeq;
-      stats.imageBuilds++;
-      latestFailed = false;
-      broadcast({ t: 'image', seq: p.scanSeq, image });
-    } catch (err) {
-      if (!latestFailed) log.warn({ err }, 'no published status; readers keep the previous image');
-      latestFailed = true;
-    }
+    if (status.refresh()) broadcast({ t: 'image', seq: status.seq() ?? 0, image });
   }
 
   const settings: ReaderSettings = { config, frameTimeoutMs: opts.frameTimeoutMs ?? 5000 };
@@ -67,7 +55,7 @@ export async function startReaderServers(opts: ScadaServerOptions): Promise<Scad
     switch (m.t) {
       case 'listening':
         // A (re)started reader gets the state it missed: the image and every client's SBO state.
-        r.worker.send({ t: 'image', seq: imageSeq ?? 0, image } satisfies ToReader);
+        r.worker.send({ t: 'image', seq: status.seq() ?? 0, image } satisfies ToReader);
         for (const s of desk.states()) r.worker.send({ t: 'sbo', ip: s.ip, state: s.state } satisfies ToReader);
         onListening?.(m.port);
         break;

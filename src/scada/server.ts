@@ -3,11 +3,12 @@
 import { BlockList, createServer, isIP, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
-import type { ControllerPort } from '../runtime/ports.js';
-import { encodeStatus, newStatusImage } from './image.js';
-import { serveConnection, type ConnShared } from './conn.js';
+import type { ControllerPort } from '../io/controller-port.js';
+import { serveConnection } from './conn.js';
+import { trackConnections } from './connections.js';
+import { keepStatusImage } from './image.js';
 import type { AnswerFrame } from './mbap.js';
-import { makeAnswer, newSession, sweepPeriodMs, timedOut, type Session } from './session.js';
+import { makeAnswer, newSession } from './session.js';
 import { commandDesk } from './writes.js';
 
 export interface ScadaServerOptions {
@@ -33,6 +34,19 @@ export interface ScadaStats {
   timeoutClosed: number;
   imageBuilds: number;
 }
+
+export const newScadaStats = (): ScadaStats => ({
+  connections: 0,
+  accepted: 0,
+  refused: 0,
+  requests: 0,
+  writeAttempts: 0,
+  writesDenied: 0,
+  commandsSubmitted: 0,
+  malformedClosed: 0,
+  timeoutClosed: 0,
+  imageBuilds: 0,
+});
 
 export interface ScadaServer {
   readonly port: number;
@@ -63,34 +77,16 @@ export async function startScadaServer(opts: ScadaServerOptions): Promise<ScadaS
   const log = opts.logger.child({ subsystem: 'scada' });
   const frameTimeoutMs = opts.frameTimeoutMs ?? 5000;
   const allow = allowList(config.writes.allow);
-  const mapCtx = { uplinkIds: [...opts.uplinkIds] };
-  const stats: ScadaStats = { connections: 0, accepted: 0, refused: 0, requests: 0, writeAttempts: 0, writesDenied: 0, commandsSubmitted: 0, malformedClosed: 0, timeoutClosed: 0, imageBuilds: 0 };
-  // Shared by all connections: reads land in one buffer, answers are built in another, each used up synchronously.
-  const shared: ConnShared = { readBuffer: Buffer.alloc(64 * 1024), scratch: Buffer.alloc(64 * 1024), nowMs: () => coarseNowMs };
-  const image = newStatusImage();
-  let imageSeq: number | undefined;
-  let latestFailed = false;
-  const desk = commandDesk({ controller, selectTimeoutMs: config.selectTimeoutMs, log, counters: stats, status: image });
-  const conns = new Set<{ socket: Socket; session: Session }>();
-  let coarseNowMs = Date.now();
-
-  /** Rebuilds the image only when a new scan was published; reads never wait for one. */
-  function refreshImage(): void {
-    try {
-      const p = controller.latest();
-      if (p.scanSeq === imageSeq) return;
-      encodeStatus(p, mapCtx, image);
-      imageSeq = p.scanSeq;
-      stats.imageBuilds++;
-      latestFailed = false;
-    } catch (err) {
-      if (!latestFailed) log.warn({ err }, 'no published status; serving the previous image');
-      latestFailed = true;
-    }
-  }
+  const stats = newScadaStats();
+  const status = keepStatusImage(controller, opts.uplinkIds, stats, log);
+  const desk = commandDesk({ controller, selectTimeoutMs: config.selectTimeoutMs, log, counters: stats, status: status.image });
+  const conns = trackConnections(config.idleTimeoutMs, frameTimeoutMs, (socket, why) => {
+    stats.timeoutClosed++;
+    log.debug({ client: clientIp(socket), ...why }, 'scada connection timed out');
+  });
 
   function onConnection(accepted: Socket): void {
-    coarseNowMs = Date.now();
+    const nowMs = conns.tick();
     const ip = clientIp(accepted);
     const origin = `scada:${ip}:${accepted.remotePort ?? 0}`;
     if (conns.size >= config.maxConnections) {
@@ -100,16 +96,16 @@ export async function startScadaServer(opts: ScadaServerOptions): Promise<ScadaS
       return;
     }
     const writesAllowed = allow?.check(ip, isIP(ip) === 6 ? 'ipv6' : 'ipv4') ?? false;
-    const session = newSession(coarseNowMs);
+    const session = newSession(nowMs);
     stats.accepted++;
     log.debug({ client: origin, writesAllowed }, 'scada client connected');
     const answerPdu = makeAnswer(config.unitId, desk.contextFor(ip, origin, writesAllowed));
     const answer: AnswerFrame = (req, off, len, out, outOff) => {
       stats.requests++;
-      refreshImage();
+      status.refresh();
       return answerPdu(req, off, len, out, outOff);
     };
-    const { socket } = serveConnection(accepted, shared, {
+    const { socket } = serveConnection(accepted, conns.shared, {
       session,
       answer,
       onBadInput(reason) {
@@ -121,24 +117,9 @@ export async function startScadaServer(opts: ScadaServerOptions): Promise<ScadaS
       },
     });
     socket.setNoDelay(true);
-    const conn = { socket, session };
-    conns.add(conn);
+    conns.add(socket, session);
     socket.on('error', (err) => log.debug({ client: origin, err: err.message }, 'scada socket error'));
-    socket.on('close', () => conns.delete(conn));
   }
-
-  // One sweep for every connection instead of a timer each: idle clients and trickled frames are closed.
-  const sweep = setInterval(() => {
-    coarseNowMs = Date.now();
-    for (const { socket, session } of conns) {
-      const why = timedOut(session, coarseNowMs, config.idleTimeoutMs, frameTimeoutMs);
-      if (!why) continue;
-      stats.timeoutClosed++;
-      log.debug({ client: clientIp(socket), ...why }, 'scada connection timed out');
-      socket.destroy();
-    }
-  }, sweepPeriodMs(config.idleTimeoutMs, frameTimeoutMs));
-  sweep.unref();
 
   // pauseOnConnect: nothing is read until serveConnection takes the socket over.
   const server = createServer({ pauseOnConnect: true }, onConnection);
@@ -149,7 +130,7 @@ export async function startScadaServer(opts: ScadaServerOptions): Promise<ScadaS
       resolve();
     });
   }).catch((err: unknown) => {
-    clearInterval(sweep);
+    conns.stop();
     throw err;
   });
   server.on('error', (err) => log.error({ err }, 'scada server error'));
@@ -162,8 +143,8 @@ export async function startScadaServer(opts: ScadaServerOptions): Promise<ScadaS
     stats: () => ({ ...stats, connections: conns.size }),
     close: () =>
       new Promise<void>((resolve) => {
-        clearInterval(sweep);
-        for (const { socket } of conns) socket.destroy();
+        conns.stop();
+        conns.destroyAll();
         server.close(() => resolve());
       }),
   };

@@ -2,7 +2,7 @@
 // the controller, and a log line for every write attempt (permitted or not) with the client address.
 import type { Logger } from 'pino';
 import type { Command } from '../core/types.js';
-import type { ControllerPort } from '../runtime/ports.js';
+import type { ControllerPort } from '../io/controller-port.js';
 import { commandWord, denied, isCommandCode, operate, SBO_IDLE, select, settle, type SboState } from './commands.js';
 import { SELECT_ADDR } from './map.js';
 import { Exception, type PduContext } from './pdu.js';

@@ -1,9 +1,12 @@
 // Scan-to-output latency in the real runtime: an input edge in the simulated plant, delivered as a
 // driver's interrupt is (another thread wakes the event loop) → the scan → the output image written.
 // Idle, and while 8 Modbus TCP clients hammer the SCADA server from another process (the libmodbus
-// load generator, or a Node one).
+// load generator, or a Node one). Beside it, in the same run, the floor: a bare event loop that answers
+// the same edges by writing one output (and, loaded, serves the same 8 clients a canned answer), so the
+// machine's own wake-up latency at that moment is not read as twinfeed's.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { pino } from 'pino';
 import { configHash, loadConfig } from '../../src/config/load.js';
@@ -59,21 +62,116 @@ function hammer(port: number, seconds: number): ChildProcess {
     : spawn(process.execPath, ['-e', NODE_LOAD, String(port), '8', String(seconds)], { stdio: 'ignore' });
 }
 
-async function measure(loaded: boolean): Promise<{ samples: number[]; missed: number }> {
+interface Edge {
+  readonly i: number;
+  readonly atNs: bigint;
+}
+interface Latencies {
+  samples: number[];
+  missed: number;
+}
+
+/**
+ * Runs the edge worker; `onEdge` applies each edge. `answered()` records that the output of the
+ * pending edge was written (latency from the edge's stamp) and releases the worker for the next one.
+ */
+function edgeSource(onEdge: (e: Edge) => void): { answered(): void; run(): Promise<void>; result: Latencies } {
+  const ack = new Int32Array(new SharedArrayBuffer(4));
+  const result: Latencies = { samples: [], missed: 0 };
+  let pendingNs: bigint | undefined;
+  return {
+    result,
+    answered() {
+      if (pendingNs === undefined) return;
+      result.samples.push(Number(process.hrtime.bigint() - pendingNs) / 1e6);
+      pendingNs = undefined;
+      Atomics.store(ack, 0, 1);
+      Atomics.notify(ack, 0);
+    },
+    run() {
+      // The edges come from another thread, as a GPIO interrupt wakes the event loop (onoff's epoll watch):
+      // a message wakes the loop at once, where a ms timer would add up to 1 ms of its own granularity.
+      const edges = new Worker(EDGE_WORKER, { eval: true, workerData: { edges: EDGES, ack: ack.buffer } });
+      return new Promise<void>((resolve, reject) => {
+        edges.on('message', (m: Edge) => {
+          if (pendingNs !== undefined) result.missed++; // no output within 1 s: reported, never silently dropped
+          pendingNs = m.atNs;
+          onEdge(m);
+        });
+        edges.once('error', reject);
+        edges.once('exit', () => resolve());
+      });
+    },
+  };
+}
+
+/** The least a Modbus TCP server can do: every FC3/FC4 request gets zeros of the asked length. */
+function cannedModbusServer(): Promise<Server> {
+  const server = createServer((socket) => {
+    socket.setNoDelay(true);
+    socket.on('error', () => {});
+    let pending: Buffer = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+      let at = 0;
+      while (pending.length - at >= 12) {
+        const len = pending.readUInt16BE(at + 4);
+        if (pending.length - at < 6 + len) break;
+        const bytes = 2 * pending.readUInt16BE(at + 10);
+        const out = Buffer.alloc(9 + bytes);
+        pending.copy(out, 0, at, at + 4); // transaction and protocol id
+        out.writeUInt16BE(3 + bytes, 4);
+        out[6] = pending[at + 6] ?? 1;
+        out[7] = pending[at + 7] ?? 3;
+        out[8] = bytes;
+        socket.write(out);
+        at += 6 + len;
+      }
+      pending = pending.subarray(at);
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+/** The floor: the same edges, answered by a bare event loop that writes one output per edge. */
+async function measureFloor(loaded: boolean): Promise<Latencies> {
+  const output = new Map<SignalName, boolean>();
+  const src = edgeSource((e) => {
+    output.set('alarm.common', e.i % 2 === 0);
+    src.answered();
+  });
+  const server = loaded ? await cannedModbusServer() : undefined;
+  const address = server?.address();
+  const load = address && typeof address === 'object' ? hammer(address.port, Math.ceil((EDGES * 12) / 1000) + 3) : undefined;
+  if (load) await sleep(500);
+  try {
+    await src.run();
+  } finally {
+    load?.kill();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  }
+  return src.result;
+}
+
+async function measure(loaded: boolean): Promise<Latencies> {
   const cfg = loadConfig(undefined, { scada: { port: 0, maxConnections: 16 }, uplinks: { enabled: false } }).config;
   const board = createSimBoard(cfg, Date.now());
-  let pending: { want: boolean; atNs: bigint } | undefined;
-  const samples: number[] = [];
-  let missed = 0;
-  const ack = new Int32Array(new SharedArrayBuffer(4));
+  let want: boolean | undefined;
+  // A PSU contact toggles: PSU_REDUNDANCY_LOST raises or clears, and alarm.common follows in that scan.
+  const src = edgeSource((e) => {
+    const ok = e.i % 2 === 1;
+    want = !ok;
+    // The plant changes (cabinet.set: the physics only; setKnobs would also validate on a scratch
+    // cabinet, the HTTP /sim path's cost, not the controller's), then the driver callback scans.
+    board.cabinet.set('psu.2.ok', ok);
+    loop.scanNow(); // what a driver's input-change callback does
+  });
   const realWrite = board.write.bind(board);
   board.write = (image: ReadonlyMap<SignalName, boolean>, nowMs: number) => {
     realWrite(image, nowMs);
-    if (pending && image.get('alarm.common') === pending.want) {
-      samples.push(Number(process.hrtime.bigint() - pending.atNs) / 1e6);
-      pending = undefined;
-      Atomics.store(ack, 0, 1);
-      Atomics.notify(ack, 0);
+    if (want !== undefined && image.get('alarm.common') === want) {
+      want = undefined;
+      src.answered();
     }
   };
   const loop = createScanLoop({ config: cfg, configHash: configHash(cfg), board });
@@ -87,40 +185,32 @@ async function measure(loaded: boolean): Promise<{ samples: number[]; missed: nu
   }
   const load = loaded ? hammer(scada.port, Math.ceil((EDGES * 12) / 1000) + 3) : undefined;
   if (load) await sleep(500);
-  // The edges come from another thread, as a GPIO interrupt wakes the event loop (onoff's epoll watch):
-  // a message wakes the loop at once, where a ms timer would add up to 1 ms of its own granularity.
-  const edges = new Worker(EDGE_WORKER, { eval: true, workerData: { edges: EDGES, ack: ack.buffer } });
   try {
-    await new Promise<void>((resolve, reject) => {
-      edges.on('message', (m: { i: number; atNs: bigint }) => {
-        // A PSU contact toggles: PSU_REDUNDANCY_LOST raises or clears, and alarm.common follows in that scan.
-        const ok = m.i % 2 === 1;
-        if (pending) missed++; // no output within 1 s: reported, never silently dropped
-        pending = { want: !ok, atNs: m.atNs };
-        // The plant changes (cabinet.set: the physics only; setKnobs would also validate on a scratch
-        // cabinet, the HTTP /sim path's cost, not the controller's), then the driver callback scans.
-        board.cabinet.set('psu.2.ok', ok);
-        loop.scanNow(); // what a driver's input-change callback does
-      });
-      edges.once('error', reject);
-      edges.once('exit', () => resolve());
-    });
+    await src.run();
   } finally {
     load?.kill();
     loop.stop();
     await scada.close();
   }
-  return { samples, missed };
+  return src.result;
 }
 
 export async function bench(emit: Emit): Promise<void> {
   for (const loaded of [false, true]) {
-    const { samples: xs, missed } = await measure(loaded);
     const tag = loaded ? 'loaded8' : 'idle';
+    const { samples: xs, missed } = await measure(loaded);
     emit(`latency.scan_to_output.${tag}.p50`, pct(xs, 50), 'ms');
     emit(`latency.scan_to_output.${tag}.p99`, pct(xs, 99), 'ms');
     emit(`latency.scan_to_output.${tag}.max`, Math.max(...xs), 'ms');
     emit(`latency.scan_to_output.${tag}.samples`, xs.length, 'edges');
     emit(`latency.scan_to_output.${tag}.missed`, missed, 'edges');
+    // Right after, on the same machine in the same state: the bare event loop's floor, and the ratio.
+    const floor = await measureFloor(loaded);
+    const fs = floor.samples;
+    emit(`latency.floor.${tag}.p50`, pct(fs, 50), 'ms');
+    emit(`latency.floor.${tag}.p99`, pct(fs, 99), 'ms');
+    emit(`latency.floor.${tag}.missed`, floor.missed, 'edges');
+    emit(`latency.vs_floor.${tag}.p50`, pct(xs, 50) / pct(fs, 50), 'twinfeed/floor');
+    emit(`latency.vs_floor.${tag}.p99`, pct(xs, 99) / pct(fs, 99), 'twinfeed/floor');
   }
 }

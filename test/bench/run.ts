@@ -3,6 +3,7 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { EX_FAILED, EX_OK } from '../../src/config/exit-codes.js';
 
 type Emit = (name: string, value: number, unit: string) => void;
 const here = dirname(fileURLToPath(import.meta.url));
@@ -29,4 +30,4 @@ for (const f of files) {
   }
   process.stderr.write(`bench ${f}: ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
 }
-process.exitCode = failed > 0 ? 1 : 0;
+process.exitCode = failed > 0 ? EX_FAILED : EX_OK;

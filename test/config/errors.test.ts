@@ -5,16 +5,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { formatDuration, parseDuration } from '../../src/config/duration.js';
-import {
-  ConfigInvalid,
-  configHash,
-  configJsonSchema,
-  deepMerge,
-  formatError,
-  loadConfig,
-  parseYaml,
-  validateConfig,
-} from '../../src/config/load.js';
+import { ConfigInvalid, formatError } from '../../src/config/errors.js';
+import { configHash, configJsonSchema, deepMerge, loadConfig, validateConfig } from '../../src/config/load.js';
+import { parseYaml } from '../../src/config/yaml.js';
 
 /** The `path: problem (hint)` lines a raw config produces, or [] when it is valid. */
 function errorsOf(raw: unknown): string[] {

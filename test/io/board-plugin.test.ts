@@ -2,7 +2,7 @@
 // its signal keys and its resolution without any other change (here a toy NUT-like driver).
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { ConfigInvalid, formatError } from '../../src/config/load.js';
+import { ConfigInvalid, formatError } from '../../src/config/errors.js';
 import { DRIVERS } from '../../src/drivers/registry.js';
 import type { BoardSectionSpec } from '../../src/io/board-section.js';
 import { boardSchemas, validateBoardWith } from '../../src/io/board.js';

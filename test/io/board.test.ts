@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigInvalid, formatError } from '../../src/config/load.js';
+import { ConfigInvalid, formatError } from '../../src/config/errors.js';
 import { isSimBoard, loadBoardFile, validateBoard, type HardwareBoardFile } from '../../src/drivers/board.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'twinfeed-board-'));

@@ -4,7 +4,7 @@ import { connect, createServer, type Socket } from 'node:net';
 import { pino, type Logger } from 'pino';
 import type { Config } from '../../src/config/schema.js';
 import type { Command, Status } from '../../src/core/types.js';
-import type { CommandOutcome, ControllerPort, Published } from '../../src/runtime/ports.js';
+import type { CommandOutcome, ControllerPort, Published } from '../../src/io/controller-port.js';
 
 export const UPLINK_IDS = ['fiber', 'lte'];
 

@@ -2,7 +2,7 @@
 // hysteresis and time delays so a sagging source does not chatter. Stale measurements are "comm":
 // unknown, never a reason to transfer by themselves.
 import type { FeedConfig, PowerConfig } from '../../config/schema.js';
-import type { FeedId, Reading, SourceReason } from '../types.js';
+import type { Reading, SourceReason } from '../types.js';
 
 export interface SourceHealth {
   /** Electrical verdict from the last fresh measurements. */

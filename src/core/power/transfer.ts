@@ -1,7 +1,7 @@
 // The open-transition transfer machine: open the source breaker, confirm open by feedback, wait the
 // neutral delay, close the other, confirm closed. Timeouts and unexpected feedback lock out.
 import type { PowerConfig } from '../../config/schema.js';
-import { other, type ControllerEvent, type FeedId, type TransferReason, type TransferStateName } from '../types.js';
+import { other, type ControllerEvent, type FeedId, type TransferReason } from '../types.js';
 
 export type Feedback = Readonly<Record<FeedId, boolean | null>>;
 
@@ -57,10 +57,6 @@ export function commands(s: TransferState): Record<FeedId, boolean> {
     default:
       return { A: false, B: false };
   }
-}
-
-export function stateName(s: TransferState): TransferStateName {
-  return s.kind;
 }
 
 /** The feed feeding the load as the controller believes it (confirmed closed). */

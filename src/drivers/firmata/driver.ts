@@ -92,6 +92,7 @@ export async function openFirmata(section: FirmataSection, deps: FirmataDeps): P
 
   const reconnectLater = () => {
     if (closed) return;
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- the body catches its own errors
     retry = setTimeout(async () => {
       try {
         const link = await connectFirmata(section, five, openIo, log);

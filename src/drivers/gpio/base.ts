@@ -1,7 +1,7 @@
 // Finds the sysfs number of GPIO 0. Since Linux 6.6 the GPIO core hands out bases dynamically
 // (Raspberry Pi OS: 512 on a Pi 4, 571 on a Pi 5), so `echo 17 > export` fails with EINVAL: look it up.
 import { readdirSync, readFileSync } from 'node:fs';
-import { ConfigInvalid } from '../../config/load.js';
+import { ConfigInvalid } from '../../config/errors.js';
 
 /** The two calls made on /sys/class/gpio, injected so tests describe a kernel without having one. */
 export interface SysfsReader {

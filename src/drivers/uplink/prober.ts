@@ -32,7 +32,7 @@ export function createProber(cfg: UplinksConfig, probe: ProbeFn): Prober {
         }
         busy.add(key);
         running++;
-        probe(i, target)
+        void probe(i, target)
           .catch((): ProbeOutcome => ({ ok: false, rttMs: undefined, why: 'probe crashed' }))
           .then((o) => {
             busy.delete(key);

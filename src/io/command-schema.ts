@@ -1,6 +1,8 @@
-// The operator command schema, shared by scenarios, HTTP POST /command and the CLI.
+// The operator command schema, shared by scenarios, HTTP POST /command and the CLI. The core's
+// `Command` type is the one list of commands; this schema is checked against it when compiling.
 import { z } from 'zod';
-import { duration } from './duration.js';
+import { duration } from '../config/duration.js';
+import type { Command } from '../core/types.js';
 
 export const commandSchema = z.discriminatedUnion('name', [
   z.object({ name: z.literal('transferTo'), source: z.enum(['A', 'B']) }).strict(),
@@ -14,4 +16,8 @@ export const commandSchema = z.discriminatedUnion('name', [
   z.object({ name: z.literal('releaseUplink') }).strict(),
 ]);
 
-export const COMMAND_NAMES = ['transferTo', 'setMode', 'startTest', 'stopTest', 'approveRetransfer', 'resetLockout', 'ackAlarms', 'selectUplink', 'releaseUplink'] as const;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+/** Fails to compile when a command is in the core but not in the schema, or the other way round,
+ * or when a field differs: a new command cannot reach the core unparsed or parse to nothing. */
+export type SchemaCoversCommands = Assert<Same<z.output<typeof commandSchema>, Command>>;

@@ -1,5 +1,6 @@
 // What the outside readers (SCADA, HTTP, CLI) see of a running controller: the last published
 // snapshot, and a queue into which their commands go (executed on the next scan, same interlocks).
+// It lives in io, below both the runtime (which implements it) and scada (which reads through it).
 import type { Command, ControllerEvent, Status } from '../core/types.js';
 
 export interface Published {
