@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { duration } from '../../config/duration.js';
 import type { SectionContext, SectionSession } from '../../io/board-section.js';
-import { PIN_KEYS, pinResolver, type PinEntry, type PinSignal } from '../pin-board.js';
+import { pinResolver, type PinEntry, type PinSignal } from '../pin-board.js';
 
 export const gpioSectionSchema = z
   .object({
