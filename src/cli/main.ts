@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `twinfeed` command: run, sim, check-config, schema, registers. Usage errors exit 2, bad
+// The `twinfeed` command: run, sim, check-config, schema, registers, journal. Usage errors exit 2, bad
 // config or scenario 78 (EX_CONFIG), failed expectations 1 — never a stack trace for a user's mistake.
 import { parseArgs } from 'node:util';
 import { configJsonSchema } from '../config/load.js';
@@ -10,7 +10,9 @@ const USAGE = `usage:
   twinfeed sim FILE... [--config FILE] [--json] [--seed N]   run scenario files in virtual time
   twinfeed check-config FILE [--board FILE]        validate a config (and board) file
   twinfeed schema                                  print the config JSON Schema
-  twinfeed registers [--format md|json|csv]        print the SCADA register map`;
+  twinfeed registers [--format md|json|csv]        print the SCADA register map
+  twinfeed journal --dir DIR [--since TIME] [--until TIME] [--type TYPE] [--follow] [--json]
+                                                   read the journal (DIR: runtime.stateDir)`;
 
 const EX_USAGE = 2;
 const io = { out: (l: string) => process.stdout.write(l + '\n'), err: (l: string) => process.stderr.write(l + '\n') };
@@ -28,6 +30,11 @@ async function main(argv: string[]): Promise<number> {
     json: { type: 'boolean', default: false },
     seed: { type: 'string' },
     format: { type: 'string', default: 'md' },
+    dir: { type: 'string' },
+    since: { type: 'string' },
+    until: { type: 'string' },
+    type: { type: 'string' },
+    follow: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   } as const;
   let parsed;
@@ -71,6 +78,14 @@ async function main(argv: string[]): Promise<number> {
       if (positionals.length > 0) return usage(`run takes no positional arguments (got ${positionals.join(' ')})`);
       const { runController } = await import('../runtime/run.js');
       return runController({ board: v.board, config: v.config });
+    }
+    case 'journal': {
+      if (positionals.length > 0) return usage(`journal takes no positional arguments (got ${positionals.join(' ')}; use --dir DIR)`);
+      const { runJournal } = await import('./journal.js');
+      const stop = new AbortController();
+      process.once('SIGINT', () => stop.abort());
+      process.once('SIGTERM', () => stop.abort());
+      return runJournal({ dir: v.dir, since: v.since, until: v.until, type: v.type, follow: v.follow, json: v.json }, io, usage, stop.signal);
     }
     default:
       return usage(`unknown command "${cmd}"`);
