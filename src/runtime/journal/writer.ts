@@ -64,8 +64,9 @@ interface Item {
   readonly type: string;
   readonly fields: object;
   readonly urgent: boolean;
-  /** Encoded (seq given) once; kept when a write fails so a retry does not renumber. */
+  /** Encoded when first written; a write that fails clears it, so the retry is numbered afresh. */
   line?: string;
+  seq?: number;
 }
 
 const hrMono = () => Number(process.hrtime.bigint() / 1000n) / 1000;
@@ -82,6 +83,7 @@ export function openJournal(o: JournalOptions): Journal {
   let file: JournalFile | undefined;
   let segs: Segment[] = [];
   let seq = 0;
+  let writtenSeq = 0;
   let dirty = false;
   let urgentPending = false;
   let lastSyncMono = -Infinity;
@@ -98,9 +100,17 @@ export function openJournal(o: JournalOptions): Journal {
     counts.dropped++;
     lost = lost ? { ...lost, count: lost.count + 1, lastAt: it.atMs } : { count: 1, firstAt: it.atMs, lastAt: it.atMs };
   };
+  /** The `journal.dropped` record goes where the records were lost: after what was queued before. */
+  const markLost = () => {
+    if (!lost) return;
+    const l = lost;
+    lost = undefined;
+    queue.push({ atMs: clock(), mono: mono(), type: 'journal.dropped', fields: { count: l.count, from: new Date(l.firstAt).toISOString(), to: new Date(l.lastAt).toISOString() }, urgent: false });
+  };
   const enqueue = (it: Item) => {
-    if (queue.length >= lim.queueRecords) drop(it);
-    else queue.push(it);
+    if (queue.length >= lim.queueRecords) return drop(it);
+    markLost();
+    queue.push(it);
   };
 
   const sync = async (f: JournalFile) => {
@@ -117,7 +127,7 @@ export function openJournal(o: JournalOptions): Journal {
     segs = await listSegments(fs, o.dir);
     const newest = segs[segs.length - 1];
     const tail = newest ? await checkTail(fs, newest) : { clean: true, lastSeq: undefined };
-    if (tail.lastSeq !== undefined) seq = Math.max(seq, tail.lastSeq);
+    if (tail.lastSeq !== undefined) seq = writtenSeq = Math.max(seq, tail.lastSeq);
     if (newest && tail.clean && newest.size < lim.segmentBytes) return fs.openAppend(newest.path);
     if (newest && tail.problem) {
       const p = { segment: segmentName(newest.n), ...tail.problem };
@@ -139,7 +149,7 @@ export function openJournal(o: JournalOptions): Journal {
   };
 
   const encode = (it: Item): string => {
-    if (it.line === undefined) it.line = encodeRecord({ seq: ++seq, at: new Date(it.atMs).toISOString(), mono: Math.round(it.mono * 1000) / 1000, type: it.type }, it.fields) + '\n';
+    if (it.line === undefined) it.line = encodeRecord({ seq: (it.seq = ++seq), at: new Date(it.atMs).toISOString(), mono: Math.round(it.mono * 1000) / 1000, type: it.type }, it.fields) + '\n';
     return it.line;
   };
 
@@ -174,7 +184,11 @@ export function openJournal(o: JournalOptions): Journal {
         i += lines.length;
       }
     } catch (e) {
-      requeue(batch.slice(i));
+      // Numbering goes on from the last record on disk, so the journal's seq has no holes.
+      const rest = batch.slice(i);
+      seq = writtenSeq;
+      for (const it of rest) [it.line, it.seq] = [undefined, undefined];
+      requeue(rest);
       throw e;
     }
   };
@@ -193,6 +207,7 @@ export function openJournal(o: JournalOptions): Journal {
   };
 
   const account = (items: Item[], bytes: number) => {
+    for (const it of items) writtenSeq = Math.max(writtenSeq, it.seq ?? 0);
     counts.written += items.length;
     counts.bytes += bytes;
     if (items.length > 0) dirty = true;
@@ -211,11 +226,7 @@ export function openJournal(o: JournalOptions): Journal {
     try {
       for (;;) {
         file ??= await openSegment();
-        if (lost && queue.length < lim.queueRecords) {
-          const l = lost;
-          lost = undefined;
-          queue.unshift({ atMs: clock(), mono: mono(), type: 'journal.dropped', fields: { count: l.count, from: new Date(l.firstAt).toISOString(), to: new Date(l.lastAt).toISOString() }, urgent: false });
-        }
+        markLost();
         if (queue.length === 0) break;
         const batch = queue;
         queue = [];
