@@ -28,6 +28,8 @@ export interface StorageFault {
 
 export interface JournalHealth {
   readonly fault: StorageFault | null;
+  /** Writing or about to write (false: everything queued has been tried). */
+  readonly pending: boolean;
   readonly queued: number;
   readonly written: number;
   readonly dropped: number;
@@ -56,7 +58,20 @@ export interface JournalOptions {
   readonly logger?: JournalLogger;
   /** Wait between attempts while storage is faulty. */
   readonly retryMs?: number;
+  /** Timers for the group commit and the retries (a bench drives them in virtual time). */
+  readonly timers?: JournalTimers;
 }
+
+export interface JournalTimers {
+  set(fn: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+// Unref'd: a pending group commit never keeps the process alive by itself (close() flushes).
+const realTimers: JournalTimers = {
+  set: (fn, ms) => setTimeout(fn, ms).unref(),
+  clear: (h) => clearTimeout(h as NodeJS.Timeout),
+};
 
 interface Item {
   readonly atMs: number;
@@ -69,6 +84,7 @@ interface Item {
   seq?: number;
 }
 
+const BATCH_RECORDS = 128;
 const hrMono = () => Number(process.hrtime.bigint() / 1000n) / 1000;
 const silent: JournalLogger = { warn: () => undefined, info: () => undefined };
 
@@ -79,6 +95,7 @@ export function openJournal(o: JournalOptions): Journal {
   const log = o.logger ?? silent;
   const lim = o.limits;
   const retryMs = o.retryMs ?? 1000;
+  const timers = o.timers ?? realTimers;
   let queue: Item[] = [];
   let file: JournalFile | undefined;
   let segs: Segment[] = [];
@@ -89,8 +106,8 @@ export function openJournal(o: JournalOptions): Journal {
   let lastSyncMono = -Infinity;
   let busy = false;
   let closed = false;
-  let retryTimer: NodeJS.Timeout | undefined;
-  let syncTimer: NodeJS.Timeout | undefined;
+  let retryTimer: unknown;
+  let syncTimer: unknown;
   let fault: StorageFault | null = null;
   const counts = { written: 0, dropped: 0, bytes: 0, fsyncs: 0 };
   // Dropped since the last write that worked: reported in the journal itself once it works again.
@@ -228,8 +245,8 @@ export function openJournal(o: JournalOptions): Journal {
         file ??= await openSegment();
         markLost();
         if (queue.length === 0) break;
-        const batch = queue;
-        queue = [];
+        // A bounded batch: encoding is main-thread work, and a scan due meanwhile must not wait long.
+        const batch = queue.splice(0, BATCH_RECORDS);
         await writeBatch(batch);
       }
       if (dirty && (urgentPending || mono() - lastSyncMono >= lim.commitMs)) await sync(file);
@@ -255,29 +272,27 @@ export function openJournal(o: JournalOptions): Journal {
     file = undefined;
     dirty = false;
     if (f) f.close().catch(() => undefined);
-    if (!closed && !retryTimer) {
-      retryTimer = setTimeout(() => {
+    if (!closed && retryTimer === undefined) {
+      retryTimer = timers.set(() => {
         retryTimer = undefined;
         kick();
       }, retryMs);
-      retryTimer.unref();
     }
   };
 
   const scheduleSync = () => {
-    if (syncTimer) return;
+    if (syncTimer !== undefined) return;
     const waitMs = Math.max(0, lastSyncMono + lim.commitMs - mono());
-    syncTimer = setTimeout(() => {
+    syncTimer = timers.set(() => {
       syncTimer = undefined;
       kick();
     }, waitMs);
-    syncTimer.unref();
   };
 
   // The pump starts from the event loop, never inside append(): the scan only pushes to the queue.
   let scheduled = false;
   const kick = () => {
-    if (busy || scheduled || retryTimer) return;
+    if (busy || scheduled || retryTimer !== undefined) return;
     scheduled = true;
     setImmediate(() => {
       scheduled = false;
@@ -308,13 +323,14 @@ export function openJournal(o: JournalOptions): Journal {
       if (urgent) urgentPending = true;
       kick();
     },
-    health: () => ({ fault, queued: queue.length, ...counts, segments: segs.length }),
+    health: () => ({ fault, pending: busy || scheduled, queued: queue.length, ...counts, segments: segs.length }),
     flush: settle,
     async close(timeoutMs) {
       await settle(timeoutMs);
       closed = true;
-      if (retryTimer) clearTimeout(retryTimer);
-      if (syncTimer) clearTimeout(syncTimer);
+      if (retryTimer !== undefined) timers.clear(retryTimer);
+      if (syncTimer !== undefined) timers.clear(syncTimer);
+      [retryTimer, syncTimer] = [undefined, undefined];
       const f = file;
       file = undefined;
       await f?.close().catch(() => undefined);
