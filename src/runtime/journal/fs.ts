@@ -1,6 +1,7 @@
 // The few file operations the journal needs, behind an interface: the real one on node:fs/promises
 // (asynchronous, so a slow or dead disk never holds the scan), and fakes in tests for exact faults.
-import { open, readdir, stat, unlink, mkdir } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, open, readdir, stat, statfs, unlink } from 'node:fs/promises';
 
 /** A failed append says how many bytes did reach the file, so whole records are not written twice. */
 export class AppendError extends Error {
@@ -33,7 +34,12 @@ export interface JournalFs {
   unlink(path: string): Promise<void>;
   /** fsync of a directory, so a new or deleted file name is durable too. */
   syncDir(dir: string): Promise<void>;
+  /** Checks, without writing, that `dir` is there, writable and not full; throws an errno error if not. */
+  probe(dir: string): Promise<void>;
 }
+
+/** Below this much free space the probe reports ENOSPC (a record batch would not fit). */
+export const PROBE_MIN_FREE_BYTES = 64 * 1024;
 
 export const nodeJournalFs: JournalFs = {
   async mkdir(dir) {
@@ -78,5 +84,11 @@ export const nodeJournalFs: JournalFs = {
     } finally {
       await fh.close();
     }
+  },
+  async probe(dir) {
+    // access(W_OK) answers EROFS on a read-only mount even for root, and ENOENT for a missing dir.
+    await access(dir, constants.W_OK);
+    const s = await statfs(dir);
+    if (s.bavail * s.bsize < PROBE_MIN_FREE_BYTES) throw Object.assign(new Error(`ENOSPC: ${s.bavail * s.bsize} bytes free in ${dir}`), { code: 'ENOSPC' });
   },
 };

@@ -51,6 +51,8 @@ export interface JournalOptions {
   readonly logger?: JournalLogger;
   /** Wait between attempts while storage is faulty. */
   readonly retryMs?: number;
+  /** How often an idle journal checks, without writing, that its directory is still usable. */
+  readonly probeMs?: number;
   /** Timers for the group commit and the retries (a bench drives them in virtual time). */
   readonly timers?: JournalTimers;
 }

@@ -34,6 +34,7 @@ export function openJournal(o: JournalOptions): Journal {
   const lim = o.limits;
   const retryMs = o.retryMs ?? 1000;
   const timers = o.timers ?? realTimers;
+  const probeMs = o.probeMs ?? 30_000;
   let queue: Item[] = [];
   let file: JournalFile | undefined;
   let segs: Segment[] = [];
@@ -47,6 +48,9 @@ export function openJournal(o: JournalOptions): Journal {
   let retryTimer: unknown;
   let syncTimer: unknown;
   let fault: StorageFault | null = null;
+  // Found by the idle probe (a card that died or filled up while nothing was written); cleared by it.
+  let probeFault: StorageFault | null = null;
+  let probeTimer: unknown;
   const counts = { written: 0, dropped: 0, bytes: 0, fsyncs: 0 };
   // Dropped since the last write that worked: reported in the journal itself once it works again.
   let lost: { count: number; firstAt: number; lastAt: number } | undefined;
@@ -192,6 +196,11 @@ export function openJournal(o: JournalOptions): Journal {
         log.info({ code: fault.code, dropped: counts.dropped }, 'journal: writing works again');
         fault = null;
       }
+      // Writing works: let the probe look again now rather than at its next round.
+      if (probeFault && probeTimer !== undefined) {
+        timers.clear(probeTimer);
+        void probe();
+      }
     } catch (e) {
       onFault(e);
     } finally {
@@ -238,8 +247,31 @@ export function openJournal(o: JournalOptions): Journal {
     });
   };
 
+  const probe = async () => {
+    probeTimer = undefined;
+    try {
+      await fs.mkdir(o.dir);
+      await fs.probe(o.dir);
+      if (probeFault) log.info({ code: probeFault.code }, 'journal: the state directory is usable again');
+      probeFault = null;
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      const code = err?.code ?? 'EIO';
+      if (probeFault?.code !== code) log.warn({ code, err: String(err?.message ?? err), dir: o.dir }, 'journal: the state directory is not usable (STORAGE_FAULT); control goes on');
+      probeFault = { code, message: String(err?.message ?? err), sinceMs: probeFault?.sinceMs ?? clock() };
+      // The open segment may be gone with its directory: the next write opens one afresh.
+      if (file && !busy) {
+        const f = file;
+        file = undefined;
+        f.close().catch(() => undefined);
+      }
+    }
+    if (!closed) probeTimer = timers.set(() => void probe(), probeMs);
+  };
+
   // A fault at open is the same STORAGE_FAULT as later: nothing here throws to the caller.
   kick();
+  probeTimer = timers.set(() => void probe(), probeMs);
 
   const settle = async (timeoutMs: number) => {
     const until = mono() + timeoutMs;
@@ -261,14 +293,15 @@ export function openJournal(o: JournalOptions): Journal {
       if (urgent) urgentPending = true;
       kick();
     },
-    health: () => ({ fault, pending: busy || scheduled, queued: queue.length, ...counts, segments: segs.length }),
+    health: () => ({ fault: fault ?? probeFault, pending: busy || scheduled, queued: queue.length, ...counts, segments: segs.length }),
     flush: settle,
     async close(timeoutMs) {
       await settle(timeoutMs);
       closed = true;
       if (retryTimer !== undefined) timers.clear(retryTimer);
       if (syncTimer !== undefined) timers.clear(syncTimer);
-      [retryTimer, syncTimer] = [undefined, undefined];
+      if (probeTimer !== undefined) timers.clear(probeTimer);
+      [retryTimer, syncTimer, probeTimer] = [undefined, undefined, undefined];
       const f = file;
       file = undefined;
       await f?.close().catch(() => undefined);

@@ -2,7 +2,7 @@
 // process killed with SIGKILL mid-stream: what reached the disk reads back whole up to the last
 // complete record, a torn tail is reported and skipped, and a restarted writer carries on.
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmdirSync, statSync, truncateSync } from 'node:fs';
+import { readdirSync, readFileSync, rmdirSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readJournal, type ReadProblem } from '../../../src/runtime/journal/reader.js';
@@ -62,6 +62,18 @@ describe.skipIf(missing !== undefined && !mustRun)('journal on real filesystems 
     expect(records.filter((r) => r.type === 'journal.dropped').reduce((t, r) => t + (r.count as number), 0)).toBe(dropped);
     expect(records.map((r) => r.seq)).toEqual(records.map((_, i) => i + 1));
     expect(problems.length).toBeLessThanOrEqual(1);
+  });
+
+  it('an idle journal on a disk that fills up (another file takes the space): ENOSPC from the probe, cleared when space is freed', async () => {
+    const state = tmpfs('size=512k');
+    const j = openJournal({ dir: join(state, 'journal'), limits: LIMITS, probeMs: 20 });
+    j.append('start', {}, T0, true);
+    await until(j, (x) => x.written === 1, 'first record');
+    sh('dd', 'if=/dev/zero', `of=${join(state, 'filler')}`, 'bs=64k', 'count=100');
+    expect((await until(j, (x) => x.fault !== null, 'ENOSPC')).fault?.code).toBe('ENOSPC');
+    rmSync(join(state, 'filler'));
+    await until(j, (x) => x.fault === null, 'recovery');
+    await j.close(5000);
   });
 
   it('a read-only stateDir (root ignores chmod, so a read-only mount) is a fault, not an exception; read-write again recovers it', async () => {

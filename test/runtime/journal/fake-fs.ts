@@ -2,7 +2,7 @@
 // (n bytes, then ENOSPC), at exactly the moment a test chooses. It also counts what was done.
 import { AppendError, nodeJournalFs, type JournalFile, type JournalFs } from '../../../src/runtime/journal/fs.js';
 
-export type Op = 'mkdir' | 'list' | 'size' | 'openAppend' | 'read' | 'unlink' | 'syncDir' | 'append' | 'sync';
+export type Op = 'mkdir' | 'list' | 'size' | 'openAppend' | 'read' | 'unlink' | 'syncDir' | 'probe' | 'append' | 'sync';
 
 export interface FaultyFs extends JournalFs {
   /** Every call of `op` fails with `code` until cleared. */
@@ -20,7 +20,7 @@ const errno = (code: string, op: string) => Object.assign(new Error(`${code}: ${
 export function faultyFs(base: JournalFs = nodeJournalFs): FaultyFs {
   const faults = new Map<Op, string>();
   let short: { bytes: number; code: string } | undefined;
-  const calls = { mkdir: 0, list: 0, size: 0, openAppend: 0, read: 0, unlink: 0, syncDir: 0, append: 0, sync: 0 };
+  const calls = { mkdir: 0, list: 0, size: 0, openAppend: 0, read: 0, unlink: 0, syncDir: 0, probe: 0, append: 0, sync: 0 };
   const gate = (op: Op) => {
     calls[op]++;
     const code = faults.get(op);
@@ -57,6 +57,10 @@ export function faultyFs(base: JournalFs = nodeJournalFs): FaultyFs {
     async syncDir(d) {
       gate('syncDir');
       return base.syncDir(d);
+    },
+    async probe(d) {
+      gate('probe');
+      return base.probe(d);
     },
     async openAppend(p) {
       gate('openAppend');

@@ -1,7 +1,7 @@
 // The journal writer on a real disk, with an injected fs for exact fault timing: what is written reads
 // back whole and in order, fsyncs are grouped, segments rotate under a cap, a torn or corrupt tail is
 // reported and skipped, and every storage fault is reported, counted and recovered from by itself.
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeRecord } from '../../../src/runtime/journal/record.js';
@@ -176,6 +176,36 @@ describe('journal writer', () => {
     await until(j, (h) => h.fault === null && h.written === 1, 'recovery');
     await j.close(5000);
     expect((await readBack(dir)).records.map((r) => r.type)).toEqual(['start']);
+  });
+
+  it('an idle journal notices a fault by its probe (no write needed) and clears it by itself', async () => {
+    const dir = join(tempDir(), 'journal');
+    const fs = faultyFs();
+    const j = openJournal({ dir, limits: LIMITS, fs, probeMs: 20 });
+    j.append('start', {}, T0, true);
+    await until(j, (h) => h.written === 1, 'first');
+    fs.fail('probe', 'EIO');
+    expect((await until(j, (h) => h.fault !== null, 'probe fault')).fault?.code).toBe('EIO');
+    expect(j.health().written).toBe(1);
+    fs.clear();
+    await until(j, (h) => h.fault === null, 'probe clear');
+    await j.close(5000);
+  });
+
+  it('a stateDir deleted while running: ENOENT from the probe; recreated, the journal goes on in a new file there', async () => {
+    const state = join(tempDir(), 'state');
+    mkdirSync(state);
+    const j = openJournal({ dir: join(state, 'journal'), limits: LIMITS, probeMs: 20, retryMs: 20 });
+    j.append('start', {}, T0, true);
+    await until(j, (h) => h.written === 1, 'first');
+    rmSync(state, { recursive: true });
+    expect((await until(j, (h) => h.fault !== null, 'ENOENT')).fault?.code).toBe('ENOENT');
+    mkdirSync(state);
+    await until(j, (h) => h.fault === null, 'recovery');
+    j.append('stop', {}, T0 + 1, true);
+    await j.close(5000);
+    // Numbering goes on from memory: seq 1 went with the deleted directory.
+    expect((await readBack(join(state, 'journal'))).records.map((r) => [r.seq, r.type])).toEqual([[2, 'stop']]);
   });
 
   it('decodeRecord refuses a line whose CRC does not match', () => {
