@@ -296,6 +296,7 @@ export function openJournal(o: JournalOptions): Journal {
     health: () => ({ fault: fault ?? probeFault, pending: busy || scheduled, queued: queue.length, ...counts, segments: segs.length }),
     flush: settle,
     async close(timeoutMs) {
+      const t0 = mono();
       await settle(timeoutMs);
       closed = true;
       if (retryTimer !== undefined) timers.clear(retryTimer);
@@ -304,7 +305,11 @@ export function openJournal(o: JournalOptions): Journal {
       [retryTimer, syncTimer, probeTimer] = [undefined, undefined, undefined];
       const f = file;
       file = undefined;
-      await f?.close().catch(() => undefined);
+      // A hung disk can hang close() too: the controller's exit never waits past timeoutMs for it.
+      const left = Math.max(0, timeoutMs - (mono() - t0));
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([f?.close().catch(() => undefined), new Promise((r) => (timer = setTimeout(r, left)))]);
+      clearTimeout(timer);
     },
   };
 }

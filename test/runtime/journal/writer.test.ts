@@ -208,6 +208,19 @@ describe('journal writer', () => {
     expect((await readBack(join(state, 'journal'))).records.map((r) => [r.seq, r.type])).toEqual([[2, 'stop']]);
   });
 
+  it('a hung disk (fsync and close never return) does not hold close(): the controller can still exit', async () => {
+    const dir = join(tempDir(), 'journal');
+    const base = faultyFs();
+    const never = () => new Promise<void>(() => undefined);
+    const fs = { ...base, openAppend: async (p: string) => ({ ...(await base.openAppend(p)), sync: never, close: never }) };
+    const j = openJournal({ dir, limits: LIMITS, fs });
+    j.append('start', {}, T0, true);
+    await until(j, (h) => h.written === 1, 'written');
+    j.append('stop', {}, T0 + 1, true);
+    await j.close(300);
+    expect(j.health().fsyncs).toBe(1); // the directory's, at creation; the file's never returned
+  });
+
   it('decodeRecord refuses a line whose CRC does not match', () => {
     expect(decodeRecord('{"seq":1,"at":"x","mono":1,"type":"a","crc":"00000000"}')).toEqual({ ok: false, problem: 'checksum mismatch (corrupted)' });
   });
