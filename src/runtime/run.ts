@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { ConfigInvalid, EX_CONFIG, configHash, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import type { ControllerEvent, Status } from '../core/types.js';
+import type { Status } from '../core/types.js';
 import type { Board } from '../io/ports.js';
 import { describeEvent } from './format.js';
 import { startHttpServer } from './http.js';

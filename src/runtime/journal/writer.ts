@@ -4,7 +4,7 @@
 // never reaches the caller: it is reported by health(), the queue keeps what fits, the rest is
 // dropped and counted, and the pump retries until writing works again.
 import { join } from 'node:path';
-import { AppendError, nodeJournalFs, type JournalFile, type JournalFs } from './fs.js';
+import { AppendError, nodeJournalFs, type JournalFile } from './fs.js';
 import { encodeRecord } from './record.js';
 import { checkTail, enforceCap, listSegments, segmentName, type Segment } from './segments.js';
 import { realTimers, type Journal, type JournalLogger, type JournalOptions, type StorageFault } from './types.js';
