@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDuration } from '../config/duration.js';
 import { describeEvent } from '../runtime/format.js';
-import { followJournal, readJournal, type ReadFilter, type ReadProblem } from '../runtime/journal/reader.js';
+import { followJournal, scanJournal, type ReadFilter, type ReadProblem } from '../runtime/journal/reader.js';
 import type { JournalRecord } from '../runtime/journal/record.js';
 
 export interface JournalArgs {
@@ -74,7 +74,7 @@ export async function runJournal(a: JournalArgs, io: Io, usage: Usage, signal?: 
   const f: ReadFilter & { onProblem: typeof onProblem } = { ...filter, onProblem };
   try {
     if (a.follow) await followJournal(dir, { ...f, signal: signal ?? new AbortController().signal }, print);
-    else for (const r of await readJournal(dir, f)) print(r);
+    else await scanJournal(dir, f, print);
   } catch (e) {
     io.err(`twinfeed journal: cannot read ${dir}: ${(e as Error).message}`);
     return EX_NOINPUT;

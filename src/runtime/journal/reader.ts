@@ -39,10 +39,10 @@ export interface Cursor {
   rest: string;
 }
 
-/** Reads `seg` from the cursor to its current end; returns the complete lines' records in order. */
-export async function readFrom(fs: JournalFs, seg: Segment, c: Cursor, onProblem: (p: ReadProblem) => void): Promise<JournalRecord[]> {
+/** Reads `seg` from the cursor to its current end (or `maxBytes` further); returns the complete lines' records in order. */
+export async function readFrom(fs: JournalFs, seg: Segment, c: Cursor, onProblem: (p: ReadProblem) => void, maxBytes = Infinity): Promise<JournalRecord[]> {
   const out: JournalRecord[] = [];
-  const size = await fs.size(seg.path);
+  const size = Math.min(await fs.size(seg.path), c.offset + maxBytes);
   while (c.offset < size) {
     const buf = await fs.read(seg.path, c.offset, Math.min(CHUNK_BYTES, size - c.offset));
     if (buf.length === 0) break;
@@ -91,16 +91,25 @@ async function firstRecordMs(fs: JournalFs, seg: Segment): Promise<number | unde
   return undefined;
 }
 
-/** Every valid record in `dir` that matches, oldest first. */
-export async function readJournal(dir: string, o: ReadOptions = {}): Promise<JournalRecord[]> {
+/** Every valid record in `dir` that matches, oldest first, handed to `emit` (one chunk in memory at a time). */
+export async function scanJournal(dir: string, o: ReadOptions, emit: (r: JournalRecord) => void): Promise<void> {
   const fs = o.fs ?? nodeJournalFs;
   const onProblem = o.onProblem ?? (() => undefined);
-  const out: JournalRecord[] = [];
   for (const seg of await segmentsFor(fs, dir, o.sinceMs)) {
     const c: Cursor = { offset: 0, line: 0, rest: '' };
-    for (const r of await readFrom(fs, seg, c, onProblem)) if (matches(r, o)) out.push(r);
+    for (;;) {
+      const before = c.offset;
+      for (const r of await readFrom(fs, seg, c, onProblem, CHUNK_BYTES)) if (matches(r, o)) emit(r);
+      if (c.offset === before) break;
+    }
     endSegment(seg, c, onProblem);
   }
+}
+
+/** Every valid record in `dir` that matches, oldest first (tests, small journals). */
+export async function readJournal(dir: string, o: ReadOptions = {}): Promise<JournalRecord[]> {
+  const out: JournalRecord[] = [];
+  await scanJournal(dir, o, (r) => out.push(r));
   return out;
 }
 
