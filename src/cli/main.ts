@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `twinfeed` command: run, sim, check-config, schema, registers, status. Usage errors exit 2, bad
+// The `twinfeed` command: run, sim, check-config, schema, registers, status, plant, journal. Usage errors exit 2, bad
 // config or scenario 78 (EX_CONFIG), failed expectations 1 — never a stack trace for a user's mistake.
 import { parseArgs } from 'node:util';
 import { EX_OK, EX_SOFTWARE, EX_USAGE } from '../config/exit-codes.js';
@@ -14,7 +14,9 @@ const USAGE = `usage:
   twinfeed registers [--format md|json|csv]        print the SCADA register map
   twinfeed status [--url URL] [--json]             the live status of a running controller
   twinfeed plant [--config FILE] [--modbus-port N] [--http-port N] [--seed N]
-                                                   the simulated cabinet as its own process (Modbus TCP)`;
+                                                   the simulated cabinet as its own process (Modbus TCP)
+  twinfeed journal --dir DIR [--since TIME] [--until TIME] [--type TYPE] [--follow] [--json]
+                                                   read the journal (DIR: runtime.stateDir)`;
 
 const io = { out: (l: string) => process.stdout.write(l + '\n'), err: (l: string) => process.stderr.write(l + '\n') };
 
@@ -34,6 +36,11 @@ async function main(argv: string[]): Promise<number> {
     url: { type: 'string' },
     'modbus-port': { type: 'string', default: '5020' },
     'http-port': { type: 'string', default: '8081' },
+    dir: { type: 'string' },
+    since: { type: 'string' },
+    until: { type: 'string' },
+    type: { type: 'string' },
+    follow: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   } as const;
   let parsed;
@@ -100,6 +107,14 @@ async function main(argv: string[]): Promise<number> {
       if (positionals.length > 0) return usage(`run takes no positional arguments (got ${positionals.join(' ')})`);
       const { runController } = await import('../runtime/run.js');
       return runController({ board: v.board, config: v.config });
+    }
+    case 'journal': {
+      if (positionals.length > 0) return usage(`journal takes no positional arguments (got ${positionals.join(' ')}; use --dir DIR)`);
+      const { runJournal } = await import('./journal.js');
+      const stop = new AbortController();
+      process.once('SIGINT', () => stop.abort());
+      process.once('SIGTERM', () => stop.abort());
+      return runJournal({ dir: v.dir, since: v.since, until: v.until, type: v.type, follow: v.follow, json: v.json }, io, usage, stop.signal);
     }
     default:
       return usage(`unknown command "${cmd}"`);

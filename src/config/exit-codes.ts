@@ -7,6 +7,8 @@ export const EX_OK = 0;
 export const EX_FAILED = 1;
 /** Bad command line (unknown command, missing or malformed argument). */
 export const EX_USAGE = 2;
+/** An input that must exist does not (`twinfeed journal --dir` names no journal). */
+export const EX_NOINPUT = 66;
 /** Nothing answered where a running controller was expected (`twinfeed status`). */
 export const EX_UNAVAILABLE = 69;
 /** A bug: an uncaught exception (systemd restarts the controller, bumpless). */

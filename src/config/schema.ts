@@ -176,10 +176,44 @@ const httpSchema = z
   })
   .strict();
 
+const MiB = 1024 * 1024;
+
+/** Journal limits; the defaults are sized for a 16 GB SD card over 10 years (README, Journal). */
+const journalObject = z
+  .object({
+    /** A segment file is closed and a new one begun past this size. */
+    segmentBytes: z.number().int().min(64 * 1024).max(1024 * MiB).default(16 * MiB),
+    /** Total size of all segments; the oldest are deleted beyond it. */
+    maxBytes: z.number().int().min(128 * 1024).default(1024 * MiB),
+    /** Records waiting for the disk; beyond this they are dropped (counted), never waited for. */
+    queueRecords: z.number().int().min(16).max(1_000_000).default(4096),
+    /** Group commit: fsync at most this often (at once after a transfer begins, ends or fails). */
+    commitMs: duration().default(1000),
+  })
+  .strict();
+
+// Until 0.1 `runtime.journal` was a file path; the journal now lives under runtime.stateDir, and an
+// old path is refused rather than silently ignored (an operator would look for records there).
+const journalSchema = z.preprocess((v, ctx) => {
+  if (typeof v !== 'string' && v !== null) return v;
+  ctx.addIssue({
+    code: 'custom',
+    message: 'a file path is no longer accepted (set runtime.stateDir: the journal is written to <stateDir>/journal/; runtime.journal only holds limits such as segmentBytes)',
+    input: v,
+  });
+  return z.NEVER;
+}, journalObject);
+
 const runtimeSchema = z
   .object({
     scanPeriodMs: duration().default(100),
-    journal: z.string().nullable().default(null),
+    /** Where the controller keeps what it writes (the journal in <stateDir>/journal/); null: nothing kept. */
+    stateDir: z.string().min(1).nullable().default(null),
+    journal: journalSchema.prefault({}),
+  })
+  .refine((r) => r.journal.segmentBytes <= r.journal.maxBytes / 2, {
+    message: 'runtime.journal.segmentBytes is more than half of maxBytes (keep at least two segments: lower segmentBytes or raise maxBytes)',
+    path: ['journal', 'segmentBytes'],
   })
   .strict();
 

@@ -3,7 +3,10 @@
 import type { Config } from '../config/schema.js';
 import type { Availability } from './power/source.js';
 import type { ControllerState } from './state.js';
-import type { AlarmCode, FeedId } from './types.js';
+import type { AlarmCode, FeedId, Reading, SignalName } from './types.js';
+
+/** Set by the runtime while the journal (or other state under runtime.stateDir) cannot be written. */
+export const STORAGE_FAULT_SIGNAL = 'storage.fault';
 
 export function alarmConditions(
   cfg: Config,
@@ -11,6 +14,7 @@ export function alarmConditions(
   avail: Readonly<Record<FeedId, Availability>>,
   rateLimited: boolean,
   uplinkAlarms: ReadonlyMap<AlarmCode, string>,
+  inputs?: ReadonlyMap<SignalName, Reading>,
 ): Map<AlarmCode, string> {
   const c = new Map<AlarmCode, string>();
   const pc = cfg.power;
@@ -41,6 +45,8 @@ export function alarmConditions(
     c.set('RETRANSFER_PENDING_APPROVAL', `source ${pc.preferred} is back: retransfer waits for approveRetransfer`);
   }
   for (const [code, msg] of uplinkAlarms) c.set(code, msg);
+  // Storage never stops control: the runtime reports it as an input and the alarm is all it does.
+  if (inputs?.get(STORAGE_FAULT_SIGNAL)?.value === true) c.set('STORAGE_FAULT', 'the journal under runtime.stateDir cannot be written (records are dropped and counted; control goes on)');
   return c;
 }
 

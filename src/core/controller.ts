@@ -210,7 +210,7 @@ export function step(cfg: Config, prev: ControllerState, snap: Snapshot, request
   d.interlockBlocked = gated.blocked;
 
   // 11. Alarms, then the common-alarm output.
-  const conditions = alarmConditions(cfg, d, avail, rateLimited, up.alarms);
+  const conditions = alarmConditions(cfg, d, avail, rateLimited, up.alarms, snap.inputs);
   if (snap.inputs.get(ROUTE_FAULT)?.value === true) conditions.set('UPLINK_ROUTE_FAULT', 'switching the uplink route failed (see the uplink log); retrying');
   const al = stepAlarms(d.alarms, conditions, cmd.ack, now);
   d.alarms = al.state;

@@ -77,6 +77,7 @@ export const ALARM_CODES = [
   'RETRANSFER_PENDING_APPROVAL',
   // Beyond the spec's minimum set (appended, so SCADA alarm bits of the codes above never move):
   'UPLINK_ROUTE_FAULT',
+  'STORAGE_FAULT',
 ] as const;
 export type AlarmCode = (typeof ALARM_CODES)[number];
 

@@ -2,13 +2,19 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { ALARM_CODES } from '../core/types.js';
 import type { Published } from '../io/controller-port.js';
+import type { JournalHealth } from './journal/writer.js';
 
 export interface Metrics {
   readonly registry: Registry;
   observeScan(scanMs: number): void;
 }
 
-export function createMetrics(latest: () => Published, uplinkIds: readonly string[], driverStats?: () => Readonly<Record<string, number>>): Metrics {
+export function createMetrics(
+  latest: () => Published,
+  uplinkIds: readonly string[],
+  driverStats?: () => Readonly<Record<string, number>>,
+  journal?: () => JournalHealth,
+): Metrics {
   const registry = new Registry();
   const g = (name: string, help: string, labelNames: string[], collect: (gauge: Gauge) => void) =>
     new Gauge({ name, help, labelNames, registers: [registry], collect() { collect(this); } });
@@ -42,6 +48,14 @@ export function createMetrics(latest: () => Published, uplinkIds: readonly strin
     g('twinfeed_driver_counter', 'Driver counters since start (transactions, timeouts, CRC errors …)', ['counter'], (m) => {
       for (const [k, v] of Object.entries(driverStats())) m.set({ counter: k }, v);
     });
+  }
+  if (journal) {
+    g('twinfeed_storage_fault', 'The journal cannot be written (STORAGE_FAULT)', [], (m) => m.set(journal().fault ? 1 : 0));
+    g('twinfeed_journal_records_written_total', 'Journal records written since start', [], (m) => m.set(journal().written));
+    g('twinfeed_journal_records_dropped_total', 'Journal records dropped since start (queue full while storage was faulty)', [], (m) => m.set(journal().dropped));
+    g('twinfeed_journal_queued_records', 'Journal records waiting for the disk', [], (m) => m.set(journal().queued));
+    g('twinfeed_journal_bytes_written_total', 'Journal bytes written since start', [], (m) => m.set(journal().bytes));
+    g('twinfeed_journal_fsyncs_total', 'fsync calls by the journal since start (files and directory)', [], (m) => m.set(journal().fsyncs));
   }
   const scans = new Counter({ name: 'twinfeed_scans_total', help: 'Scans run', registers: [registry] });
   const scanTime = new Histogram({

@@ -1,17 +1,20 @@
 // `twinfeed run`: wires config + board + scan loop + HTTP + SCADA, logs events, stops cleanly on
 // SIGINT/SIGTERM without touching the outputs (contactors hold; a restart never opens a breaker).
-import { appendFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { ConfigInvalid } from '../config/errors.js';
 import { EX_CONFIG, EX_OK, EX_OSERR, EX_SOFTWARE } from '../config/exit-codes.js';
 import { configHash, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import type { ControllerEvent, Status } from '../core/types.js';
+import type { Status } from '../core/types.js';
 import type { Board } from '../io/ports.js';
+import { describeEvent } from './format.js';
 import { startHttpServer } from './http.js';
+import { withStorageInput } from './journal/board.js';
+import { openJournal, type Journal } from './journal/writer.js';
 import { createMetrics } from './metrics.js';
 import { openBoard } from './boards.js';
 import { createNotifier } from './notify.js';
@@ -32,9 +35,29 @@ export function statusLine(s: Status): string {
   return `── ${s.mode} | load on ${s.source} (${s.transfer}) | gen ${s.generator} | UPS ${ups} | PSU ${s.psu.ok}/${s.psu.ids.length} | uplink ${s.uplink.active}${t} | alarms: ${s.alarms.length ? s.alarms.join(',') : 'none'}`;
 }
 
-function describe(e: ControllerEvent): string {
-  const { type, ...rest } = e;
-  return `${type.padEnd(15)} ${Object.entries(rest).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')}`;
+/** A transfer beginning, ending or failing is fsynced at once, not with the next group commit. */
+const URGENT = new Set<string>(['transfer.begin', 'transfer.end', 'transfer.fail']);
+
+/** The journal under <stateDir>/journal/, or none without a stateDir. Never throws: a bad disk is STORAGE_FAULT. */
+function startJournal(cfg: Config, logger: Logger, boardName: string, hash: string): Journal | undefined {
+  const stateDir = cfg.runtime.stateDir;
+  if (stateDir === null) {
+    logger.info('runtime.stateDir not set: no journal is kept');
+    return undefined;
+  }
+  const journal = openJournal({ dir: join(stateDir, 'journal'), limits: cfg.runtime.journal, logger: logger.child({ subsystem: 'journal' }) });
+  const now = Date.now();
+  journal.append('start', { version: packageVersion(), pid: process.pid, board: boardName, node: process.version }, now, true);
+  journal.append('config', { hash }, now);
+  return journal;
+}
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 export async function runController(opts: RunOptions): Promise<number> {
@@ -60,23 +83,25 @@ export async function runController(opts: RunOptions): Promise<number> {
     return EX_CONFIG;
   }
   const evLog = logger.child({ subsystem: 'events' });
-  const journal = cfg.runtime.journal;
+  const hash = configHash(cfg);
+  const journal = startJournal(cfg, logger, board.name, hash);
   const uplinkIds = cfg.uplinks.links.map((l) => l.id);
   let metrics: ReturnType<typeof createMetrics> | undefined;
   const loop = createScanLoop({
     config: cfg,
-    configHash: configHash(cfg),
-    board,
+    configHash: hash,
+    board: journal ? withStorageInput(board, () => journal.health().fault !== null) : board,
     onScan(events, pub, scanMs) {
       metrics?.observeScan(scanMs);
       for (const e of events) {
-        if (tty) process.stdout.write(`${new Date(pub.atMs).toISOString().slice(11, 23)}  ${describe(e)}\n`);
+        if (tty) process.stdout.write(`${new Date(pub.atMs).toISOString().slice(11, 23)}  ${describeEvent(e)}\n`);
         else evLog.info(e, e.type);
-        if (journal) appendFileSync(journal, JSON.stringify({ at: new Date(pub.atMs).toISOString(), ...e }) + '\n');
+        // Only a push into the journal's queue: the scan never waits for the disk.
+        journal?.append(e.type, e, pub.atMs, URGENT.has(e.type));
       }
     },
   });
-  metrics = createMetrics(loop.latest, uplinkIds, board.stats ? () => board.stats?.() ?? {} : undefined);
+  metrics = createMetrics(loop.latest, uplinkIds, board.stats ? () => board.stats?.() ?? {} : undefined, journal ? () => journal.health() : undefined);
   loop.start();
   // An input edge between scans (a contact opening) is seen at once rather than at the next period.
   const unwatch = board.onInputChange?.(() => loop.scanNow());
@@ -106,6 +131,7 @@ export async function runController(opts: RunOptions): Promise<number> {
     const err = e as NodeJS.ErrnoException;
     process.stderr.write(`twinfeed: cannot listen: ${err.message} (is another twinfeed running? change http.port / scada.port)\n`);
     await board.close();
+    await journal?.close(2000);
     return EX_OSERR;
   }
   const notifier = createNotifier(process.env, () => loop.scans);
@@ -117,10 +143,10 @@ export async function runController(opts: RunOptions): Promise<number> {
     statusTimer = setInterval(() => process.stdout.write(statusLine(loop.latest().status) + '\n'), 10_000);
     statusTimer.unref();
   }
-  await new Promise<void>((done) => {
+  const signal = await new Promise<string>((done) => {
     const stop = (sig: string) => {
       logger.info({ signal: sig }, 'stopping');
-      done();
+      done(sig);
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
@@ -131,5 +157,8 @@ export async function runController(opts: RunOptions): Promise<number> {
   loop.stop();
   for (const c of closers) await c();
   await board.close();
+  // A dead disk must not hold the exit: what is not on disk after 2 s is given up.
+  journal?.append('stop', { signal }, Date.now(), true);
+  await journal?.close(2000);
   return EX_OK;
 }
