@@ -45,9 +45,11 @@ describe.skipIf(missing !== undefined && !mustRun)('journal on real filesystems 
     const state = tmpfs('size=64k');
     const j = openJournal({ dir: join(state, 'journal'), limits: { ...LIMITS, queueRecords: 64 }, retryMs: 30 });
     const pad = 'x'.repeat(400);
-    for (let i = 0; i < 400 && j.health().fault === null; i++) {
+    // Append until the disk is full, giving the writer time between appends: on a loaded machine a
+    // fixed count can all be dropped by the queue before enough of it reaches the disk to fill it.
+    for (let i = 0, end = Date.now() + 8000; i < 5000 && Date.now() < end && j.health().fault === null; i++) {
       j.append('command', { name: 'ackAlarms', accepted: true, origin: pad }, T0 + i);
-      await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setTimeout(r, 1));
     }
     const h = await until(j, (x) => x.fault !== null, 'ENOSPC');
     expect(h.fault?.code).toBe('ENOSPC');
