@@ -2,8 +2,7 @@
 // coils the controller drives, by address or by a profile's named point, checked against the device
 // and the 65 536-word space. Coils mapped to an output of the controller's vocabulary are written.
 import { z } from 'zod';
-import { parseEach, type SectionContext, type SectionSession, type SignalAt } from '../../io/board-section.js';
-import { hintFrom } from '../../io/board-section.js';
+import { hintFrom, parseEach, type SectionContext, type SectionSession, type SignalAt } from '../../io/board-section.js';
 import { nameKey, offset, scale, staleMs } from '../keys.js';
 import { PROFILES, type ProfilePoint } from './profiles.js';
 import { checkDevices, deviceSchema, namesHint, parseBuses, type BusSpec, type DeviceSpec } from './spec.js';

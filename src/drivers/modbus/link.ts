@@ -3,11 +3,11 @@
 // transaction at a time, as a serial line and most gateways require; trouble is counted, never thrown.
 import type { Logger } from 'pino';
 import type { SignalName } from '../../core/types.js';
-import { errorText } from '../pins.js';
-import { UNWRITTEN } from '../pins.js';
+import { errorText, UNWRITTEN } from '../pins.js';
 import type { BusSpec, DeviceSpec, ModbusSignal } from './board.js';
 import { busAddress, classifyError, closeClient, connectBus, readBlock, type ErrorKind, type ModbusClient, type ModbusClientFactory } from './client.js';
 import { decodeSignal, type ReadBlock } from './decode.js';
+import { serialExecutor } from './executor.js';
 import { dueRuns, type OutputImage } from './outputs.js';
 
 export const COUNTERS = ['requests', 'responses', 'timeout', 'crc', 'exception', 'garbage', 'port', 'reconnects', 'badValues', 'writes', 'writeFailures'] as const;
@@ -42,27 +42,6 @@ export interface BusLink {
   readonly done: Promise<void>;
   /** Writes the coils that are due now: at once if the bus is idle, else right after the transaction in flight. */
   kick(): void;
-}
-
-/** A queue of transactions; the first starts synchronously, so an idle bus writes within the caller's turn. */
-function serialExecutor() {
-  let busy = false;
-  const queue: (() => Promise<void>)[] = [];
-  const pump = () => {
-    if (busy) return;
-    const next = queue.shift();
-    if (!next) return;
-    busy = true;
-    void next().finally(() => {
-      busy = false;
-      pump();
-    });
-  };
-  return <T>(task: () => Promise<T>): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      queue.push(() => task().then(resolve, reject));
-      pump();
-    });
 }
 
 export function startBusLink(busId: string, bus: BusSpec, devices: readonly DeviceState[], ctx: LinkContext, firstRound: () => void): BusLink {
