@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The `twinfeed` command: run, sim, check-config, schema, registers, status, plant, journal. Usage errors exit 2, bad
-// config or scenario 78 (EX_CONFIG), failed expectations 1 — never a stack trace for a user's mistake.
+// The `twinfeed` command: run, sim, check-config, schema, registers, status, plant, profiles,
+// journal. Usage errors exit 2, bad config or scenario 78 (EX_CONFIG), failed expectations 1 — never
+// a stack trace for a user's mistake.
 import { parseArgs } from 'node:util';
 import { EX_OK, EX_SOFTWARE, EX_USAGE } from '../config/exit-codes.js';
 import { configJsonSchema } from '../config/load.js';
@@ -13,6 +14,7 @@ const USAGE = `usage:
   twinfeed schema                                  print the config JSON Schema
   twinfeed registers [--format md|json|csv]        print the SCADA register map
   twinfeed status [--url URL] [--json]             the live status of a running controller
+  twinfeed profiles [--json]                       the built-in Modbus device profiles and their points
   twinfeed plant [--config FILE] [--modbus-port N] [--http-port N] [--seed N]
                                                    the simulated cabinet as its own process (Modbus TCP)
   twinfeed journal --dir DIR [--since TIME] [--until TIME] [--type TYPE] [--follow] [--json]
@@ -86,6 +88,11 @@ async function main(argv: string[]): Promise<number> {
       const url = v.url ?? DEFAULT_URL;
       if (!/^https?:\/\/[^/\s]+/.test(url)) return usage(`--url is http://HOST:PORT, got "${url}"`);
       return showStatus(url, v.json, io);
+    }
+    case 'profiles': {
+      if (positionals.length > 0) return usage(`profiles takes no positional arguments (got ${positionals.join(' ')})`);
+      const { showProfiles } = await import('./profiles.js');
+      return showProfiles(v.json, io);
     }
     case 'plant': {
       if (positionals.length > 0) return usage(`plant takes no positional arguments (got ${positionals.join(' ')})`);

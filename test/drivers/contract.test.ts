@@ -2,7 +2,7 @@
 import { vi } from 'vitest';
 import { openFirmata } from '../../src/drivers/firmata/driver.js';
 import { openGpio } from '../../src/drivers/gpio/driver.js';
-import { openModbus } from '../../src/drivers/modbus/rtu.js';
+import { openModbus } from '../../src/drivers/modbus/master.js';
 import type { ModbusSection, PinSignal } from '../../src/drivers/board.js';
 import { boardContract } from '../io/board-contract.js';
 import { fakeFirmataIo } from './fake-firmata.js';
@@ -70,16 +70,25 @@ boardContract('firmata (fake IO plugin)', async () => {
   };
 });
 
-boardContract('modbus RTU (fake bus)', async () => {
+// The meter is polled; an I/O module's relays are coils 0..2, the controller's outputs.
+const COILS = ['breaker.A.closeCmd', 'breaker.B.closeCmd', 'generator.start'];
+const modbusRig = (bus: ModbusSection['buses'][string]) => async () => {
   vi.useFakeTimers({ now: 0 });
   const meter = slave({ holding: [0x4366, 0x8000] });
-  const bus = fakeModbusBus({ 1: meter });
+  const io = slave();
+  const fake = fakeModbusBus({ 1: meter, 2: io });
   const section: ModbusSection = {
-    buses: { rs485: { path: '/dev/ttyUSB0', baudRate: 9600, parity: 'none', dataBits: 8, stopBits: 1 } },
-    devices: { meterA: { bus: 'rs485', unitId: 1, pollMs: 500, timeoutMs: 200, staleMs: 2000 } },
-    signals: [modbusSignal({ name: 'feed.A.voltage', device: 'meterA', type: 'float32', staleMs: 2000 })],
+    buses: { field: bus },
+    devices: {
+      meterA: { bus: 'field', unitId: 1, pollMs: 500, timeoutMs: 200, staleMs: 2000, refreshMs: 1000 },
+      io: { bus: 'field', unitId: 2, pollMs: 500, timeoutMs: 200, staleMs: 2000, refreshMs: 1000 },
+    },
+    signals: [
+      modbusSignal({ name: 'feed.A.voltage', device: 'meterA', type: 'float32', staleMs: 2000 }),
+      ...COILS.map((name, i) => modbusSignal({ name, direction: 'out', kind: 'bool', device: 'io', table: 'coil', register: i })),
+    ],
   };
-  const pending = openModbus(section, { logger: quietLogger(), createClient: bus.createClient, backoff: { minMs: 1000, maxMs: 8000 } });
+  const pending = openModbus(section, { logger: quietLogger(), createClient: fake.createClient, backoff: { minMs: 1000, maxMs: 8000 } });
   await vi.advanceTimersByTimeAsync(0);
   const board = await pending;
   return {
@@ -87,10 +96,13 @@ boardContract('modbus RTU (fake bus)', async () => {
     input: 'feed.A.voltage',
     staleAfterMs: 2000,
     now: () => Date.now(),
-    advance: (ms) => vi.advanceTimersByTimeAsync(ms).then(() => undefined),
+    advance: (ms: number) => vi.advanceTimersByTimeAsync(ms).then(() => undefined),
     silence: () => void (meter.mode = 'timeout'),
-    // Modbus drives no outputs (yet): the output clauses check it writes nothing on the bus.
-    hardware: () => new Map(bus.log.requests.filter((r) => !/:(holding|input|coils|discrete)@/.test(r)).map((r) => [r, true])),
+    // What the I/O module's relays hold; a coil never written is undefined.
+    hardware: () => new Map(COILS.map((name, i) => [name, io.coils[i]] as const)),
     dispose: () => void vi.useRealTimers(),
   };
-});
+};
+
+boardContract('modbus RTU (fake bus)', modbusRig({ path: '/dev/ttyUSB0', baudRate: 9600, parity: 'none', dataBits: 8, stopBits: 1 }));
+boardContract('modbus TCP (fake connection)', modbusRig({ host: '127.0.0.1', port: 5020, connectTimeoutMs: 1000 }));

@@ -1,5 +1,6 @@
-// A fake modbus-serial client: a bus of slaves held in memory, whose failures the test chooses.
-import type { ModbusClient } from '../../src/drivers/modbus/rtu.js';
+// A fake modbus-serial client: a bus of slaves held in memory (registers, contacts, relays that
+// follow coil writes), whose failures the test chooses.
+import type { ModbusClient } from '../../src/drivers/modbus/master.js';
 import type { ModbusSignal } from '../../src/drivers/board.js';
 
 export interface FakeSlave {
@@ -20,7 +21,7 @@ function timedOut(): Error {
 }
 
 export function fakeModbusBus(slaves: Record<number, FakeSlave>) {
-  const log = { connects: 0, failConnects: 0, requests: [] as string[], closed: 0 };
+  const log = { connects: 0, failConnects: 0, requests: [] as string[], closed: 0, connectedTo: [] as string[] };
   const createClient = (): ModbusClient => {
     let id = 1;
     let open = false;
@@ -33,22 +34,42 @@ export function fakeModbusBus(slaves: Record<number, FakeSlave>) {
       const data = Array.from({ length: len }, (_, i) => (s[table][addr + i] ?? fill) as T);
       return Promise.resolve({ data });
     };
+    const write = (addr: number, states: boolean[]) => {
+      log.requests.push(`${id}:write-coils@${addr}+${states.length}`);
+      const s = slaves[id];
+      if (!open || s?.mode === 'portGone') return Promise.reject(new Error('Port Not Open'));
+      if (!s || s.mode === 'timeout') return Promise.reject(timedOut());
+      if (s.mode === 'crc') return Promise.reject(new Error('CRC error'));
+      // The relay follows the request as it goes out: what a test sees right after write().
+      states.forEach((v, i) => (s.coils[addr + i] = v));
+      return Promise.resolve({ address: addr, length: states.length });
+    };
+    const connect = async (where: string) => {
+      log.connectedTo.push(where);
+      if (log.failConnects > 0) {
+        log.failConnects--;
+        throw new Error(`Error: No such file or directory, cannot open ${where}`);
+      }
+      log.connects++;
+      open = true;
+    };
     return {
-      async connectRTUBuffered() {
-        if (log.failConnects > 0) {
-          log.failConnects--;
-          throw new Error('Error: No such file or directory, cannot open /dev/ttyUSB0');
-        }
-        log.connects++;
-        open = true;
-      },
+      connectRTUBuffered: (path) => connect(path),
+      connectTCP: (host, o) => connect(`${host}:${o.port}`),
       setID: (n) => (id = n),
       setTimeout: () => {},
       readHoldingRegisters: (a, n) => answer('holding', a, n, 0),
       readInputRegisters: (a, n) => answer('input', a, n, 0),
       readCoils: (a, n) => answer('coils', a, n, false),
       readDiscreteInputs: (a, n) => answer('discrete', a, n, false),
+      writeCoil: (a, v) => write(a, [v]),
+      writeCoils: (a, vs) => write(a, vs),
       close(cb) {
+        open = false;
+        log.closed++;
+        cb();
+      },
+      destroy(cb) {
         open = false;
         log.closed++;
         cb();
@@ -64,6 +85,7 @@ export function fakeModbusBus(slaves: Record<number, FakeSlave>) {
 /** A Modbus signal mapping with plain defaults (u16 holding register 0, scale 1); tests override what they need. */
 export const modbusSignal = (over: Partial<ModbusSignal> = {}): ModbusSignal => ({
   name: 'feed.A.voltage',
+  direction: 'in',
   kind: 'number',
   device: 'm',
   table: 'holding',

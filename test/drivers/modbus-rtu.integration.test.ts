@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openModbus } from '../../src/drivers/modbus/rtu.js';
+import { openModbus } from '../../src/drivers/modbus/master.js';
 import type { DriverBoard } from '../../src/drivers/types.js';
 import type { ModbusSection, ModbusSignal } from '../../src/drivers/board.js';
 import { modbusSignal } from './fake-modbus.js';
@@ -21,8 +21,8 @@ const sig = (name: string, device: string, over: Partial<ModbusSignal>): ModbusS
 const section = (path: string): ModbusSection => ({
   buses: { rs485: { path, baudRate: 9600, parity: 'none', dataBits: 8, stopBits: 1 } },
   devices: {
-    meterA: { bus: 'rs485', unitId: 1, pollMs: 200, timeoutMs: 150, staleMs: 1000 },
-    ups: { bus: 'rs485', unitId: 2, pollMs: 200, timeoutMs: 150, staleMs: 1000 },
+    meterA: { bus: 'rs485', unitId: 1, pollMs: 200, timeoutMs: 150, staleMs: 1000, refreshMs: 1000 },
+    ups: { bus: 'rs485', unitId: 2, pollMs: 200, timeoutMs: 150, staleMs: 1000, refreshMs: 1000 },
   },
   signals: [
     sig('feed.A.voltage', 'meterA', { type: 'float32' }),

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { classifyError, openModbus } from '../../src/drivers/modbus/rtu.js';
+import { classifyError, openModbus } from '../../src/drivers/modbus/master.js';
 import type { DriverBoard } from '../../src/drivers/types.js';
 import type { ModbusSection, ModbusSignal } from '../../src/drivers/board.js';
 import { fakeModbusBus, modbusSignal, slave } from './fake-modbus.js';
@@ -10,8 +10,8 @@ const sig = (name: string, device: string, over: Partial<ModbusSignal> = {}): Mo
 const cabinet: ModbusSection = {
   buses: { rs485: { path: '/dev/ttyUSB0', baudRate: 9600, parity: 'none', dataBits: 8, stopBits: 1 } },
   devices: {
-    meterA: { bus: 'rs485', unitId: 1, pollMs: 500, timeoutMs: 200, staleMs: 2000 },
-    ups: { bus: 'rs485', unitId: 2, pollMs: 1000, timeoutMs: 200, staleMs: 2000 },
+    meterA: { bus: 'rs485', unitId: 1, pollMs: 500, timeoutMs: 200, staleMs: 2000, refreshMs: 1000 },
+    ups: { bus: 'rs485', unitId: 2, pollMs: 1000, timeoutMs: 200, staleMs: 2000, refreshMs: 1000 },
   },
   signals: [
     sig('feed.A.voltage', 'meterA', { type: 'float32' }),

@@ -56,7 +56,7 @@ describe('a driver added to the table', () => {
       'signals.ups.fault.driver: missing (give driver: gpio | firmata | modbus | nut here, or a top-level "driver:")',
     ]);
     expect(errorsOf({ name: 'x', driver: 'nut', nut: { host: 'h' }, signals: { 'alarm.common': { variable: 'v', pin: 3 } } })).toEqual([
-      'signals.alarm.common.driver: outputs cannot be NUT variables (drive outputs from gpio or firmata)',
+      'signals.alarm.common.driver: outputs cannot be NUT variables (drive outputs from gpio or firmata or modbus)',
       'signals.alarm.common.pin: does not apply to a nut signal (remove it)',
     ]);
   });

@@ -103,14 +103,14 @@ describe('board files', () => {
     expect(b.modbus.signals[0]).toMatchObject({ device: 'meterA', table: 'input', type: 'float32', wordOrder: 'big', scale: 1, staleMs: 5000 });
   });
 
-  it('catches Modbus mistakes: unknown device or bus, a measurement in a coil, a value past 65535', () => {
+  it('catches Modbus mistakes: unknown device or bus, a measurement in a coil, a value past 65535, an output not on a coil', () => {
     const errors = errorsOf(
       modbusBoard(
         {
           'feed.A.voltage': { device: 'metreA', register: 0 },
           'ups.chargePct': { device: 'ups', register: 1, table: 'coil' },
           'ups.runtimeS': { device: 'ups', register: 65535, type: 'u32' },
-          'breaker.A.closeCmd': { device: 'ups', register: 3 },
+          'breaker.A.closeCmd': { device: 'ups', register: 3, table: 'holding' },
         },
         { meterA: { bus: 'rs485', unitId: 1 }, ups: { bus: 'rs458', unitId: 1, pollMs: 500, timeoutMs: 800 } },
       ),
@@ -121,7 +121,7 @@ describe('board files', () => {
       'signals.feed.A.voltage.device: no device "metreA" (did you mean "meterA"?)',
       'signals.ups.chargePct.table: a coil is one bit and cannot carry a measurement (use table: holding or input)',
       'signals.ups.runtimeS.register: the value runs past register 65535 (check the address)',
-      'signals.breaker.A.closeCmd.driver: outputs cannot be Modbus registers yet (drive outputs from gpio or firmata)',
+      'signals.breaker.A.closeCmd.table: an output is written as a coil, not a holding register (use table: coil (FC5/FC15))',
     ]);
   });
 

@@ -1,9 +1,13 @@
-// The `modbus:` section of a board file (RS-485 buses, the devices on them) and its signals:
-// registers and bits read from a device, checked against the device and the 65 536-word space.
+// The `modbus:` section of a board file and its signals: registers and bits read from a device, or
+// coils the controller drives, by address or by a profile's named point, checked against the device
+// and the 65 536-word space. Coils mapped to an output of the controller's vocabulary are written.
 import { z } from 'zod';
-import { duration } from '../../config/duration.js';
 import { hintFrom, parseEach, type SectionContext, type SectionSession, type SignalAt } from '../../io/board-section.js';
 import { nameKey, offset, scale, staleMs } from '../keys.js';
+import { PROFILES, type ProfilePoint } from './profiles.js';
+import { checkDevices, deviceSchema, namesHint, parseBuses, type BusSpec, type DeviceSpec } from './spec.js';
+
+export { isTcpBus, type BusSpec, type DeviceSpec, type SerialBusSpec, type TcpBusSpec } from './spec.js';
 
 export const MODBUS_KEYS = {
   staleMs,
@@ -15,30 +19,9 @@ export const MODBUS_KEYS = {
   wordOrder: z.enum(['big', 'little']).optional(),
   scale,
   offset,
+  point: z.string().optional(),
 } as const;
 type Entry = { readonly [K in keyof typeof MODBUS_KEYS]?: z.output<(typeof MODBUS_KEYS)[K]> };
-
-export const busSchema = z
-  .object({
-    path: z.string().min(1),
-    baudRate: z.number().int().positive().default(9600),
-    parity: z.enum(['none', 'even', 'odd']).default('none'),
-    dataBits: z.union([z.literal(7), z.literal(8)]).default(8),
-    stopBits: z.union([z.literal(1), z.literal(2)]).default(1),
-  })
-  .strict();
-export type BusSpec = z.output<typeof busSchema>;
-
-export const deviceSchema = z
-  .object({
-    bus: nameKey,
-    unitId: z.number().int().min(1).max(247),
-    pollMs: duration().default(1000),
-    timeoutMs: duration().default(500),
-    staleMs: duration().default(5000),
-  })
-  .strict();
-export type DeviceSpec = z.output<typeof deviceSchema>;
 
 /** Map entries stay `unknown` here and are parsed one by one, so every error shows. */
 export const modbusSectionSchema = z
@@ -48,6 +31,8 @@ export const modbusSectionSchema = z
 
 export interface ModbusSignal {
   readonly name: string;
+  /** `out`: a coil the controller drives (FC5/FC15); `in`: a value polled from the device. */
+  readonly direction: 'in' | 'out';
   readonly kind: 'bool' | 'number';
   readonly device: string;
   readonly table: 'holding' | 'input' | 'coil' | 'discrete';
@@ -67,25 +52,17 @@ export interface ModbusSection {
 }
 
 const WORDS: Record<ModbusSignal['type'], number> = { u16: 1, s16: 1, u32: 2, s32: 2, float32: 2 };
+/** Keys a profile point supplies; a signal naming a point does not repeat them. */
+const POINT_KEYS = ['table', 'register', 'type', 'wordOrder'] as const;
 
 export function beginModbus(raw: unknown, ctx: SectionContext): SectionSession<ModbusSection> {
   const t = raw as z.output<typeof modbusSectionSchema>;
   const { err } = ctx;
-  const buses = parseEach(busSchema, t.buses, 'modbus.buses', err);
+  const buses = parseBuses(t.buses, err);
   const devices = parseEach(deviceSchema, t.devices, 'modbus.devices', err);
   const signals: ModbusSignal[] = [];
   return {
-    check() {
-      const unitIds = new Map<string, string>();
-      for (const [id, d] of devices) {
-        if (!buses.has(d.bus)) err(`modbus.devices.${id}.bus`, `no bus "${d.bus}"`, hintFrom(d.bus, [...buses.keys()], 'modbus.buses'));
-        const key = `${d.bus}/${d.unitId}`;
-        const clash = unitIds.get(key);
-        if (clash) err(`modbus.devices.${id}.unitId`, `unit ${d.unitId} is already device "${clash}" on bus "${d.bus}"`, 'each device on a bus needs its own unitId');
-        unitIds.set(key, id);
-        if (d.timeoutMs >= d.pollMs) err(`modbus.devices.${id}.timeoutMs`, 'timeout is not shorter than the poll period', 'lower timeoutMs or raise pollMs');
-      }
-    },
+    check: () => checkDevices(devices, buses, err),
     resolve(sig, e) {
       const m = resolveModbus(sig, e as Entry, devices, ctx);
       if (m) signals.push(m);
@@ -94,18 +71,42 @@ export function beginModbus(raw: unknown, ctx: SectionContext): SectionSession<M
   };
 }
 
-function resolveModbus(sig: SignalAt, e: Entry, devices: ReadonlyMap<string, DeviceSpec>, ctx: SectionContext): ModbusSignal | undefined {
-  const { at, kind } = sig;
+type Fail = (path: string, problem: string, hint?: string) => void;
+
+/** The entry with its profile point filled in, or the entry itself when it names no point. */
+function withPoint(sig: SignalAt, e: Entry, device: DeviceSpec | undefined, fail: Fail): Entry | undefined {
+  if (e.point === undefined) return e;
+  const { at } = sig;
+  if (!device) return undefined;
+  const profile = device.profile === undefined ? undefined : PROFILES.get(device.profile);
+  if (!profile) {
+    if (device.profile === undefined) fail(`${at}.point`, `device "${e.device}" has no profile`, 'give the device a profile (twinfeed profiles), or give table and register here');
+    return undefined;
+  }
+  const point: ProfilePoint | undefined = profile.points[e.point];
+  if (!point) return void fail(`${at}.point`, `no point "${e.point}" in profile ${profile.name}`, namesHint(e.point, Object.keys(profile.points), 'points'));
+  for (const k of POINT_KEYS) if (e[k] !== undefined) fail(`${at}.${k}`, `given by the profile's point "${e.point}"`, 'remove it');
+  if (point.access === 'write' && sig.direction === 'in') fail(`${at}.point`, `"${e.point}" is a command register, written, never read`, 'map a point that can be read');
+  const words = point.table === 'holding' || point.table === 'input' ? { type: point.type, wordOrder: point.wordOrder } : {};
+  return { ...e, table: point.table, register: point.register, ...words, scale: e.scale ?? (sig.kind === 'number' ? point.scale : undefined) };
+}
+
+function resolveModbus(sig: SignalAt, entry: Entry, devices: ReadonlyMap<string, DeviceSpec>, ctx: SectionContext): ModbusSignal | undefined {
+  const { at, kind, direction } = sig;
   let failures = 0;
-  const fail = (path: string, problem: string, hint?: string) => {
+  const fail: Fail = (path, problem, hint) => {
     failures++;
     ctx.err(path, problem, hint);
   };
-  const device = e.device === undefined ? undefined : devices.get(e.device);
-  if (e.device === undefined) fail(`${at}.device`, 'missing', 'name a device from modbus.devices');
-  else if (!device) fail(`${at}.device`, `no device "${e.device}"`, hintFrom(e.device, [...devices.keys()], 'modbus.devices'));
+  const device = entry.device === undefined ? undefined : devices.get(entry.device);
+  if (entry.device === undefined) fail(`${at}.device`, 'missing', 'name a device from modbus.devices');
+  else if (!device) fail(`${at}.device`, `no device "${entry.device}"`, hintFrom(entry.device, [...devices.keys()], 'modbus.devices'));
+  const e = withPoint(sig, entry, device, fail);
+  if (!e) return undefined;
   if (e.register === undefined) fail(`${at}.register`, 'missing', 'give the register or coil address (0-based, as on the wire)');
-  const table = e.table ?? 'holding';
+  // An output is a relay: a coil of an I/O module, written with FC5/FC15.
+  const table = e.table ?? (direction === 'out' ? 'coil' : 'holding');
+  if (direction === 'out' && table !== 'coil') fail(`${at}.table`, `an output is written as a coil, not a ${table} register`, 'use table: coil (FC5/FC15)');
   const bitTable = table === 'coil' || table === 'discrete';
   const type = e.type ?? 'u16';
   if (bitTable && kind === 'number') fail(`${at}.table`, `a ${table} is one bit and cannot carry a measurement`, 'use table: holding or input');
@@ -117,6 +118,7 @@ function resolveModbus(sig: SignalAt, e: Entry, devices: ReadonlyMap<string, Dev
   if (failures > 0 || e.device === undefined || e.register === undefined || !device) return undefined;
   return {
     name: sig.name,
+    direction,
     kind,
     device: e.device,
     table,
