@@ -6,7 +6,7 @@ import type { Config } from '../config/schema.js';
 import { activeAlarms, stepAlarms } from './alarms.js';
 import { alarmConditions } from './conditions.js';
 import { gatedImage } from './image.js';
-import { joinEvents, sooner } from './part.js';
+import { joinEvents, NO_EVENTS, sooner } from './part.js';
 import { stepPower } from './power/index.js';
 import { stepPsu } from './psu.js';
 import { inRequestOrder, routeRequests, uplinkCommandEvents } from './requests.js';
@@ -48,6 +48,14 @@ const carrierSignal = (id: string) => {
   return s;
 };
 
+/** One `output` event per signal whose written value changed. */
+function outputEvents(before: ReadonlyMap<SignalName, boolean>, after: ReadonlyMap<SignalName, boolean>): readonly ControllerEvent[] {
+  if (after === before) return NO_EVENTS;
+  const events: ControllerEvent[] = [];
+  for (const [name, on] of after) if (before.get(name) !== on) events.push({ type: 'output', name, on });
+  return events;
+}
+
 export function step(cfg: Config, prev: ControllerState, snap: Snapshot, requests: readonly Request[]): StepResult {
   const now = snap.nowMs;
   const routed = routeRequests(requests);
@@ -80,18 +88,14 @@ export function step(cfg: Config, prev: ControllerState, snap: Snapshot, request
   };
 
   // Alarms, then the common-alarm output.
-  const conditions = alarmConditions(cfg, d, power.alarmFacts.avail, power.alarmFacts.rateLimited, up.alarms);
+  const conditions = alarmConditions(cfg, d, power.avail, power.rateLimited, up.alarms);
   if (snap.inputs.get(ROUTE_FAULT)?.value === true) conditions.set('UPLINK_ROUTE_FAULT', 'switching the uplink route failed (see the uplink log); retrying');
   const al = stepAlarms(prev.alarms, conditions, power.ack, now);
   d.alarms = al.state;
   const common = activeAlarms(d.alarms).some((c) => !d.alarms[c]?.acked);
   d.outputs = common ? gated.withCommon : gated.withoutCommon;
 
-  const events = [...joinEvents(power.senseEvents, ups.events, power.events, psu.events, upCmd.events, up.events, al.events)];
-  // Output events: the changes of the written image.
-  if (d.outputs !== prev.outputs) {
-    for (const [name, on] of d.outputs) if (prev.outputs.get(name) !== on) events.push({ type: 'output', name, on });
-  }
+  const events = joinEvents(power.senseEvents, ups.events, power.events, psu.events, upCmd.events, up.events, al.events, outputEvents(prev.outputs, d.outputs));
   const base = sooner(now, power.deadlineMs, ups.deadlineMs);
   return {
     state: d,

@@ -9,9 +9,20 @@ export const NO_EVENTS: readonly ControllerEvent[] = Object.freeze([]);
 export const sooner = (nowMs: number, soFar: number | undefined, candidate: number | undefined): number | undefined =>
   candidate !== undefined && candidate > nowMs && (soFar === undefined || candidate < soFar) ? candidate : soFar;
 
-/** The events of several sub-steps, in the order given (NO_EVENTS when all are empty). */
+/**
+ * The events of several sub-steps, in the order given. Allocation-free when at most one has any
+ * (most scans): that list itself, or NO_EVENTS, is returned, so the result is read-only.
+ */
 export function joinEvents(...lists: (readonly ControllerEvent[])[]): readonly ControllerEvent[] {
-  let out: ControllerEvent[] | undefined;
-  for (const l of lists) for (const e of l) (out ??= []).push(e);
-  return out ?? NO_EVENTS;
+  let only: readonly ControllerEvent[] | undefined;
+  let several = false;
+  for (const l of lists) {
+    if (l.length === 0) continue;
+    if (only) several = true;
+    else only = l;
+  }
+  if (!several) return only ?? NO_EVENTS;
+  const out: ControllerEvent[] = [];
+  for (const l of lists) for (let i = 0; i < l.length; i++) out.push(l[i] as ControllerEvent);
+  return out;
 }

@@ -20,11 +20,14 @@ export function routeRequests(requests: readonly Request[]): Routed {
   return { power, uplink };
 }
 
+const NO_UPLINK_COMMANDS = Object.freeze({ events: Object.freeze([]), verdicts: Object.freeze([]) });
+
 /** The `command` events and verdicts of the uplink requests, from the uplink step's verdicts (same order). */
 export function uplinkCommandEvents(
   requests: readonly Request[],
   verdicts: readonly { accepted: boolean; reason?: string }[],
-): { events: ControllerEvent[]; verdicts: CommandVerdict[] } {
+): { events: readonly ControllerEvent[]; verdicts: readonly CommandVerdict[] } {
+  if (requests.length === 0) return NO_UPLINK_COMMANDS;
   const events: ControllerEvent[] = [];
   const out: CommandVerdict[] = [];
   requests.forEach((r, i) => {

@@ -45,8 +45,9 @@ export interface PowerStepResult {
   /** The rest, in order: commands with their effects, test end, transfer, generator, manual revert. */
   readonly events: readonly ControllerEvent[];
   readonly outputs: PowerOutputs;
-  /** Facts the alarm table (conditions.ts) reads beside the state. */
-  readonly alarmFacts: { readonly avail: Readonly<Record<FeedId, Availability>>; readonly rateLimited: boolean };
+  /** Power's alarm facts beside its state, for the one alarm table (conditions.ts): feed availability, anti-hunting. */
+  readonly avail: Readonly<Record<FeedId, Availability>>;
+  readonly rateLimited: boolean;
   readonly deadlineMs: number | undefined;
   /** One per request, same order. */
   readonly verdicts: readonly CommandVerdict[];
@@ -109,7 +110,8 @@ export function stepPower(cfg: Config, prev: PowerState, input: PowerInput): Pow
     senseEvents,
     events: joinEvents(cmd?.events ?? NO_EVENTS, test.events, dr.events, gen?.events ?? NO_EVENTS, rv.events),
     outputs: { A: close.A, B: close.B, generatorStart: G ? startOutput(s.generator) : undefined },
-    alarmFacts: { avail, rateLimited: ah.rateLimited },
+    avail,
+    rateLimited: ah.rateLimited,
     deadlineMs: sooner(now, deadlineMs, rv.deadlineMs),
     verdicts: cmd?.verdicts ?? NO_VERDICTS,
     ack: cmd?.ack ?? false,
