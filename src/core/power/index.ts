@@ -73,6 +73,7 @@ export const generatorFeed = (cfg: Config): FeedId | null =>
 export function stepPower(cfg: Config, prev: PowerState, input: PowerInput): PowerStepResult {
   const pc = cfg.power;
   const now = input.nowMs;
+  // Source health first (adopted at once on the first scan, with the position: bumpless boot).
   const fb = feedbackOf(input.inputs, prev.feedback);
   const sensed = stepFeeds(pc, input.boot ? null : prev.feeds, input.inputs, now);
   let s: PowerState = sensed.feeds === prev.feeds && fb === prev.feedback ? prev : { ...prev, feeds: sensed.feeds, feedback: fb };
@@ -83,11 +84,14 @@ export function stepPower(cfg: Config, prev: PowerState, input: PowerInput): Pow
   }
   const avail: Record<FeedId, Availability> = { A: availability(s.feeds.A), B: availability(s.feeds.B) };
 
+  // Commands change wishes (mode, target, test) that the policy reads below; they judge the position
+  // as the scan found it.
   const cmd = input.requests.length === 0 ? null : applyCommands(cfg, s, input.requests, { nowMs: now, avail, position: position(s.transfer), feedback: fb });
   if (cmd) s = cmd.state;
   const G = generatorFeed(cfg);
   const test = stepTest(cfg, s, avail, G, { nowMs: now, position: position(s.transfer) });
   s = test.state;
+  // Evidence and anti-hunting are inputs of the policy, which drives the transfer machine.
   const x = position(s.transfer);
   const live = input.inputs.get('load.live');
   const ev = stepEvidence(pc, s.evidenceSinceMs, x, avail, input.upsOnBattery || live?.value === false, now);
@@ -96,6 +100,7 @@ export function stepPower(cfg: Config, prev: PowerState, input: PowerInput): Pow
   if (ah.timesMs !== s.transferTimesMs) s = { ...s, transferTimesMs: ah.timesMs };
   const dr = drive(pc, s, x, avail, ev.inUseDead, ah.rateLimited, now);
   s = dr.state;
+  // The generator and the manual-mode revert follow where the machine now is.
   const gen = G ? runGenerator(pc, s, G, avail, ev.inUseDead, now) : null;
   if (gen && gen.state !== s.generator) s = { ...s, generator: gen.state };
   const rv = stepRevert(pc, s, avail, now);
