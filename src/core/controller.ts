@@ -32,7 +32,6 @@ export interface StepResult {
 }
 
 export { initialState };
-export { generatorFeed } from './power/index.js';
 
 type Draft = { -readonly [K in keyof ControllerState]: ControllerState[K] };
 

@@ -15,7 +15,7 @@ const readingsFor = (inputs: ReadonlyMap<SignalName, Reading>, f: FeedId): Sourc
   return { voltage: inputs.get(v), frequency: inputs.get(hz), available: inputs.get(avail) };
 };
 
-export type Feeds = Readonly<Record<FeedId, SourceHealth>>;
+type Feeds = Readonly<Record<FeedId, SourceHealth>>;
 
 export interface FeedsResult {
   /** The previous object when neither feed changed (copy-on-write). */

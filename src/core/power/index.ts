@@ -17,7 +17,7 @@ import type { PowerState } from './state.js';
 import { stepTest } from './test-run.js';
 import { adoptPosition, commands, position, type Feedback } from './transfer.js';
 
-export { initialPowerState, type PowerState, type TestRun } from './state.js';
+export { initialPowerState, type PowerState } from './state.js';
 
 export interface PowerInput {
   readonly nowMs: number;
@@ -67,7 +67,7 @@ function feedbackOf(inputs: ReadonlyMap<SignalName, Reading>, prev: Feedback): F
   return A === prev.A && B === prev.B ? prev : { A, B };
 }
 
-export const generatorFeed = (cfg: Config): FeedId | null =>
+const generatorFeed = (cfg: Config): FeedId | null =>
   cfg.power.feeds.A.role === 'generator' ? 'A' : cfg.power.feeds.B.role === 'generator' ? 'B' : null;
 
 export function stepPower(cfg: Config, prev: PowerState, input: PowerInput): PowerStepResult {
