@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { duration } from './duration.js';
 
 const ID = /^[a-z][a-z0-9_-]*$/;
+/** Status keys beside the per-uplink ones (`uplink.active`, `uplink.manual`): an uplink id may not shadow them. */
+const RESERVED_IDS: readonly string[] = ['active', 'manual'];
 
 /** `host` (ICMP), `icmp://host`, `tcp://host:port`, `http(s)://…`, `dns://server[:port]/name`; bare words are sim targets. */
 const targetSchema = z.string().min(1);
@@ -98,6 +100,8 @@ export const uplinksSchema = z
     const ids = u.links.map((l) => l.id);
     ids.forEach((id, i) => {
       if (ids.indexOf(id) !== i) ctx.addIssue({ code: 'custom', path: ['links', i, 'id'], message: `duplicate uplink id "${id}"` });
+      if (RESERVED_IDS.includes(id))
+        ctx.addIssue({ code: 'custom', path: ['links', i, 'id'], message: `"${id}" is reserved (status has uplink.active and uplink.manual; choose another id, e.g. "${id}1")` });
     });
     u.links.forEach((l, i) => {
       if (u.probe.quorum > l.targets.length)

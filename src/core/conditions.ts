@@ -1,12 +1,15 @@
 // Which alarm conditions hold right now, with a message for each (the alarm manager turns these
 // into active/cleared events). One place, so every alarm code has exactly one rule.
 import type { Config } from '../config/schema.js';
+import { generatorDroppedOut } from './power/generator.js';
 import type { Availability } from './power/source.js';
 import type { ControllerState } from './state.js';
 import type { AlarmCode, FeedId, Reading, SignalName } from './types.js';
 
 /** Set by the runtime while the journal (or other state under runtime.stateDir) cannot be written. */
 export const STORAGE_FAULT_SIGNAL = 'storage.fault';
+/** Set by the uplink driver while switching the route failed (it retries). */
+export const ROUTE_FAULT_SIGNAL = 'uplink.routeFault';
 
 export function alarmConditions(
   cfg: Config,
@@ -14,21 +17,22 @@ export function alarmConditions(
   avail: Readonly<Record<FeedId, Availability>>,
   rateLimited: boolean,
   uplinkAlarms: ReadonlyMap<AlarmCode, string>,
-  inputs?: ReadonlyMap<SignalName, Reading>,
+  inputs: ReadonlyMap<SignalName, Reading>,
 ): Map<AlarmCode, string> {
   const c = new Map<AlarmCode, string>();
   const pc = cfg.power;
+  const p = s.power;
   for (const f of ['A', 'B'] as const) {
-    const h = s.feeds[f];
+    const h = p.feeds[f];
     // A stopped or starting generator is not a failed source; one that was up and dropped out is.
-    const failed = pc.feeds[f].role === 'utility' ? avail[f] === 'failed' : generatorDroppedOut(s, f);
+    const failed = pc.feeds[f].role === 'utility' ? avail[f] === 'failed' : generatorDroppedOut(p, f);
     if (failed) c.set(f === 'A' ? 'SOURCE_A_FAIL' : 'SOURCE_B_FAIL', `source ${f} failed (${h.reason})`);
   }
-  const quiet = (['A', 'B'] as const).filter((f) => s.feeds[f].commLost);
+  const quiet = (['A', 'B'] as const).filter((f) => p.feeds[f].commLost);
   if (quiet.length > 0) c.set('METER_COMM_LOST', `no fresh measurement from feed ${quiet.join(' and ')}`);
-  if (s.transfer.kind === 'lockout') c.set(s.transfer.reason, s.transfer.detail);
+  if (p.transfer.kind === 'lockout') c.set(p.transfer.reason, p.transfer.detail);
   if (s.interlockBlocked) c.set('INTERLOCK_BLOCKED', `interlock refused a close command (${s.interlockBlocked})`);
-  if (s.generator.kind === 'failed') c.set('GEN_FAIL_TO_START', `generator did not come up within ${pc.generator.startTimeoutMs} ms`);
+  if (p.generator.kind === 'failed') c.set('GEN_FAIL_TO_START', `generator did not come up within ${pc.generator.startTimeoutMs} ms`);
   if (rateLimited) c.set('TRANSFER_RATE_LIMIT', `${pc.antiHunting.maxTransfers} transfers within ${pc.antiHunting.windowMs} ms: automatic retransfer suspended`);
   if (cfg.ups.enabled) {
     if (!s.ups.comm) c.set('UPS_COMM_LOST', 'no fresh status from the UPS');
@@ -41,18 +45,12 @@ export function alarmConditions(
     if (state !== 'redundant') c.set('PSU_REDUNDANCY_LOST', `${okIds.length} of ${cfg.psu.ids.length} DC supplies OK, ${cfg.psu.required} required`);
     if (state === 'insufficient') c.set('PSU_CAPACITY_LOST', `only ${okIds.length} DC supplies OK, ${cfg.psu.required} required`);
   }
-  if (s.retransferPending && pc.retransfer.policy === 'manual' && !s.approved && s.mode === 'auto') {
+  if (p.retransferPending && pc.retransfer.policy === 'manual' && !p.approved && p.mode === 'auto') {
     c.set('RETRANSFER_PENDING_APPROVAL', `source ${pc.preferred} is back: retransfer waits for approveRetransfer`);
   }
   for (const [code, msg] of uplinkAlarms) c.set(code, msg);
+  if (inputs.get(ROUTE_FAULT_SIGNAL)?.value === true) c.set('UPLINK_ROUTE_FAULT', 'switching the uplink route failed (see the uplink log); retrying');
   // Storage never stops control: the runtime reports it as an input and the alarm is all it does.
-  if (inputs?.get(STORAGE_FAULT_SIGNAL)?.value === true) c.set('STORAGE_FAULT', 'the journal under runtime.stateDir cannot be written (records are dropped and counted; control goes on)');
+  if (inputs.get(STORAGE_FAULT_SIGNAL)?.value === true) c.set('STORAGE_FAULT', 'the journal under runtime.stateDir cannot be written (records are dropped and counted; control goes on)');
   return c;
-}
-
-/** The generator feed `g` failed after the generator had come up (not merely: not started yet). */
-export function generatorDroppedOut(s: ControllerState, g: FeedId): boolean {
-  const h = s.feeds[g];
-  const up = s.generator.kind === 'running' || s.generator.kind === 'cooldown';
-  return up && !h.commLost && !h.healthy && h.sinceMs >= s.generator.sinceMs;
 }

@@ -13,7 +13,8 @@ export interface Gated {
   readonly withoutCommon: ReadonlyMap<SignalName, boolean>;
 }
 
-// The uplink part is itself a shared map (see uplink/outputs.ts), so it keys the cache by identity.
+// A module-level memo, pure (same wanted image and feedback → same gated image) and bounded by the few
+// combinations; the uplink part is itself a shared map (see uplink/outputs.ts), so it keys the cache weakly.
 const gatedCache = new WeakMap<ReadonlyMap<SignalName, boolean>, Map<string, Gated>>();
 
 export function gatedImage(a: boolean, b: boolean, genStart: boolean | undefined, uplinkImage: ReadonlyMap<SignalName, boolean>, fb: Feedback): Gated {

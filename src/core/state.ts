@@ -1,90 +1,44 @@
-// The whole memory of the controller, as plain data: copyable, comparable, replayable.
+// The whole memory of the controller, as plain data: copyable, comparable, replayable. One field per
+// sub-machine, plus what the composing step itself keeps (boot, the gate's verdict, the last image).
+//
+// What a restart should not forget (issue 11) lives in plain fields: `power.mode`, the lockout
+// (`power.transfer` of kind 'lockout', with `reason` and `detail`), `power.approved`,
+// `power.transferTimesMs` (anti-hunting), `power.transferCount` and `lastTransferReason`, the latched
+// generator failure (`power.generator.kind === 'failed'`), alarm acknowledgements (`alarms[code].acked`),
+// the uplink pin (`uplink.manual`) and hold-down history (`uplink.links[i].downTimesMs`, `heldUntilMs`).
 import type { Config } from '../config/schema.js';
 import type { AlarmState } from './alarms.js';
-import { GEN_STOPPED, type GeneratorState } from './power/generator.js';
-import type { SourceHealth } from './power/source.js';
-import type { Feedback, TransferState } from './power/transfer.js';
+import { initialPowerState, type PowerState } from './power/index.js';
 import type { PsuState } from './psu.js';
 import { UPS_UNKNOWN, type UpsState } from './ups.js';
 import { initialUplinkState, type UplinkState } from './uplink/index.js';
-import type { FeedId, Mode, SignalName, TransferReason } from './types.js';
-
-export interface TestRun {
-  readonly onLoad: boolean;
-  readonly endsAtMs: number;
-}
+import type { SignalName } from './types.js';
 
 export interface ControllerState {
   /** False until the first scan has adopted the present position (bumpless boot). */
   readonly booted: boolean;
   readonly startedMs: number;
-  readonly mode: Mode;
-  /** When auto operation last began (retransfer delays count from no earlier than this). */
-  readonly autoSinceMs: number;
-  readonly feeds: Readonly<Record<FeedId, SourceHealth>>;
-  /** Since when the feed in use has a quiet meter while the UPS says the output is dead. */
-  readonly evidenceSinceMs: number | null;
-  readonly transfer: TransferState;
-  readonly feedback: Feedback;
-  readonly generator: GeneratorState;
-  readonly test: TestRun | null;
-  readonly testReturn: boolean;
-  readonly manualTarget: FeedId | null;
-  readonly approved: boolean;
-  /** Start times of transfers inside the anti-hunting window. */
-  readonly transferTimesMs: readonly number[];
-  readonly transferCount: number;
-  readonly lastTransferReason: TransferReason | 'none';
-  /** Since when the switch output has been dead (manual-mode revert). */
-  readonly deadSinceMs: number | null;
-  readonly retransferPending: boolean;
-  readonly retransferAtMs: number | null;
+  readonly power: PowerState;
   readonly ups: UpsState;
   readonly psu: PsuState | null;
-  readonly alarms: AlarmState;
-  readonly interlockBlocked: string | null;
   readonly uplink: UplinkState;
+  readonly alarms: AlarmState;
+  /** Why the interlock gate refused a close command in the last scan, or null. */
+  readonly interlockBlocked: string | null;
   /** The last output image written (after the interlock gate). */
   readonly outputs: ReadonlyMap<SignalName, boolean>;
 }
 
 export function initialState(cfg: Config, nowMs: number): ControllerState {
-  const unknown: SourceHealth = {
-    healthy: false,
-    reason: 'comm',
-    sinceMs: nowMs,
-    trustedSinceMs: nowMs,
-    pendingSinceMs: null,
-    pendingReason: null,
-    commLost: true,
-    voltageV: null,
-    frequencyHz: null,
-  };
   return {
     booted: false,
     startedMs: nowMs,
-    mode: 'auto',
-    autoSinceMs: nowMs,
-    feeds: { A: unknown, B: unknown },
-    evidenceSinceMs: null,
-    transfer: { kind: 'open', sinceMs: nowMs },
-    feedback: { A: null, B: null },
-    generator: GEN_STOPPED,
-    test: null,
-    testReturn: false,
-    manualTarget: null,
-    approved: false,
-    transferTimesMs: [],
-    transferCount: 0,
-    lastTransferReason: 'none',
-    deadSinceMs: null,
-    retransferPending: false,
-    retransferAtMs: null,
+    power: initialPowerState(nowMs),
     ups: UPS_UNKNOWN,
     psu: null,
+    uplink: initialUplinkState(cfg.uplinks),
     alarms: {},
     interlockBlocked: null,
-    uplink: initialUplinkState(cfg.uplinks),
     outputs: new Map(),
   };
 }

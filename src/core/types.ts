@@ -50,6 +50,12 @@ export interface Request {
   readonly origin?: string;
 }
 
+/** The answer to one request: accepted, or refused with the reason its `command` event gives. */
+export interface CommandVerdict {
+  readonly accepted: boolean;
+  readonly reason?: string;
+}
+
 export type SourceReason = 'undervoltage' | 'overvoltage' | 'underfrequency' | 'overfrequency' | 'comm' | 'ok';
 export type TransferStateName = 'closed' | 'opening' | 'neutral' | 'closing' | 'open' | 'lockout';
 export type GeneratorStateName = 'stopped' | 'starting' | 'running' | 'cooldown' | 'failed';

@@ -1,6 +1,7 @@
 // UPS evaluation: on battery, low battery (flag, charge or runtime), fault, and comm lost when its
 // values stop refreshing. While comm is lost the last known values are held (conservative).
 import type { Config } from '../config/schema.js';
+import { sooner } from './part.js';
 import type { ControllerEvent, Reading } from './types.js';
 
 export interface UpsState {
@@ -20,8 +21,27 @@ function freshValue(r: Reading | undefined, staleMs: number): number | boolean |
   return r !== undefined && r.value !== undefined && r.ageMs <= staleMs ? r.value : undefined;
 }
 
-export function stepUps(prev: UpsState, inputs: ReadonlyMap<string, Reading>, cfg: Config['ups']): { state: UpsState; events: ControllerEvent[] } {
-  if (!cfg.enabled) return { state: prev, events: [] };
+/** The freshness signals whose going stale changes the verdict: wake up just after they would. */
+const FRESH_SIGNALS = ['ups.onBattery', 'ups.chargePct'] as const;
+
+function freshnessDeadline(inputs: ReadonlyMap<string, Reading>, cfg: Config['ups'], nowMs: number): number | undefined {
+  let due: number | undefined;
+  for (const s of FRESH_SIGNALS) {
+    const rd = inputs.get(s);
+    if (rd && rd.value !== undefined && rd.ageMs > 0 && rd.ageMs <= cfg.staleMs) due = sooner(nowMs, due, nowMs + cfg.staleMs - rd.ageMs + 1);
+  }
+  return due;
+}
+
+/** `nowMs` (for the deadline) may be left out by callers that only want the evaluation. */
+export function stepUps(
+  prev: UpsState,
+  inputs: ReadonlyMap<string, Reading>,
+  cfg: Config['ups'],
+  nowMs?: number,
+): { state: UpsState; events: ControllerEvent[]; deadlineMs: number | undefined } {
+  const deadlineMs = nowMs === undefined ? undefined : freshnessDeadline(inputs, cfg, nowMs);
+  if (!cfg.enabled) return { state: prev, events: [], deadlineMs };
   const v = SIGNALS.map((s) => freshValue(inputs.get(s), cfg.staleMs));
   const [onBattery, lowFlag, fault, charge, runtime] = v;
   // Comm is good while every UPS signal the board provides is fresh, and at least one is provided.
@@ -42,5 +62,5 @@ export function stepUps(prev: UpsState, inputs: ReadonlyMap<string, Reading>, cf
   const events: ControllerEvent[] = changed
     ? [{ type: 'ups', onBattery: next.onBattery, lowBattery: next.lowBattery, chargePct: next.chargePct, comm: next.comm }]
     : [];
-  return { state: next, events };
+  return { state: next, events, deadlineMs };
 }

@@ -5,7 +5,7 @@ import type { Config } from '../config/schema.js';
 import { initialState, step } from '../core/controller.js';
 import type { ControllerState } from '../core/state.js';
 import { statusOf } from '../core/status.js';
-import type { Command, ControllerEvent, Request } from '../core/types.js';
+import type { ControllerEvent, Request } from '../core/types.js';
 import type { Board } from '../io/ports.js';
 import type { CommandOutcome, ControllerPort, Published } from '../io/controller-port.js';
 
@@ -30,8 +30,6 @@ interface Pending {
   readonly request: Request;
   readonly resolve: (o: CommandOutcome) => void;
 }
-
-const isUplink = (c: Command) => c.name === 'selectUplink' || c.name === 'releaseUplink';
 
 export function createScanLoop(o: ScanLoopOptions): ScanLoop {
   const clock = o.clock ?? Date.now;
@@ -67,11 +65,9 @@ export function createScanLoop(o: ScanLoopOptions): ScanLoop {
       uptimeS: Math.floor((now - startMs) / 1000),
       configHash: o.configHash,
     };
-    // The core emits one `command` event per request: power commands in order, then uplink ones.
-    const verdicts = r.events.filter((e): e is Extract<ControllerEvent, { type: 'command' }> => e.type === 'command');
-    const ordered = [...batch.filter((p) => !isUplink(p.request.command)), ...batch.filter((p) => isUplink(p.request.command))];
-    ordered.forEach((p, i) => {
-      const v = verdicts[i];
+    // The core returns one verdict per request, in request order.
+    batch.forEach((p, i) => {
+      const v = r.verdicts[i];
       p.resolve(v ? { accepted: v.accepted, ...(v.reason !== undefined ? { reason: v.reason } : {}) } : { accepted: false, reason: 'not processed' });
     });
     o.onScan?.(r.events, published, performance.now() - t0);

@@ -198,7 +198,7 @@ describe('an unknown position of the OPEN breaker', () => {
     r.run(0, 1000, {}, 100);
     r.scan(1100, { 'breaker.B.closedFb': null });
     r.scan(1200, { 'breaker.A.closedFb': r.last?.outputs.get('breaker.A.closeCmd') === true });
-    expect(r.state.transfer.kind).toBe('closed');
+    expect(r.state.power.transfer.kind).toBe('closed');
     expect(r.of('lockout')).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 // The generator on the generator feed: start on demand, running once its voltage is up, cool-down
 // run after the demand ends, GEN_FAIL_TO_START when it never comes up within the start timeout.
 import type { PowerConfig } from '../../config/schema.js';
-import type { ControllerEvent, GeneratorStateName } from '../types.js';
+import type { ControllerEvent, FeedId, GeneratorStateName } from '../types.js';
+import type { SourceHealth } from './source.js';
 
 export interface GeneratorState {
   readonly kind: GeneratorStateName;
@@ -47,4 +48,11 @@ export function generatorDeadline(g: GeneratorState, cfg: PowerConfig): number |
   if (g.kind === 'starting') return g.sinceMs + cfg.generator.startTimeoutMs;
   if (g.kind === 'cooldown') return g.sinceMs + cfg.generator.cooldownMs;
   return undefined;
+}
+
+/** The generator on feed `g` failed after it had come up (not merely: not started yet). */
+export function generatorDroppedOut(s: { readonly feeds: Readonly<Record<FeedId, SourceHealth>>; readonly generator: GeneratorState }, g: FeedId): boolean {
+  const h = s.feeds[g];
+  const up = s.generator.kind === 'running' || s.generator.kind === 'cooldown';
+  return up && !h.commLost && !h.healthy && h.sinceMs >= s.generator.sinceMs;
 }

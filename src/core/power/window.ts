@@ -5,9 +5,9 @@ type Window = PowerConfig['retransfer']['window'];
 
 const DAY_INDEX: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+// Module-level memos, pure and bounded by the configured time zones: one formatter per zone (costly
+// to build), and the last answer per zone and minute (the scan asks every second while a retransfer waits).
 const formatters = new Map<string, Intl.DateTimeFormat>();
-
-// Memo of the last answer per zone and minute: the scan asks every second while a retransfer waits.
 const memo = new Map<string, { minuteKey: number; parts: { day: number; minute: number } }>();
 
 function localParts(nowMs: number, timeZone: string): { day: number; minute: number } {

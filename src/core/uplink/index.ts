@@ -45,6 +45,7 @@ export function initialUplinkState(cfg: UplinksConfig): UplinkState {
 }
 
 // The result of the step that produced a state, reused by idle steps (no allocation when nothing happens).
+// Module-level but pure: keyed weakly by the (immutable) state, so it never outlives it nor changes an answer.
 const idle = new WeakMap<UplinkState, { cfg: UplinksConfig; result: UplinkStepResult }>();
 
 function carrierOf(r: Reading | undefined): boolean | null {

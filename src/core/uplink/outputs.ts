@@ -7,6 +7,7 @@ import { isHeld, type LinkState, type UplinkState } from './state.js';
 export const EMPTY: readonly never[] = Object.freeze([]);
 
 // Images are few (which uplink is selected × which relays pulse): share them instead of rebuilding.
+// A module-level memo, pure and keyed weakly by the config.
 const images = new WeakMap<UplinksConfig, Map<string, ReadonlyMap<SignalName, boolean>>>();
 
 export function imageOf(cfg: UplinksConfig, s: UplinkState): ReadonlyMap<SignalName, boolean> {

@@ -1,0 +1,40 @@
+// Uplink ids `active` and `manual` are status keys (`uplink.active`, `uplink.manual`): the config refuses them.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ConfigInvalid, formatError } from '../../src/config/errors.js';
+import { validateConfig } from '../../src/config/load.js';
+import { cli, ensureBuilt, files } from '../cli/cli-helpers.js';
+
+function errorsOf(raw: unknown): string[] {
+  try {
+    validateConfig(raw, 'test.yaml');
+    return [];
+  } catch (e) {
+    if (e instanceof ConfigInvalid) return e.errors.map(formatError);
+    throw e;
+  }
+}
+
+const links = (...ids: string[]) => ({ uplinks: { links: ids.map((id) => ({ id })) } });
+
+describe('reserved uplink ids', () => {
+  it.each(['active', 'manual'])('refuses the id %s with `path: problem (hint)`', (id) => {
+    expect(errorsOf(links('fiber', id))).toEqual([
+      `uplinks.links[1].id: "${id}" is reserved (status has uplink.active and uplink.manual; choose another id, e.g. "${id}1")`,
+    ]);
+  });
+
+  it('accepts ids that only contain a reserved word', () => {
+    expect(errorsOf(links('active1', 'manual-lte'))).toEqual([]);
+  });
+});
+
+describe('twinfeed run with a reserved uplink id', () => {
+  beforeAll(() => ensureBuilt(), 300_000);
+
+  it('exits 78 and names the key, before listening on anything', async () => {
+    const f = files({ 'reserved.yaml': 'uplinks:\n  links:\n    - id: fiber\n    - id: active\n' });
+    const r = await cli(['run', '--config', f['reserved.yaml'] as string]);
+    expect(r.code).toBe(78);
+    expect(r.stderr).toContain('uplinks.links[1].id: "active" is reserved (');
+  });
+});
