@@ -18,7 +18,7 @@ const CASES: [string, unknown, string[]][] = [
   [
     "unknownEntryKeyFar",
     {"name":"x","driver":"gpio","signals":{"ups.fault":{"pin":1,"xyzzyq":1}}},
-    ["signals.ups.fault.xyzzyq: unknown key (valid keys: driver, pin, analog, activeLow, contact, debounceMs, staleMs, device, table, register, type, bit, wordOrder, scale, offset)"],
+    ["signals.ups.fault.xyzzyq: unknown key (valid keys: driver, pin, analog, activeLow, contact, debounceMs, device, table, register, type, bit, wordOrder, scale, offset, staleMs, var)"],
   ],
   [
     "unknownEntryKeyNear",
@@ -28,17 +28,17 @@ const CASES: [string, unknown, string[]][] = [
   [
     "badEntryDriver",
     {"name":"x","signals":{"ups.fault":{"driver":"gpi","pin":1}}},
-    ["signals.ups.fault.driver: invalid value (one of \"gpio\", \"firmata\", \"modbus\")"],
+    ["signals.ups.fault.driver: invalid value (one of \"gpio\", \"firmata\", \"modbus\", \"nut\")"],
   ],
   [
     "badTopDriver",
     {"name":"x","driver":"rpi","signals":{}},
-    ["driver: invalid value (one of \"sim\", \"gpio\", \"firmata\", \"modbus\")"],
+    ["driver: invalid value (one of \"sim\", \"gpio\", \"firmata\", \"modbus\", \"nut\")"],
   ],
   [
     "topUnknownFar",
     {"name":"x","driver":"gpio","qqqqqqqq":1,"signals":{"ups.fault":{"pin":1}}},
-    ["qqqqqqqq: unknown key (valid keys: name, driver, signals, gpio, firmata, modbus)"],
+    ["qqqqqqqq: unknown key (valid keys: name, driver, signals, gpio, firmata, modbus, nut)"],
   ],
   [
     "gpioForeign",
