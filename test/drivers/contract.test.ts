@@ -51,7 +51,7 @@ boardContract('firmata (fake IO plugin)', async () => {
   const clock = { t: 1000 };
   // A long backoff: the lost link stays lost for the length of a test.
   const board = await openFirmata(
-    { path: '/dev/ttyACM0', baudRate: 57600, readyTimeoutMs: 2000, refreshMs: 1000, signals: PINS, analog: [] },
+    { arduino: 'uno', path: '/dev/ttyACM0', baudRate: 57600, readyTimeoutMs: 2000, refreshMs: 1000, signals: PINS, analog: [] },
     { logger: quietLogger(), openIo: async () => f.io, clock: () => clock.t, backoff: { minMs: 3_600_000, maxMs: 3_600_000 } },
   );
   f.report(5, 0);

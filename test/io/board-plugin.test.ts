@@ -49,7 +49,7 @@ describe('a driver added to the table', () => {
   });
 
   it('is named in messages, and its keys are refused on the other drivers', () => {
-    expect(errorsOf({ name: 'x', driver: 'gpio', signals: { 'ups.fault': { pin: 1, variable: 'ups.status' } } })).toEqual([
+    expect(errorsOf({ name: 'x', driver: 'gpio', signals: { 'ups.fault': { pin: 4, variable: 'ups.status' } } })).toEqual([
       'signals.ups.fault.variable: does not apply to a gpio signal (remove it)',
     ]);
     expect(errorsOf({ name: 'x', signals: { 'ups.fault': { pin: 1 } } })).toEqual([
