@@ -1,7 +1,11 @@
 // The NUT driver and client against the real thing: Debian's upsd with the dummy-ups driver reading
 // a .dev file this test rewrites. On line → on battery → low battery → driver killed (stale) →
 // back → driver hung (ERR DATA-STALE, stale) → back. Skipped without nut-server, except in CI.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { openHardwareBoard } from '../../src/drivers/index.js';
 import { createNutClient, type NutClient } from '../../src/drivers/nut/client.js';
 import { openNut } from '../../src/drivers/nut/driver.js';
 import { netConnect } from '../../src/drivers/nut/net.js';
@@ -56,6 +60,18 @@ describe.skipIf(missing !== undefined && !CI)('nut driver against upsd + dummy-u
     expect(vars.get('driver.name')).toBe('dummy-ups');
     await expect(client.get(nut.ups, 'no.such.var')).rejects.toMatchObject({ token: 'VAR-NOT-SUPPORTED' });
     await expect(client.get('nope', 'ups.status')).rejects.toMatchObject({ token: 'UNKNOWN-UPS' });
+  });
+
+  it('a board file with driver: nut opens through the driver table and reads the UPS', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'twinfeed-nut-board-')), 'ups.yaml');
+    writeFileSync(path, `name: ups-only\ndriver: nut\nnut: { port: ${nut.port}, ups: ${nut.ups}, pollMs: 200ms }\nsignals:\n  ups.onBattery: {}\n  ups.chargePct: {}\n`);
+    const b = await openHardwareBoard(path, { logger: quietLogger() });
+    try {
+      expect(b.inputs).toEqual(['ups.onBattery', 'ups.chargePct']);
+      await vi.waitFor(() => expect(Object.fromEntries([...b.read(Date.now())].map(([k, r]) => [k, r.value]))).toEqual({ 'ups.onBattery': false, 'ups.chargePct': 100 }), WAIT);
+    } finally {
+      await b.close();
+    }
   });
 
   it('on line → on battery → low battery', async () => {
