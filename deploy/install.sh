@@ -2,6 +2,7 @@
 # Installs twinfeed on a cabinet controller (Raspberry Pi OS / Debian with systemd), from a checkout:
 #   sudo deploy/install.sh --board rpi4-gpio-modbus [--no-start]
 #   sudo deploy/install.sh --uninstall [--purge]
+#   deploy/install.sh --board NAME --print-config   (which shipped config goes with that board)
 # Creates the twinfeed user, installs to /opt/twinfeed, config in /etc/twinfeed, udev rules and the
 # systemd unit. Re-running upgrades the program and never overwrites a config or board you edited.
 # --uninstall removes the program, unit and udev rules but keeps /etc/twinfeed and /var/lib/twinfeed
@@ -19,6 +20,7 @@ BOARD=""
 START=1
 UNINSTALL=0
 PURGE=0
+PRINT_CONFIG=0
 
 usage() {
   cat <<USAGE
@@ -26,6 +28,7 @@ usage: $0 --board NAME|FILE [--no-start]
        $0 --uninstall [--purge]
   --board NAME   a board file from boards/ (e.g. rpi4-gpio-modbus, arduino-firmata) or a path
   --no-start     install and enable, but do not start the service now
+  --print-config print the shipped config that goes with the board, and exit (no root needed)
   --uninstall    stop and remove the service, program, unit and udev rules; keeps $ETC and $STATE
   --purge        with --uninstall: also remove $ETC, $STATE and the twinfeed user
 USAGE
@@ -39,10 +42,32 @@ while [ $# -gt 0 ]; do
     --no-start) START=0; shift ;;
     --uninstall) UNINSTALL=1; shift ;;
     --purge) PURGE=1; shift ;;
+    --print-config) PRINT_CONFIG=1; shift ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; exit 2 ;;
   esac
 done
+
+SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# The board file, and the config shipped for it: deploy/config.<board>.yaml when there is one (a
+# board that senses the feeds digitally needs a config that says so), else deploy/config.example.yaml.
+resolve_board() {
+  if [ -f "$BOARD" ]; then
+    BOARD_FILE="$(realpath "$BOARD")"
+  elif [ -f "$SRC/boards/$BOARD.yaml" ]; then
+    BOARD_FILE="$SRC/boards/$BOARD.yaml"
+  else
+    die "no board \"$BOARD\" (known: $(cd "$SRC/boards" && ls -- *.yaml | sed 's/\.yaml$//' | tr '\n' ' '))"
+  fi
+  CONFIG_FILE="$SRC/deploy/config.$(basename "$BOARD_FILE" .yaml).yaml"
+  [ -f "$CONFIG_FILE" ] || CONFIG_FILE="$SRC/deploy/config.example.yaml"
+}
+if [ "$PRINT_CONFIG" -eq 1 ]; then
+  [ -n "$BOARD" ] && [ "$UNINSTALL" -eq 0 ] || { usage >&2; exit 2; }
+  resolve_board
+  echo "$CONFIG_FILE"
+  exit 0
+fi
 
 [ "$(id -u)" -eq 0 ] || die "run as root (sudo $0 ...)"
 
@@ -70,14 +95,7 @@ fi
 [ "$PURGE" -eq 0 ] || { echo "install.sh: --purge goes with --uninstall" >&2; usage >&2; exit 2; }
 [ -n "$BOARD" ] || { usage >&2; exit 2; }
 
-SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-if [ -f "$BOARD" ]; then
-  BOARD_FILE="$(realpath "$BOARD")"
-elif [ -f "$SRC/boards/$BOARD.yaml" ]; then
-  BOARD_FILE="$SRC/boards/$BOARD.yaml"
-else
-  die "no board \"$BOARD\" (known: $(cd "$SRC/boards" && ls -- *.yaml | sed 's/\.yaml$//' | tr '\n' ' '))"
-fi
+resolve_board
 
 # Node 20 or later (Debian bookworm ships 18: use trixie's nodejs or NodeSource).
 command -v node >/dev/null || die "node is not installed (Node.js 20 or later is needed)"
@@ -118,7 +136,7 @@ place() { # place SRC DEST: install unless the operator already has one; then le
     install -m 0640 -o root -g twinfeed "$1" "$2"
   fi
 }
-place "$SRC/deploy/config.example.yaml" "$ETC/config.yaml"
+place "$CONFIG_FILE" "$ETC/config.yaml"
 place "$BOARD_FILE" "$ETC/board.yaml"
 install -m 0644 "$SRC/deploy/nftables-twinfeed.nft" "$ETC/nftables-twinfeed.nft.example"
 

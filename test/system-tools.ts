@@ -42,6 +42,12 @@ export const TOOLS = {
   ping: { why: 'ICMP probes through the namespaces', packages: ['iputils-ping'], probe: ['ping', '-V'] },
   systemdAnalyze: { why: 'systemd-analyze verify of deploy/twinfeed.service', packages: ['systemd'], probe: ['systemd-analyze', '--version'] },
   nft: { why: 'nft -c of the firewall example in deploy/', packages: ['nftables'], probe: ['nft', '--version'] },
+  // upsd and dummy-ups are in nut-server (under /lib/nut, off the PATH); it depends on nut-client.
+  nut: {
+    why: 'a real upsd with the dummy-ups driver (Network UPS Tools) for the nut driver',
+    packages: ['nut-server', 'nut-client'],
+    probe: ['/lib/nut/upsd', '-V'],
+  },
 } as const satisfies Record<string, Tool>;
 export type ToolName = keyof typeof TOOLS;
 

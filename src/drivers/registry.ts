@@ -5,11 +5,13 @@
 import { firmataDriver } from './firmata/index.js';
 import { gpioDriver } from './gpio/index.js';
 import { modbusDriver } from './modbus/index.js';
+import { nutDriver } from './nut/index.js';
 
 export const DRIVERS = {
   gpio: gpioDriver,
   firmata: firmataDriver,
   modbus: modbusDriver,
+  nut: nutDriver,
 } as const;
 
 export type DriverName = keyof typeof DRIVERS;

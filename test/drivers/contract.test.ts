@@ -3,10 +3,12 @@ import { vi } from 'vitest';
 import { openFirmata } from '../../src/drivers/firmata/driver.js';
 import { openGpio } from '../../src/drivers/gpio/driver.js';
 import { openModbus } from '../../src/drivers/modbus/master.js';
+import { openNut } from '../../src/drivers/nut/driver.js';
 import type { ModbusSection, PinSignal } from '../../src/drivers/board.js';
 import { boardContract } from '../io/board-contract.js';
 import { fakeFirmataIo } from './fake-firmata.js';
 import { fakeModbusBus, modbusSignal, slave } from './fake-modbus.js';
+import { fakeUpsd } from './fake-nut.js';
 import { fakeOnoff, quietLogger } from './fakes.js';
 
 const pin = (name: string, p: number, direction: 'in' | 'out', activeLow = false): PinSignal => ({
@@ -49,7 +51,7 @@ boardContract('firmata (fake IO plugin)', async () => {
   const clock = { t: 1000 };
   // A long backoff: the lost link stays lost for the length of a test.
   const board = await openFirmata(
-    { path: '/dev/ttyACM0', baudRate: 57600, readyTimeoutMs: 2000, refreshMs: 1000, signals: PINS, analog: [] },
+    { arduino: 'uno', path: '/dev/ttyACM0', baudRate: 57600, readyTimeoutMs: 2000, refreshMs: 1000, signals: PINS, analog: [] },
     { logger: quietLogger(), openIo: async () => f.io, clock: () => clock.t, backoff: { minMs: 3_600_000, maxMs: 3_600_000 } },
   );
   f.report(5, 0);
@@ -106,3 +108,23 @@ const modbusRig = (bus: ModbusSection['buses'][string]) => async () => {
 
 boardContract('modbus RTU (fake bus)', modbusRig({ path: '/dev/ttyUSB0', baudRate: 9600, parity: 'none', dataBits: 8, stopBits: 1 }));
 boardContract('modbus TCP (fake connection)', modbusRig({ host: '127.0.0.1', port: 5020, connectTimeoutMs: 1000 }));
+
+boardContract('nut (fake upsd)', async () => {
+  vi.useFakeTimers({ now: 0 });
+  const upsd = fakeUpsd('cab', { 'ups.status': 'OB LB', 'battery.charge': '42' });
+  const signals = [{ name: 'ups.chargePct', kind: 'number', variable: 'battery.charge', tokens: undefined, staleMs: 3000 }] as const;
+  const pending = openNut({ host: '127.0.0.1', port: 3493, ups: 'cab', pollMs: 500, timeoutMs: 200, signals }, { logger: quietLogger(), connect: upsd.connect });
+  await vi.advanceTimersByTimeAsync(0);
+  const board = await pending;
+  return {
+    board,
+    input: 'ups.chargePct',
+    staleAfterMs: 3000,
+    now: () => Date.now(),
+    advance: (ms) => vi.advanceTimersByTimeAsync(ms).then(() => undefined),
+    silence: () => void (upsd.mode = 'silent'),
+    // NUT drives no outputs: the output clauses check that nothing but reads goes to upsd.
+    hardware: () => new Map(upsd.requests.filter((r) => r !== 'LIST VAR cab').map((r) => [r, true])),
+    dispose: () => void vi.useRealTimers(),
+  };
+});

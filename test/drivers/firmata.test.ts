@@ -59,6 +59,7 @@ const pin = (name: string, p: number, direction: 'in' | 'out', over: Partial<Pin
 });
 
 const section = (over: Partial<FirmataSection> = {}): FirmataSection => ({
+  arduino: 'uno',
   path: '/dev/ttyACM0',
   baudRate: 57600,
   readyTimeoutMs: 2000,

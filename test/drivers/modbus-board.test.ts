@@ -35,7 +35,7 @@ describe('modbus board files', () => {
 
   it('refuses a bus with both path and host, with neither, and serial keys on a TCP bus', () => {
     expect(
-      errorsOf(modbus({ buses: { both: { path: '/dev/x', host: 'h' }, none: {}, half: { port: 502 }, mixed: { host: 'h', baudRate: 9600 } } }, { 'ups.fault': { driver: 'gpio', pin: 1 } })),
+      errorsOf(modbus({ buses: { both: { path: '/dev/x', host: 'h' }, none: {}, half: { port: 502 }, mixed: { host: 'h', baudRate: 9600 } } }, { 'ups.fault': { driver: 'gpio', pin: 4 } })),
     ).toEqual([
       'modbus.buses.both: has both path (a serial line) and host (Modbus TCP) (a bus is one or the other: path for RS-485, host and port for Modbus TCP)',
       'modbus.buses.none: names neither a serial path nor a TCP host (give path: /dev/ttyUSB0 for RS-485, or host: 192.0.2.10 and port: 502 for Modbus TCP)',

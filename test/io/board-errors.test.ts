@@ -18,7 +18,7 @@ const CASES: [string, unknown, string[]][] = [
   [
     "unknownEntryKeyFar",
     {"name":"x","driver":"gpio","signals":{"ups.fault":{"pin":1,"xyzzyq":1}}},
-    ["signals.ups.fault.xyzzyq: unknown key (valid keys: driver, pin, analog, activeLow, contact, debounceMs, staleMs, device, table, register, type, bit, wordOrder, scale, offset, point)"],
+    ["signals.ups.fault.xyzzyq: unknown key (valid keys: driver, pin, analog, activeLow, contact, debounceMs, device, table, register, type, bit, wordOrder, scale, offset, point, staleMs, var)"],
   ],
   [
     "unknownEntryKeyNear",
@@ -28,21 +28,21 @@ const CASES: [string, unknown, string[]][] = [
   [
     "badEntryDriver",
     {"name":"x","signals":{"ups.fault":{"driver":"gpi","pin":1}}},
-    ["signals.ups.fault.driver: invalid value (one of \"gpio\", \"firmata\", \"modbus\")"],
+    ["signals.ups.fault.driver: invalid value (one of \"gpio\", \"firmata\", \"modbus\", \"nut\")"],
   ],
   [
     "badTopDriver",
     {"name":"x","driver":"rpi","signals":{}},
-    ["driver: invalid value (one of \"sim\", \"gpio\", \"firmata\", \"modbus\")"],
+    ["driver: invalid value (one of \"sim\", \"gpio\", \"firmata\", \"modbus\", \"nut\")"],
   ],
   [
     "topUnknownFar",
     {"name":"x","driver":"gpio","qqqqqqqq":1,"signals":{"ups.fault":{"pin":1}}},
-    ["qqqqqqqq: unknown key (valid keys: name, driver, signals, gpio, firmata, modbus)"],
+    ["qqqqqqqq: unknown key (valid keys: name, driver, signals, gpio, firmata, modbus, nut)"],
   ],
   [
     "gpioForeign",
-    {"name":"x","driver":"gpio","signals":{"ups.fault":{"pin":1,"device":"m","table":"coil","register":3,"type":"u16","bit":1,"wordOrder":"big","analog":1,"scale":2,"offset":1}}},
+    {"name":"x","driver":"gpio","signals":{"ups.fault":{"pin":4,"device":"m","table":"coil","register":3,"type":"u16","bit":1,"wordOrder":"big","analog":1,"scale":2,"offset":1}}},
     ["signals.ups.fault.device: does not apply to a gpio signal (remove it)","signals.ups.fault.table: does not apply to a gpio signal (remove it)","signals.ups.fault.register: does not apply to a gpio signal (remove it)","signals.ups.fault.type: does not apply to a gpio signal (remove it)","signals.ups.fault.bit: does not apply to a gpio signal (remove it)","signals.ups.fault.wordOrder: does not apply to a gpio signal (remove it)","signals.ups.fault.analog: does not apply to a digital signal (remove it)","signals.ups.fault.scale: does not apply to a digital signal (remove it)","signals.ups.fault.offset: does not apply to a digital signal (remove it)"],
   ],
   [
@@ -113,7 +113,7 @@ const CASES: [string, unknown, string[]][] = [
   [
     "badSectionKeys",
     {"name":"x","driver":"gpio","gpio":{"chipp":"a","refreshMs":"soon"},"firmata":{"baud":1},"modbus":{"bus":{}},"signals":{"ups.fault":{"pin":1}}},
-    ["gpio.refreshMs: not a duration: \"soon\" (use a number of ms or a string like \"500ms\", \"3s\", \"5m\", \"2h\", \"1d\", \"1m30s\")","gpio.chipp: unknown key (did you mean \"chip\"?)","firmata.path: missing (give a string)","firmata.baud: unknown key (valid keys: path, baudRate, readyTimeoutMs, refreshMs)","modbus.bus: unknown key (did you mean \"buses\"?)"],
+    ["gpio.refreshMs: not a duration: \"soon\" (use a number of ms or a string like \"500ms\", \"3s\", \"5m\", \"2h\", \"1d\", \"1m30s\")","gpio.chipp: unknown key (did you mean \"chip\"?)","firmata.path: missing (give a string)","firmata.baud: unknown key (valid keys: arduino, path, baudRate, readyTimeoutMs, refreshMs)","modbus.bus: unknown key (did you mean \"buses\"?)"],
   ],
   [
     "noSignals",
@@ -173,6 +173,6 @@ describe('board-file errors (the wording users and docs rely on)', () => {
   });
 
   it('resolves a board that uses all three drivers, with every default filled in', () => {
-    expect(JSON.parse(JSON.stringify(validateBoard({"name":"m","gpio":{"base":3,"staleMs":"2s"},"firmata":{"path":"/dev/a"},"modbus":{"buses":{"b":{"path":"/dev/x"}},"devices":{"d":{"bus":"b","unitId":1}}},"signals":{"ups.fault":{"driver":"gpio","pin":1,"contact":"NC"},"breaker.A.closeCmd":{"driver":"gpio","pin":2,"activeLow":true},"ups.onBattery":{"driver":"firmata","pin":1},"feed.A.voltage":{"driver":"firmata","analog":1,"scale":2},"alarm.common":{"driver":"firmata","pin":9},"ups.chargePct":{"driver":"modbus","device":"d","register":4,"type":"float32","wordOrder":"little","offset":1},"ups.lowBattery":{"driver":"modbus","device":"d","table":"coil","register":4,"staleMs":100}}}, 'test.yaml')))).toEqual({"name":"m","source":"test.yaml","gpio":{"base":3,"refreshMs":1000,"signals":[{"name":"ups.fault","direction":"in","pin":1,"activeLow":false,"contact":"NC","debounceMs":20,"staleMs":2000},{"name":"breaker.A.closeCmd","direction":"out","pin":2,"activeLow":true,"contact":"NO","debounceMs":20,"staleMs":2000}]},"firmata":{"path":"/dev/a","baudRate":57600,"readyTimeoutMs":10000,"refreshMs":1000,"signals":[{"name":"ups.onBattery","direction":"in","pin":1,"activeLow":false,"contact":"NO","debounceMs":20,"staleMs":1000},{"name":"alarm.common","direction":"out","pin":9,"activeLow":false,"contact":"NO","debounceMs":20,"staleMs":1000}],"analog":[{"name":"feed.A.voltage","analog":1,"scale":2,"offset":0}]},"modbus":{"buses":{"b":{"path":"/dev/x","baudRate":9600,"parity":"none","dataBits":8,"stopBits":1}},"devices":{"d":{"bus":"b","unitId":1,"pollMs":1000,"timeoutMs":500,"staleMs":5000,"refreshMs":1000}},"signals":[{"name":"ups.chargePct","direction":"in","kind":"number","device":"d","table":"holding","register":4,"type":"float32","wordOrder":"little","scale":1,"offset":1,"staleMs":5000},{"name":"ups.lowBattery","direction":"in","kind":"bool","device":"d","table":"coil","register":4,"type":"u16","wordOrder":"big","scale":1,"offset":0,"staleMs":100}]}});
+    expect(JSON.parse(JSON.stringify(validateBoard({"name":"m","gpio":{"base":3,"staleMs":"2s"},"firmata":{"path":"/dev/a"},"modbus":{"buses":{"b":{"path":"/dev/x"}},"devices":{"d":{"bus":"b","unitId":1}}},"signals":{"ups.fault":{"driver":"gpio","pin":1,"contact":"NC"},"breaker.A.closeCmd":{"driver":"gpio","pin":2,"activeLow":true},"ups.onBattery":{"driver":"firmata","pin":7},"feed.A.voltage":{"driver":"firmata","analog":1,"scale":2},"alarm.common":{"driver":"firmata","pin":9},"ups.chargePct":{"driver":"modbus","device":"d","register":4,"type":"float32","wordOrder":"little","offset":1},"ups.lowBattery":{"driver":"modbus","device":"d","table":"coil","register":4,"staleMs":100}}}, 'test.yaml')))).toEqual({"name":"m","source":"test.yaml","gpio":{"base":3,"refreshMs":1000,"signals":[{"name":"ups.fault","direction":"in","pin":1,"activeLow":false,"contact":"NC","debounceMs":20,"staleMs":2000},{"name":"breaker.A.closeCmd","direction":"out","pin":2,"activeLow":true,"contact":"NO","debounceMs":20,"staleMs":2000}]},"firmata":{"arduino":"uno","path":"/dev/a","baudRate":57600,"readyTimeoutMs":10000,"refreshMs":1000,"signals":[{"name":"ups.onBattery","direction":"in","pin":7,"activeLow":false,"contact":"NO","debounceMs":20,"staleMs":1000},{"name":"alarm.common","direction":"out","pin":9,"activeLow":false,"contact":"NO","debounceMs":20,"staleMs":1000}],"analog":[{"name":"feed.A.voltage","analog":1,"scale":2,"offset":0}]},"modbus":{"buses":{"b":{"path":"/dev/x","baudRate":9600,"parity":"none","dataBits":8,"stopBits":1}},"devices":{"d":{"bus":"b","unitId":1,"pollMs":1000,"timeoutMs":500,"staleMs":5000,"refreshMs":1000}},"signals":[{"name":"ups.chargePct","kind":"number","device":"d","direction":"in","table":"holding","register":4,"type":"float32","wordOrder":"little","scale":1,"offset":1,"staleMs":5000},{"name":"ups.lowBattery","kind":"bool","device":"d","direction":"in","table":"coil","register":4,"type":"u16","wordOrder":"big","scale":1,"offset":0,"staleMs":100}]}});
   });
 });

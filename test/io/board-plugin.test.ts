@@ -1,5 +1,5 @@
 // A new driver is one plug-in plus one table entry: the generic board loader takes its section,
-// its signal keys and its resolution without any other change (here a toy NUT-like driver).
+// its signal keys and its resolution without any other change (here a toy driver beside the real ones).
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { ConfigInvalid, formatError } from '../../src/config/errors.js';
@@ -7,15 +7,15 @@ import { DRIVERS } from '../../src/drivers/registry.js';
 import type { BoardSectionSpec } from '../../src/io/board-section.js';
 import { boardSchemas, validateBoardWith } from '../../src/io/board.js';
 
-interface NutSection {
+interface ToySection {
   readonly host: string;
   readonly signals: readonly { name: string; variable: string }[];
 }
 
-const nut: BoardSectionSpec<NutSection | undefined> = {
+const toy: BoardSectionSpec<ToySection | undefined> = {
   section: z.object({ host: z.string().min(1) }).strict().optional(),
   signalKeys: { variable: z.string().min(1).optional() },
-  noOutputs: 'outputs cannot be NUT variables',
+  noOutputs: 'outputs cannot be toy variables',
   begin(raw, ctx) {
     const t = raw as { host: string } | undefined;
     const signals: { name: string; variable: string }[] = [];
@@ -30,7 +30,7 @@ const nut: BoardSectionSpec<NutSection | undefined> = {
   },
 };
 
-const table = { ...DRIVERS, nut };
+const table = { ...DRIVERS, toy };
 const schemas = boardSchemas(table);
 const errorsOf = (raw: unknown): string[] => {
   try {
@@ -44,25 +44,25 @@ const errorsOf = (raw: unknown): string[] => {
 
 describe('a driver added to the table', () => {
   it('gets its section and its signals', () => {
-    const b = validateBoardWith(table, schemas, { name: 'x', driver: 'nut', nut: { host: 'ups.local' }, signals: { 'ups.chargePct': { variable: 'battery.charge' } } }, 't');
-    expect(b).toMatchObject({ driver: 'nut', nut: { host: 'ups.local', signals: [{ name: 'ups.chargePct', variable: 'battery.charge' }] } });
+    const b = validateBoardWith(table, schemas, { name: 'x', driver: 'toy', toy: { host: 'ups.local' }, signals: { 'ups.chargePct': { variable: 'battery.charge' } } }, 't');
+    expect(b).toMatchObject({ driver: 'toy', toy: { host: 'ups.local', signals: [{ name: 'ups.chargePct', variable: 'battery.charge' }] } });
   });
 
   it('is named in messages, and its keys are refused on the other drivers', () => {
-    expect(errorsOf({ name: 'x', driver: 'gpio', signals: { 'ups.fault': { pin: 1, variable: 'ups.status' } } })).toEqual([
+    expect(errorsOf({ name: 'x', driver: 'gpio', signals: { 'ups.fault': { pin: 4, variable: 'ups.status' } } })).toEqual([
       'signals.ups.fault.variable: does not apply to a gpio signal (remove it)',
     ]);
     expect(errorsOf({ name: 'x', signals: { 'ups.fault': { pin: 1 } } })).toEqual([
-      'signals.ups.fault.driver: missing (give driver: gpio | firmata | modbus | nut here, or a top-level "driver:")',
+      'signals.ups.fault.driver: missing (give driver: gpio | firmata | modbus | nut | toy here, or a top-level "driver:")',
     ]);
-    expect(errorsOf({ name: 'x', driver: 'nut', nut: { host: 'h' }, signals: { 'alarm.common': { variable: 'v', pin: 3 } } })).toEqual([
-      'signals.alarm.common.driver: outputs cannot be NUT variables (drive outputs from gpio or firmata or modbus)',
-      'signals.alarm.common.pin: does not apply to a nut signal (remove it)',
+    expect(errorsOf({ name: 'x', driver: 'toy', toy: { host: 'h' }, signals: { 'alarm.common': { variable: 'v', pin: 3 } } })).toEqual([
+      'signals.alarm.common.driver: outputs cannot be toy variables (drive outputs from gpio or firmata or modbus)',
+      'signals.alarm.common.pin: does not apply to a toy signal (remove it)',
     ]);
   });
 
   it('refuses a key two drivers declare with different meanings', () => {
-    const clash = { ...nut, signalKeys: { pin: z.string().optional() } };
+    const clash = { ...toy, signalKeys: { pin: z.string().optional() } };
     expect(() => boardSchemas({ ...DRIVERS, clash })).toThrow(/"pin" is declared with two different schemas/);
   });
 });

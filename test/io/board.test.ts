@@ -86,7 +86,7 @@ describe('board files', () => {
 
   it('needs a driver for every signal', () => {
     expect(errorsOf({ name: 'x', signals: { 'ups.fault': { pin: 4 } } })).toEqual([
-      'signals.ups.fault.driver: missing (give driver: gpio | firmata | modbus here, or a top-level "driver:")',
+      'signals.ups.fault.driver: missing (give driver: gpio | firmata | modbus | nut here, or a top-level "driver:")',
     ]);
   });
 

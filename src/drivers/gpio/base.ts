@@ -23,7 +23,7 @@ export interface GpioChip {
 const SYSFS = '/sys/class/gpio';
 
 /** The SoC GPIO controllers of Raspberry Pi 1–3, 4 and 5, in case the board file names none. */
-const PI_SOC_LABELS = ['pinctrl-bcm2835', 'pinctrl-bcm2711', 'pinctrl-rp1'];
+export const PI_SOC_LABELS = ['pinctrl-bcm2835', 'pinctrl-bcm2711', 'pinctrl-rp1'];
 
 export function listGpioChips(fs: SysfsReader): GpioChip[] {
   let names: string[];
