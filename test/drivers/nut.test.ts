@@ -89,7 +89,7 @@ describe('NUT driver', () => {
     await vi.advanceTimersByTimeAsync(5000);
     upsd.mode = 'ok';
     await vi.advanceTimersByTimeAsync(1000);
-    const said = lines.filter((l) => /nut: UPS readings/.test(l.msg)).map((l) => `${l.msg} ${String(l.problem ?? '')}`);
+    const said = lines.filter((l) => /nut: UPS readings/.test(l.msg)).map((l) => `${l.msg} ${typeof l.problem === 'string' ? l.problem : ''}`);
     expect(said).toEqual(['nut: UPS readings unknown (stale) until upsd answers again ERR DRIVER-NOT-CONNECTED', 'nut: UPS readings fresh again ']);
     expect(board.stats?.()).toMatchObject({ nut_errors: 10, nut_drops: 0 });
   });
