@@ -32,6 +32,8 @@ export function formatStatus(s: Status): string[] {
   lines.push(row('generator', s.generator));
   if (s.timer.name !== 'none') lines.push(row('timer', `${s.timer.name}, ${Math.ceil(s.timer.remainingMs / 1000)} s`));
   lines.push(row('transfers', `${s.transferCount}, last: ${s.lastTransferReason}${s.retransferPending ? '; retransfer pending' : ''}`));
+  const ops = Object.entries(s.relayOperations ?? {});
+  if (ops.length > 0) lines.push(row('relay ops', ops.map(([k, n]) => `${k} ${n}`).join(', ')));
   const u = s.ups;
   lines.push(
     row(

@@ -11,13 +11,19 @@ export interface AlarmEntry {
 /** Active alarms by code. */
 export type AlarmState = Readonly<Partial<Record<AlarmCode, AlarmEntry>>>;
 
+/**
+ * `preAcked`: codes acknowledged before a restart; one of them that is raised now is raised
+ * acknowledged (the operator saw it already), and is reported in `consumed`.
+ */
 export function stepAlarms(
   prev: AlarmState,
   conditions: ReadonlyMap<AlarmCode, string>,
   ack: boolean,
   nowMs: number,
-): { state: AlarmState; events: ControllerEvent[] } {
+  preAcked?: readonly AlarmCode[],
+): { state: AlarmState; events: ControllerEvent[]; consumed?: AlarmCode[] } {
   const events: ControllerEvent[] = [];
+  let consumed: AlarmCode[] | undefined;
   let changed = false;
   const next: Partial<Record<AlarmCode, AlarmEntry>> = {};
   for (const code of ALARM_CODES) {
@@ -26,7 +32,9 @@ export function stepAlarms(
     if (message !== undefined) {
       if (!was) {
         events.push({ type: 'alarm', code, active: true, message });
-        next[code] = { sinceMs: nowMs, acked: ack, message };
+        const pre = preAcked?.includes(code) === true;
+        if (pre) (consumed ??= []).push(code);
+        next[code] = { sinceMs: nowMs, acked: ack || pre, message };
         changed = true;
       } else {
         const acked = was.acked || ack;
@@ -38,7 +46,7 @@ export function stepAlarms(
       changed = true;
     }
   }
-  return { state: changed ? next : prev, events };
+  return consumed ? { state: changed ? next : prev, events, consumed } : { state: changed ? next : prev, events };
 }
 
 export const activeAlarms = (s: AlarmState): AlarmCode[] => ALARM_CODES.filter((c) => s[c] !== undefined);

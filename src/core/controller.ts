@@ -54,6 +54,18 @@ function outputEvents(before: ReadonlyMap<SignalName, boolean>, after: ReadonlyM
   return events;
 }
 
+/** Each change of an output's written value is one operation of its relay (the first image, which
+ * has nothing to change from, is none: a restart does not wear a relay). */
+function countOperations(counts: Readonly<Record<string, number>>, before: ReadonlyMap<SignalName, boolean>, events: readonly ControllerEvent[]): Readonly<Record<string, number>> {
+  let after: Record<string, number> | null = null;
+  for (const e of events) {
+    if (e.type !== 'output' || !before.has(e.name)) continue;
+    after ??= { ...counts };
+    after[e.name] = (after[e.name] ?? 0) + 1;
+  }
+  return after ?? counts;
+}
+
 export function step(cfg: Config, prev: ControllerState, snap: Snapshot, requests: readonly Request[]): StepResult {
   const now = snap.nowMs;
   const routed = routeRequests(requests);
@@ -83,16 +95,25 @@ export function step(cfg: Config, prev: ControllerState, snap: Snapshot, request
     alarms: prev.alarms,
     interlockBlocked: gated.blocked,
     outputs: prev.outputs,
+    relayOperations: prev.relayOperations,
+    restoredAcks: prev.restoredAcks,
   };
 
   // Alarms, then the common-alarm output.
   const conditions = alarmConditions(cfg, d, power.avail, power.rateLimited, up.alarms, snap.inputs);
-  const al = stepAlarms(prev.alarms, conditions, power.ack, now);
+  const pre = prev.restoredAcks;
+  const al = stepAlarms(prev.alarms, conditions, power.ack, now, pre && now < pre.untilMs ? pre.codes : undefined);
   d.alarms = al.state;
+  if (pre && (now >= pre.untilMs || al.consumed)) {
+    const left = now >= pre.untilMs ? [] : pre.codes.filter((c) => !al.consumed?.includes(c));
+    d.restoredAcks = left.length > 0 ? { codes: left, untilMs: pre.untilMs } : null;
+  }
   const common = activeAlarms(d.alarms).some((c) => !d.alarms[c]?.acked);
   d.outputs = common ? gated.withCommon : gated.withoutCommon;
+  const outEvents = outputEvents(prev.outputs, d.outputs);
+  if (outEvents.length > 0) d.relayOperations = countOperations(prev.relayOperations, prev.outputs, outEvents);
 
-  const events = joinEvents(power.senseEvents, ups.events, power.events, psu.events, upCmd.events, up.events, al.events, outputEvents(prev.outputs, d.outputs));
+  const events = joinEvents(power.senseEvents, ups.events, power.events, psu.events, upCmd.events, up.events, al.events, outEvents);
   const base = sooner(now, power.deadlineMs, ups.deadlineMs);
   return {
     state: d,

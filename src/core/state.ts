@@ -5,14 +5,15 @@
 // (`power.transfer` of kind 'lockout', with `reason` and `detail`), `power.approved`,
 // `power.transferTimesMs` (anti-hunting), `power.transferCount` and `lastTransferReason`, the latched
 // generator failure (`power.generator.kind === 'failed'`), alarm acknowledgements (`alarms[code].acked`),
-// the uplink pin (`uplink.manual`) and hold-down history (`uplink.links[i].downTimesMs`, `heldUntilMs`).
+// the uplink pin (`uplink.manual`) and hold-down history (`uplink.links[i].downTimesMs`, `heldUntilMs`),
+// and `relayOperations`. src/core/memory.ts picks them out and puts them back.
 import type { Config } from '../config/schema.js';
 import type { AlarmState } from './alarms.js';
 import { initialPowerState, type PowerState } from './power/index.js';
 import type { PsuState } from './psu.js';
 import { UPS_UNKNOWN, type UpsState } from './ups.js';
 import { initialUplinkState, type UplinkState } from './uplink/index.js';
-import type { SignalName } from './types.js';
+import type { AlarmCode, SignalName } from './types.js';
 
 export interface ControllerState {
   /** False until the first scan has adopted the present position (bumpless boot). */
@@ -27,6 +28,10 @@ export interface ControllerState {
   readonly interlockBlocked: string | null;
   /** The last output image written (after the interlock gate). */
   readonly outputs: ReadonlyMap<SignalName, boolean>;
+  /** Changes of each output's written value over the controller's life (relay wear; remembered). */
+  readonly relayOperations: Readonly<Record<string, number>>;
+  /** Acknowledgements remembered across a restart, for alarms that come back soon after start. */
+  readonly restoredAcks: { readonly codes: readonly AlarmCode[]; readonly untilMs: number } | null;
 }
 
 export function initialState(cfg: Config, nowMs: number): ControllerState {
@@ -40,5 +45,7 @@ export function initialState(cfg: Config, nowMs: number): ControllerState {
     alarms: {},
     interlockBlocked: null,
     outputs: new Map(),
+    relayOperations: {},
+    restoredAcks: null,
   };
 }

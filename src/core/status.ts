@@ -61,6 +61,7 @@ export function statusOf(cfg: Config, s: ControllerState, nowMs: number): Status
     timer: activeTimer(cfg, s, nowMs),
     lastTransferReason: p.lastTransferReason,
     transferCount: p.transferCount,
+    relayOperations: s.relayOperations,
     retransferPending: p.retransferPending,
     test: { active: p.test !== null, onLoad: p.test?.onLoad ?? false, remainingMs: p.test ? Math.max(0, p.test.endsAtMs - nowMs) : 0 },
     ups: { ...s.ups },

@@ -152,6 +152,8 @@ export interface Status {
   timer: { name: TimerName; remainingMs: number };
   lastTransferReason: TransferReason | 'none';
   transferCount: number;
+  /** Changes of each output's written value over the controller's life, remembered across restarts (relay wear). */
+  relayOperations: Readonly<Record<string, number>>;
   retransferPending: boolean;
   test: { active: boolean; onLoad: boolean; remainingMs: number };
   ups: {

@@ -28,7 +28,10 @@ export function createMetrics(
   });
   g('twinfeed_load_source', 'Feed on the load: 0 none, 1 A, 2 B', [], (m) => m.set(['none', 'A', 'B'].indexOf(latest().status.source)));
   g('twinfeed_lockout', 'Transfer switch locked out', [], (m) => m.set(latest().status.lockout ? 1 : 0));
-  g('twinfeed_transfers_total', 'Completed transfers since start', [], (m) => m.set(latest().status.transferCount));
+  g('twinfeed_transfers_total', 'Completed transfers (remembered across restarts with runtime.stateDir)', [], (m) => m.set(latest().status.transferCount));
+  g('twinfeed_relay_operations_total', 'Changes of each output (relay wear; remembered across restarts with runtime.stateDir)', ['output'], (m) => {
+    for (const [output, n] of Object.entries(latest().status.relayOperations)) m.set({ output }, n);
+  });
   g('twinfeed_alarm_active', 'Alarm active (1) or not (0)', ['code'], (m) => {
     const active = new Set(latest().status.alarms);
     for (const c of ALARM_CODES) m.set({ code: c }, active.has(c) ? 1 : 0);

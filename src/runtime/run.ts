@@ -18,6 +18,7 @@ import { openJournal, type Journal } from './journal/writer.js';
 import { createMetrics } from './metrics.js';
 import { openBoard } from './boards.js';
 import { createNotifier } from './notify.js';
+import { startPersistence } from './persist/start.js';
 import { createScanLoop } from './scan.js';
 import type { SimBoard } from './simboard.js';
 
@@ -85,12 +86,16 @@ export async function runController(opts: RunOptions): Promise<number> {
   const evLog = logger.child({ subsystem: 'events' });
   const hash = configHash(cfg);
   const journal = startJournal(cfg, logger, board.name, hash);
+  // Remembered state is read before the first scan: the first output image already obeys it.
+  const persistence = await startPersistence(cfg, logger, !('setKnobs' in board), journal);
+  const storageFaulty = () => journal?.health().fault != null || persistence?.store.health().fault != null;
   const uplinkIds = cfg.uplinks.links.map((l) => l.id);
   let metrics: ReturnType<typeof createMetrics> | undefined;
   const loop = createScanLoop({
     config: cfg,
     configHash: hash,
-    board: journal ? withStorageInput(board, () => journal.health().fault !== null) : board,
+    board: journal || persistence ? withStorageInput(board, storageFaulty) : board,
+    ...(persistence ? { restore: (fresh, nowMs) => persistence.keeper.restore(fresh, nowMs), onState: (st) => persistence.keeper.observe(st) } : {}),
     onScan(events, pub, scanMs) {
       metrics?.observeScan(scanMs);
       for (const e of events) {
@@ -101,6 +106,7 @@ export async function runController(opts: RunOptions): Promise<number> {
       }
     },
   });
+  persistence?.report();
   metrics = createMetrics(loop.latest, uplinkIds, board.stats ? () => board.stats?.() ?? {} : undefined, journal ? () => journal.health() : undefined);
   loop.start();
   // An input edge between scans (a contact opening) is seen at once rather than at the next period.
@@ -131,6 +137,7 @@ export async function runController(opts: RunOptions): Promise<number> {
     const err = e as NodeJS.ErrnoException;
     process.stderr.write(`twinfeed: cannot listen: ${err.message} (is another twinfeed running? change http.port / scada.port)\n`);
     await board.close();
+    await persistence?.store.flush(2000);
     await journal?.close(2000);
     return EX_OSERR;
   }
@@ -158,6 +165,7 @@ export async function runController(opts: RunOptions): Promise<number> {
   for (const c of closers) await c();
   await board.close();
   // A dead disk must not hold the exit: what is not on disk after 2 s is given up.
+  await persistence?.store.flush(2000);
   journal?.append('stop', { signal }, Date.now(), true);
   await journal?.close(2000);
   return EX_OK;

@@ -16,6 +16,10 @@ export interface ScanLoopOptions {
   readonly clock?: () => number;
   /** Called after every scan with its events (logging, journal, metrics). */
   readonly onScan?: (events: readonly ControllerEvent[], published: Published, scanMs: number) => void;
+  /** Puts remembered state into the fresh one before the first scan (src/core/memory.ts). */
+  readonly restore?: (fresh: ControllerState, nowMs: number) => ControllerState;
+  /** Called after every scan with the new state (persistence keeps what must survive a restart). */
+  readonly onState?: (state: ControllerState) => void;
 }
 
 export interface ScanLoop extends ControllerPort {
@@ -35,6 +39,7 @@ export function createScanLoop(o: ScanLoopOptions): ScanLoop {
   const clock = o.clock ?? Date.now;
   const startMs = clock();
   let state: ControllerState = initialState(o.config, startMs);
+  if (o.restore) state = o.restore(state, startMs);
   let queue: Pending[] = [];
   let timer: NodeJS.Timeout | undefined;
   let running = false;
@@ -57,6 +62,7 @@ export function createScanLoop(o: ScanLoopOptions): ScanLoop {
     const r = step(o.config, state, snap, batch.map((p) => p.request));
     state = r.state;
     o.board.write(r.outputs, now);
+    o.onState?.(state);
     scans++;
     published = {
       status: statusOf(o.config, state, now),

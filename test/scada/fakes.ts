@@ -18,6 +18,7 @@ export function sampleStatus(): Status {
     },
     breakers: { A: { commanded: true, closed: true }, B: { commanded: false, closed: false } },
     timer: { name: 'none', remainingMs: 0 }, lastTransferReason: 'none', transferCount: 0, retransferPending: false,
+    relayOperations: {},
     test: { active: false, onLoad: false, remainingMs: 0 },
     ups: { onBattery: false, lowBattery: false, fault: false, comm: true, chargePct: 100, runtimeS: 1200 },
     psu: { state: 'redundant', ok: 3, required: 2, okIds: ['1', '2', '3'], ids: ['1', '2', '3'] },

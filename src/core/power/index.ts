@@ -79,7 +79,11 @@ export function stepPower(cfg: Config, prev: PowerState, input: PowerInput): Pow
   let s: PowerState = sensed.feeds === prev.feeds && fb === prev.feedback ? prev : { ...prev, feeds: sensed.feeds, feedback: fb };
   let senseEvents = sensed.events;
   if (input.boot) {
-    s = { ...s, transfer: adoptPosition(fb, now) };
+    const adopted = adoptPosition(fb, now);
+    // A lockout remembered across a restart holds (unless feedback itself is contradictory): the
+    // breakers feedback shows closed stay closed, nothing closes (src/core/memory.ts).
+    const kept = prev.transfer.kind === 'lockout' && adopted.kind !== 'lockout' ? { ...prev.transfer, hold: { A: fb.A === true, B: fb.B === true } } : adopted;
+    s = { ...s, transfer: kept };
     if (s.transfer.kind === 'lockout') senseEvents = joinEvents(senseEvents, [{ type: 'lockout', active: true, reason: s.transfer.detail }]);
   }
   const avail: Record<FeedId, Availability> = { A: availability(s.feeds.A), B: availability(s.feeds.B) };
