@@ -23,6 +23,10 @@ export function createMeasure(s: PowerPlantState, p: PlantParams): Measure {
   let both = false;
   let last: ReadonlyMap<string, boolean> | null = null;
   const relayOperations: Record<string, number> = {};
+  // Position changes of each breaker: with its coil changes, they tell a relay glitch (a coil that
+  // flipped and flipped back before the breaker moved) from an operation.
+  const breakerMoves = { A: 0, B: 0 };
+  const wasClosed = { A: s.breakers.A.closed, B: s.breakers.B.closed };
   const powered = () => switchLive(s, p) || (!s.ups.fault && s.ups.chargePct > 0);
 
   return {
@@ -38,6 +42,8 @@ export function createMeasure(s: PowerPlantState, p: PlantParams): Measure {
     observe() {
       const a = s.breakers.A.closed;
       const b = s.breakers.B.closed;
+      if (a !== wasClosed.A) [breakerMoves.A, wasClosed.A] = [breakerMoves.A + 1, a];
+      if (b !== wasClosed.B) [breakerMoves.B, wasClosed.B] = [breakerMoves.B + 1, b];
       if (a && b && !both) interlockViolations += 1;
       both = a && b;
       const now = a && !b ? 'A' : b && !a ? 'B' : a && b ? connected : 'none';
@@ -65,6 +71,7 @@ export function createMeasure(s: PowerPlantState, p: PlantParams): Measure {
       upsDepleted,
       loadLostMs,
       relayOperations: { ...relayOperations },
+      breakerMoves: { ...breakerMoves },
     }),
   };
 }
