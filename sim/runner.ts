@@ -36,6 +36,8 @@ export interface RunOptions {
    * events either way; `false` scans at every round and answer, as the runner did at first (tests).
    */
   readonly lazyProbes?: boolean;
+  /** Called with the controller's state after every scan (the persistence bench counts writes). */
+  readonly onState?: (state: ControllerState, nowMs: number) => void;
 }
 
 export function scenarioConfig(s: Scenario, baseConfig: unknown): Config {
@@ -83,6 +85,7 @@ export function runScenario(s: Scenario, opts: RunOptions = {}): RunResult {
     scans++;
     state = r.state;
     plant.write(r.outputs, now);
+    opts.onState?.(state, now);
     for (const e of r.events) emit({ t, ...(e as ControllerEvent) });
     while (ci < statusChecks.length && (statusChecks[ci]?.e.at ?? Infinity) <= t) {
       const { e, index } = statusChecks[ci++] as (typeof statusChecks)[number];
