@@ -36,6 +36,8 @@ export interface RunOptions {
    * events either way; `false` scans at every round and answer, as the runner did at first (tests).
    */
   readonly lazyProbes?: boolean;
+  /** Called for each controller event with its wall-clock time (`twinfeed sim --journal`). */
+  readonly onControllerEvent?: (e: ControllerEvent, atMs: number) => void;
 }
 
 export function scenarioConfig(s: Scenario, baseConfig: unknown): Config {
@@ -83,7 +85,10 @@ export function runScenario(s: Scenario, opts: RunOptions = {}): RunResult {
     scans++;
     state = r.state;
     plant.write(r.outputs, now);
-    for (const e of r.events) emit({ t, ...(e as ControllerEvent) });
+    for (const e of r.events) {
+      opts.onControllerEvent?.(e, now);
+      emit({ t, ...(e as ControllerEvent) });
+    }
     while (ci < statusChecks.length && (statusChecks[ci]?.e.at ?? Infinity) <= t) {
       const { e, index } = statusChecks[ci++] as (typeof statusChecks)[number];
       const st = statusOf(cfg, state, now);
