@@ -13,7 +13,6 @@ export interface Counts {
   recordsLost: number;
   readonly configHashes: Set<string>;
   readonly relayOperations: Record<string, number>;
-  preferred: string | undefined;
 }
 
 export interface CountTracker {
@@ -22,7 +21,7 @@ export interface CountTracker {
 }
 
 export function trackCounts(month: Month): CountTracker {
-  const c: Counts = { observedMs: 0, restarts: 0, transfers: 0, recordsLost: 0, configHashes: new Set(), relayOperations: {}, preferred: undefined };
+  const c: Counts = { observedMs: 0, restarts: 0, transfers: 0, recordsLost: 0, configHashes: new Set(), relayOperations: {} };
   let runningSince: number | null = null;
   const outputs = new Map<string, boolean>();
   const active = new Map<string, number>();
@@ -67,7 +66,6 @@ export function trackCounts(month: Month): CountTracker {
         case 'config': {
           const hash = str(r, 'hash');
           if (inside && hash) c.configHashes.add(hash);
-          c.preferred = str(r, 'preferred') ?? c.preferred;
           return;
         }
         case 'transfer.end':

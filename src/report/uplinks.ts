@@ -58,6 +58,7 @@ export function trackUplinks(month: Month): UplinkTracker {
         const from = str(r, 'from');
         if (str(r, 'reason') === 'down' && from !== undefined && from !== 'none') link(from).failovers++;
       } else if (r.type === 'start' || r.type === 'stop') pause(ms);
+      else if (r.type === 'config' && Array.isArray(r.uplinks)) for (const id of r.uplinks) if (typeof id === 'string') link(id);
     },
     pause,
     switches: () => switches,

@@ -8,16 +8,17 @@ import type { Journal } from './types.js';
 /** A transfer beginning, ending or failing is fsynced at once, not with the next group commit. */
 const URGENT = new Set<string>(['transfer.begin', 'transfer.end', 'transfer.fail']);
 
-/** The feed roles, so a reader of the journal knows which feed's outages are real outages. */
-export function feedRoles(cfg: Config): { preferred: 'A' | 'B'; generator: 'A' | 'B' | null } {
+/** The feed roles and uplink ids, so a reader of the journal (a report) knows which feed's outages
+ * are real outages and which uplinks there are, without the config file. */
+export function configFacts(cfg: Config): { preferred: 'A' | 'B'; generator: 'A' | 'B' | null; uplinks: string[] } {
   const gen = cfg.power.feeds.A.role === 'generator' ? 'A' : cfg.power.feeds.B.role === 'generator' ? 'B' : null;
-  return { preferred: cfg.power.preferred, generator: gen };
+  return { preferred: cfg.power.preferred, generator: gen, uplinks: cfg.uplinks.enabled ? cfg.uplinks.links.map((l) => l.id) : [] };
 }
 
 /** `start` (urgent) then `config`: the first records of every run. */
 export function journalStart(j: Journal, start: object, cfg: Config, hash: string, atMs: number): void {
   j.append('start', start, atMs, true);
-  j.append('config', { hash, ...feedRoles(cfg) }, atMs);
+  j.append('config', { hash, ...configFacts(cfg) }, atMs);
 }
 
 export function journalEvent(j: Journal, e: ControllerEvent, atMs: number): void {
