@@ -45,7 +45,10 @@ export async function runReport(a: ReportArgs, io: Io, usage: Usage): Promise<nu
       return EX_CONFIG;
     }
   }
-  for (const [flag, text, key] of [['min-on-load', a.minOnLoad, 'testMinOnLoadMs'], ['max-time-to-load', a.maxTimeToLoad, 'testMaxTimeToLoadMs']] as const) {
+  for (const [flag, text, key] of [
+    ['min-on-load', a.minOnLoad, 'testMinOnLoadMs'],
+    ['max-time-to-load', a.maxTimeToLoad, 'testMaxTimeToLoadMs'],
+  ] as const) {
     if (text === undefined) continue;
     const ms = parseDuration(text);
     if (ms === undefined || ms < 0) return usage(`--${flag} takes a duration, ${DURATION_HINT}; got "${text}"`);
@@ -59,7 +62,9 @@ export async function runReport(a: ReportArgs, io: Io, usage: Usage): Promise<nu
   const dir = existsSync(sub) && statSync(sub).isDirectory() ? sub : a.dir;
   const b = createReportBuilder(month, criteria);
   try {
-    await scanJournal(dir, { sinceMs: month.fromMs - LOOKBACK_MS, untilMs: month.toMs + FOLLOW_MS, onProblem: () => b.unreadable() }, (r) => b.add(r));
+    await scanJournal(dir, { sinceMs: month.fromMs - LOOKBACK_MS, untilMs: month.toMs + FOLLOW_MS, onProblem: () => b.unreadable() }, (r) =>
+      b.add(r),
+    );
   } catch (e) {
     io.err(`twinfeed report: cannot read ${dir}: ${(e as Error).message}`);
     return EX_NOINPUT;

@@ -31,7 +31,8 @@ export async function journalDirProblem(stateDir: string): Promise<string | unde
   const dir = join(stateDir, 'journal');
   if (!existsSync(dir)) return undefined;
   const segs = await listSegments(nodeJournalFs, dir);
-  if (segs.some((s) => s.size > 0)) return `--journal ${stateDir}: ${dir} already holds a journal; give an empty or new directory (a simulated journal is never appended to another one)`;
+  if (segs.some((s) => s.size > 0))
+    return `--journal ${stateDir}: ${dir} already holds a journal; give an empty or new directory (a simulated journal is never appended to another one)`;
   return undefined;
 }
 
@@ -43,7 +44,12 @@ export function openSimJournal(stateDir: string, limits: Config['runtime']['jour
   let simMs = 0;
   let releasedAt: number | undefined;
   const mono = () => (releasedAt === undefined ? simMs : simMs + (performance.now() - releasedAt));
-  const j: Journal = openJournal({ dir: join(stateDir, 'journal'), limits: { ...limits, queueRecords: SIM_QUEUE_RECORDS }, mono, clock: () => (firstMs ?? 0) + simMs });
+  const j: Journal = openJournal({
+    dir: join(stateDir, 'journal'),
+    limits: { ...limits, queueRecords: SIM_QUEUE_RECORDS },
+    mono,
+    clock: () => (firstMs ?? 0) + simMs,
+  });
   const at = (atMs: number) => {
     firstMs ??= atMs;
     simMs = Math.max(simMs, atMs - firstMs);
@@ -51,7 +57,13 @@ export function openSimJournal(stateDir: string, limits: Config['runtime']['jour
   return {
     begin(s, cfg, atMs) {
       at(atMs);
-      journalStart(j, { version: packageVersion(), pid: process.pid, board: 'sim', node: process.version, scenario: s.name, seed: s.seed }, cfg, configHash(cfg), atMs);
+      journalStart(
+        j,
+        { version: packageVersion(), pid: process.pid, board: 'sim', node: process.version, scenario: s.name, seed: s.seed },
+        cfg,
+        configHash(cfg),
+        atMs,
+      );
     },
     event(e, atMs) {
       at(atMs);

@@ -4,7 +4,8 @@ import { renderMarkdown } from './markdown.js';
 import type { Report } from './types.js';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const STYLE = 'body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #bbb;padding:.25em .5em;text-align:left;vertical-align:top;font-size:.9em}th{background:#eee}.FAIL{color:#b00;font-weight:bold}.PASS{color:#070;font-weight:bold}';
+const STYLE =
+  'body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #bbb;padding:.25em .5em;text-align:left;vertical-align:top;font-size:.9em}th{background:#eee}.FAIL{color:#b00;font-weight:bold}.PASS{color:#070;font-weight:bold}';
 
 /** Converts the Markdown this module writes (headings, bullets, pipe tables, paragraphs) to HTML. */
 export function renderHtml(r: Report): string {
@@ -19,7 +20,10 @@ export function renderHtml(r: Report): string {
   const md = renderMarkdown(r).split('\n');
   md.forEach((line, i) => {
     if (line.startsWith('| ')) {
-      const cells = line.slice(2, -2).split(/(?<!\\) \| /).map((c) => c.replace(/\\\|/g, '|'));
+      const cells = line
+        .slice(2, -2)
+        .split(/(?<!\\) \| /)
+        .map((c) => c.replace(/\\\|/g, '|'));
       if (cells.every((c) => c === '---')) return;
       const head = !inTable && md[i + 1]?.startsWith('| ---') === true;
       if (!inTable) out.push('<table>');

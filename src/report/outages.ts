@@ -45,7 +45,16 @@ export function trackOutages(month: Month): OutageTracker {
           const available = bool(r, 'available');
           if (available === false && !open) {
             close(ms);
-            cur = { startMs: ms, reason: str(r, 'reason') ?? '?', endMs: null, transferMs: null, rideMs: 0, lostMs: 0, alarms: new Set(), retransfer: null };
+            cur = {
+              startMs: ms,
+              reason: str(r, 'reason') ?? '?',
+              endMs: null,
+              transferMs: null,
+              rideMs: 0,
+              lostMs: 0,
+              alarms: new Set(),
+              retransfer: null,
+            };
           } else if (available === true && open) {
             accrue(open, ms);
             open.endMs = ms;
@@ -84,9 +93,12 @@ export function trackOutages(month: Month): OutageTracker {
 
 function onTransfer(o: Open, type: string, { r, ms }: At, preferred: string): void {
   const to = str(r, 'to');
-  if (type === 'transfer.end' && o.endMs === null && o.transferMs === null && to !== undefined && to !== preferred) o.transferMs = ms - o.startMs;
-  if (type === 'transfer.begin' && o.endMs !== null && o.retransfer === null && to === preferred) o.retransfer = { atMs: ms, to, endMs: null, ok: false, reason: str(r, 'reason') ?? '?' };
-  if (type === 'transfer.end' && o.retransfer && o.retransfer.endMs === null && to === o.retransfer.to) [o.retransfer.endMs, o.retransfer.ok] = [ms, true];
+  if (type === 'transfer.end' && o.endMs === null && o.transferMs === null && to !== undefined && to !== preferred)
+    o.transferMs = ms - o.startMs;
+  if (type === 'transfer.begin' && o.endMs !== null && o.retransfer === null && to === preferred)
+    o.retransfer = { atMs: ms, to, endMs: null, ok: false, reason: str(r, 'reason') ?? '?' };
+  if (type === 'transfer.end' && o.retransfer && o.retransfer.endMs === null && to === o.retransfer.to)
+    [o.retransfer.endMs, o.retransfer.ok] = [ms, true];
   if (type === 'alarm' && bool(r, 'active') === true && (o.endMs === null || (o.retransfer?.endMs ?? null) === null)) {
     const code = str(r, 'code');
     if (code) o.alarms.add(code);

@@ -51,8 +51,22 @@ export function trackTests(month: Month, criteria: Criteria): TestTracker {
           const cmd = lastCommand?.ms === ms ? lastCommand : null;
           if (mode === 'test' && !running) {
             close(ms);
-            cur = { startMs: ms, startedBy: cmd?.name === 'startTest' ? cmd.origin : 'unknown', generatorFeed: null, onLoadMs: null, offLoadMs: null, endMs: null, endedBy: null, failures: [], alarms: new Set(), retransfer: null, cooldownFromMs: null, cooldownMs: null };
-          } else if (mode !== 'test' && running && cur) end(cur, ms, cmd && (cmd.name === 'stopTest' || cmd.name === 'setMode') ? `${cmd.name} (${cmd.origin})` : null);
+            cur = {
+              startMs: ms,
+              startedBy: cmd?.name === 'startTest' ? cmd.origin : 'unknown',
+              generatorFeed: null,
+              onLoadMs: null,
+              offLoadMs: null,
+              endMs: null,
+              endedBy: null,
+              failures: [],
+              alarms: new Set(),
+              retransfer: null,
+              cooldownFromMs: null,
+              cooldownMs: null,
+            };
+          } else if (mode !== 'test' && running && cur)
+            end(cur, ms, cmd && (cmd.name === 'stopTest' || cmd.name === 'setMode') ? `${cmd.name} (${cmd.origin})` : null);
           return;
         }
         case 'start':
@@ -79,25 +93,29 @@ function onPowerRecord(t: Open, type: string, { r, ms }: At, preferred: string, 
   if (type === 'transfer.begin') {
     if (running && str(r, 'reason') === 'test' && t.generatorFeed === null) t.generatorFeed = to ?? null;
     if (t.onLoadMs !== null && t.offLoadMs === null && from === t.generatorFeed) t.offLoadMs = ms;
-    if (!running && t.retransfer === null && from === t.generatorFeed && to !== undefined) t.retransfer = { atMs: ms, to, endMs: null, ok: false, reason: str(r, 'reason') ?? '?' };
+    if (!running && t.retransfer === null && from === t.generatorFeed && to !== undefined)
+      t.retransfer = { atMs: ms, to, endMs: null, ok: false, reason: str(r, 'reason') ?? '?' };
   } else if (type === 'transfer.end') {
     if (running && t.onLoadMs === null && to !== undefined && to === t.generatorFeed) t.onLoadMs = ms;
     if (t.retransfer && t.retransfer.endMs === null && to === t.retransfer.to) [t.retransfer.endMs, t.retransfer.ok] = [ms, true];
   } else if (type === 'transfer.fail') {
     if (running) t.failures.push(`the transfer to ${to ?? '?'} failed (${str(r, 'reason') ?? '?'})`);
-    else if (t.retransfer && t.retransfer.endMs === null) t.failures.push(`the retransfer to ${to ?? '?'} failed (${str(r, 'reason') ?? '?'})`);
+    else if (t.retransfer && t.retransfer.endMs === null)
+      t.failures.push(`the retransfer to ${to ?? '?'} failed (${str(r, 'reason') ?? '?'})`);
   } else if (type === 'generator') {
     const state = str(r, 'state');
     if (state === 'failed' && running) t.failures.push('the generator failed');
     if (state === 'cooldown' && !running && t.cooldownFromMs === null) t.cooldownFromMs = ms;
     if (state === 'stopped' && t.cooldownFromMs !== null && t.cooldownMs === null) t.cooldownMs = ms - t.cooldownFromMs;
   } else if (type === 'source') {
-    if (running && str(r, 'source') === preferred && bool(r, 'available') === false) t.failures.push(`the preferred feed ${preferred} failed during the test`);
+    if (running && str(r, 'source') === preferred && bool(r, 'available') === false)
+      t.failures.push(`the preferred feed ${preferred} failed during the test`);
   } else if (type === 'alarm') {
     const code = str(r, 'code');
     const settled = t.endMs !== null && (t.retransfer === null || t.retransfer.endMs !== null);
     if (bool(r, 'active') === true && code && !settled) t.alarms.add(code);
-    if (bool(r, 'active') === true && code === 'GEN_FAIL_TO_START' && running) t.failures.push('the generator failed to start (GEN_FAIL_TO_START)');
+    if (bool(r, 'active') === true && code === 'GEN_FAIL_TO_START' && running)
+      t.failures.push('the generator failed to start (GEN_FAIL_TO_START)');
   }
 }
 
@@ -107,16 +125,29 @@ function judge(t: Open, c: Criteria, lastMs: number): TestRecord {
   const timeOnLoadMs = t.onLoadMs !== null ? (t.offLoadMs ?? t.endMs ?? lastMs) - t.onLoadMs : 0;
   const why: string[] = [];
   let pass = onLoad && t.endMs !== null && t.failures.length === 0;
-  if (!onLoad) why.push(t.generatorFeed === null && t.failures.length === 0 ? 'off-load: the load never went onto the generator (the monthly test must carry the load)' : 'the load never reached the generator');
+  if (!onLoad)
+    why.push(
+      t.generatorFeed === null && t.failures.length === 0
+        ? 'off-load: the load never went onto the generator (the monthly test must carry the load)'
+        : 'the load never reached the generator',
+    );
   if (timeToLoadMs !== null) {
     const ok = timeToLoadMs <= c.testMaxTimeToLoadMs;
     pass &&= ok;
-    why.push(ok ? `load on the generator ${fmtMs(timeToLoadMs)} after the start signal (limit ${fmtMs(c.testMaxTimeToLoadMs)})` : `load on the generator ${fmtMs(timeToLoadMs)} after the start signal, over the ${fmtMs(c.testMaxTimeToLoadMs)} limit`);
+    why.push(
+      ok
+        ? `load on the generator ${fmtMs(timeToLoadMs)} after the start signal (limit ${fmtMs(c.testMaxTimeToLoadMs)})`
+        : `load on the generator ${fmtMs(timeToLoadMs)} after the start signal, over the ${fmtMs(c.testMaxTimeToLoadMs)} limit`,
+    );
   }
   if (onLoad) {
     const ok = timeOnLoadMs >= c.testMinOnLoadMs;
     pass &&= ok;
-    why.push(ok ? `${fmtMs(timeOnLoadMs)} on load (at least ${fmtMs(c.testMinOnLoadMs)})` : `only ${fmtMs(timeOnLoadMs)} on load, under the ${fmtMs(c.testMinOnLoadMs)} required`);
+    why.push(
+      ok
+        ? `${fmtMs(timeOnLoadMs)} on load (at least ${fmtMs(c.testMinOnLoadMs)})`
+        : `only ${fmtMs(timeOnLoadMs)} on load, under the ${fmtMs(c.testMinOnLoadMs)} required`,
+    );
   }
   const failures = [...new Set(t.failures)];
   why.push(...failures);

@@ -16,7 +16,10 @@ const newDir = () => join(mkdtempSync(join(tmpdir(), 'twinfeed-report-')), 'stat
 async function simulate(dir: string, ...scenarios: string[]): Promise<Record<string, unknown>[]> {
   const r = await cli(['sim', ...scenarios.map((s) => (s.includes('/') ? s : join(SCENARIOS, s))), '--journal', dir, '--json']);
   expect(r.code, r.stderr).toBe(0);
-  return r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  return r.stdout
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 async function report(dir: string, month: string, ...extra: string[]): Promise<Report> {
@@ -39,7 +42,17 @@ describe('a simulated month, reported', () => {
     expect(rep.tests).toHaveLength(1);
     const t = rep.tests[0];
     // 3 s generator start + 2 s pickup of feed B + 620 ms transfer; the test runs 40 min from 10:00.
-    expect(t).toMatchObject({ start: '2026-03-10T10:00:00.000Z', end: '2026-03-10T10:40:00.000Z', onLoad: true, durationMs: 2_400_000, timeToLoadMs: 5620, timeOnLoadMs: 2_400_000 - 5620, pass: true, startedBy: 'scenario', endedBy: 'timer' });
+    expect(t).toMatchObject({
+      start: '2026-03-10T10:00:00.000Z',
+      end: '2026-03-10T10:40:00.000Z',
+      onLoad: true,
+      durationMs: 2_400_000,
+      timeToLoadMs: 5620,
+      timeOnLoadMs: 2_400_000 - 5620,
+      pass: true,
+      startedBy: 'scenario',
+      endedBy: 'timer',
+    });
     expect(t?.retransfer).toMatchObject({ at: '2026-03-10T10:40:00.000Z', durationMs: 620, ok: true, reason: 'testEnd' });
     expect(t?.cooldownMs).toBe(300_000);
     expect(t?.why.join('; ')).toMatch(/5\.6 s after the start signal \(limit 10\.0 s\); 39\.9 min on load \(at least 30\.0 min\)/);
@@ -48,7 +61,14 @@ describe('a simulated month, reported', () => {
   it('the 2 h outage of feed A: as long as A was unavailable, load on B after 5.62 s, retransfer 5 min after A returned', () => {
     expect(rep.outages).toHaveLength(1);
     // A fails at 20d (declared after its 3 s dropout delay), returns at 20d2h (declared after its 2 s pickup delay).
-    expect(rep.outages[0]).toMatchObject({ start: '2026-03-21T00:00:03.000Z', end: '2026-03-21T02:00:02.000Z', durationMs: 7_199_000, transferMs: 5620, loadLostMs: 0, reason: 'undervoltage' });
+    expect(rep.outages[0]).toMatchObject({
+      start: '2026-03-21T00:00:03.000Z',
+      end: '2026-03-21T02:00:02.000Z',
+      durationMs: 7_199_000,
+      transferMs: 5620,
+      loadLostMs: 0,
+      reason: 'undervoltage',
+    });
     // The UPS carried the load from the loss of A until B was closed (8.62 s).
     expect(rep.outages[0]?.upsRideThroughMs).toBe(8620);
     expect(rep.outages[0]?.retransfer).toMatchObject({ at: '2026-03-21T02:05:02.000Z', ok: true, reason: 'retransfer', durationMs: 620 });
@@ -78,7 +98,9 @@ describe('a simulated month, reported', () => {
     const r = await cli(['report', '--dir', dir, '--month', '2026-03']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^# Monthly record 2026-03/);
-    expect(r.stdout).toMatch(/\| 2026-03-10T10:00:00\.000Z \| 2026-03-10T10:40:00\.000Z \| on load \| scenario \| timer \| 5\.6 s \| 39\.9 min \|.*\| PASS \|/);
+    expect(r.stdout).toMatch(
+      /\| 2026-03-10T10:00:00\.000Z \| 2026-03-10T10:40:00\.000Z \| on load \| scenario \| timer \| 5\.6 s \| 39\.9 min \|.*\| PASS \|/,
+    );
     expect(r.stdout).toMatch(/\| 2026-03-21T00:00:03\.000Z \| 2026-03-21T02:00:02\.000Z \| 2 h 00 min \| undervoltage \| 5\.6 s \|/);
   });
 
@@ -93,12 +115,20 @@ describe('a simulated month, reported', () => {
   it('twinfeed journal reads the simulated journal back like a real one: start, config, events, stop', async () => {
     const r = await cli(['journal', '--dir', dir, '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const recs = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const recs = r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(recs[0]).toMatchObject({ seq: 1, type: 'start', board: 'sim', at: '2026-03-01T00:00:00.000Z' });
     expect(recs[1]).toMatchObject({ type: 'config', preferred: 'A', generator: 'B', uplinks: ['fiber', 'lte'] });
     expect(recs.at(-1)).toMatchObject({ type: 'stop', at: '2026-04-01T00:00:00.000Z' });
     expect(recs.map((x) => x.seq)).toEqual(recs.map((_, i) => i + 1));
-    expect(recs.find((x) => x.type === 'command')).toMatchObject({ name: 'startTest', accepted: true, origin: 'scenario', at: '2026-03-10T10:00:00.000Z' });
+    expect(recs.find((x) => x.type === 'command')).toMatchObject({
+      name: 'startTest',
+      accepted: true,
+      origin: 'scenario',
+      at: '2026-03-10T10:00:00.000Z',
+    });
   });
 });
 
@@ -109,7 +139,10 @@ describe('tests judged against the criteria', () => {
   it('the default cabinet fails: 13.6 s to load (8 s start + 5 s pickup) is over the Type 10 limit, and 5 min is under 30 min', async () => {
     const t = (await report(dir, '2026-01')).tests[0];
     expect(t).toMatchObject({ onLoad: true, pass: false, timeToLoadMs: 13_620, timeOnLoadMs: 300_000 - 13_620, durationMs: 300_000 });
-    expect(t?.why).toEqual(['load on the generator 13.6 s after the start signal, over the 10.0 s limit', 'only 4.8 min on load, under the 30.0 min required']);
+    expect(t?.why).toEqual([
+      'load on the generator 13.6 s after the start signal, over the 10.0 s limit',
+      'only 4.8 min on load, under the 30.0 min required',
+    ]);
   });
 
   it('criteria from flags, or from the report section of a config file', async () => {
@@ -124,7 +157,14 @@ describe('tests judged against the criteria', () => {
     const d = newDir();
     await simulate(d, 'test-off-load-stopped.yaml');
     const t = (await report(d, '2026-01')).tests[0];
-    expect(t).toMatchObject({ onLoad: false, pass: false, timeToLoadMs: null, timeOnLoadMs: 0, endedBy: 'stopTest (scenario)', durationMs: 180_000 });
+    expect(t).toMatchObject({
+      onLoad: false,
+      pass: false,
+      timeToLoadMs: null,
+      timeOnLoadMs: 0,
+      endedBy: 'stopTest (scenario)',
+      durationMs: 180_000,
+    });
     expect(t?.why[0]).toMatch(/^off-load: the load never went onto the generator/);
   });
 });
@@ -142,7 +182,9 @@ describe('a month with an outage and no test', () => {
 });
 
 describe('several files with --journal: one journal, one run after another', () => {
-  const later = files({ 'later.yaml': 'name: later quiet day\nstart: 2026-01-06T00:00:00Z\nduration: 1h\nconfig: { uplinks: { enabled: false } }\n' })['later.yaml'] as string;
+  const later = files({
+    'later.yaml': 'name: later quiet day\nstart: 2026-01-06T00:00:00Z\nduration: 1h\nconfig: { uplinks: { enabled: false } }\n',
+  })['later.yaml'] as string;
 
   it('writes them in order, each bracketed by start and stop', async () => {
     const dir = newDir();
@@ -154,14 +196,24 @@ describe('several files with --journal: one journal, one run after another', () 
 
   it('refuses files whose times overlap (exit 2), and a directory that already holds a journal', async () => {
     const dir = newDir();
-    const r = await cli(['sim', join(SCENARIOS, 'test-on-load.yaml'), join(SCENARIOS, 'utility-outage-auto-return.yaml'), '--journal', dir]);
+    const r = await cli([
+      'sim',
+      join(SCENARIOS, 'test-on-load.yaml'),
+      join(SCENARIOS, 'utility-outage-auto-return.yaml'),
+      '--journal',
+      dir,
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/each must start after the previous one ends/);
     await simulate(dir, 'test-on-load.yaml');
     const again = await cli(['sim', join(SCENARIOS, 'test-on-load.yaml'), '--journal', dir]);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/already holds a journal/);
-    expect(readFileSync(join(dir, 'journal', '0000000001.jsonl'), 'utf8').split('\n').filter(Boolean).length).toBeGreaterThan(10);
+    expect(
+      readFileSync(join(dir, 'journal', '0000000001.jsonl'), 'utf8')
+        .split('\n')
+        .filter(Boolean).length,
+    ).toBeGreaterThan(10);
   });
 });
 
