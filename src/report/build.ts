@@ -1,11 +1,11 @@
 // The monthly record as a pure fold over journal records (oldest first): `add` each record, then
 // `finish`. Only the month's results are kept, never the records, so a month of a busy cabinet
 // streams through in constant memory beyond its tests and outages.
-import type { JournalRecord } from '../runtime/journal/record.js';
 import { trackCounts } from './counters.js';
 import { fmtMs } from './format.js';
 import { iso, type Month } from './month.js';
 import { trackOutages } from './outages.js';
+import type { JournalRecord } from './record.js';
 import { trackTests } from './tests.js';
 import type { Criteria, Report } from './types.js';
 import { trackUplinks } from './uplinks.js';

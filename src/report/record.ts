@@ -1,6 +1,8 @@
 // Typed reads of journal record fields: a report never trusts a record's shape (old versions,
 // hand-edited files), so a missing or odd field reads as undefined instead of throwing.
-import type { JournalRecord } from '../runtime/journal/record.js';
+
+/** A journal record as the report needs it (the runtime's JournalRecord fits; no import of the runtime). */
+export type JournalRecord = { readonly at: string; readonly type: string } & Readonly<Record<string, unknown>>;
 
 export const str = (r: JournalRecord, k: string): string | undefined => (typeof r[k] === 'string' ? (r[k] as string) : undefined);
 export const num = (r: JournalRecord, k: string): number | undefined => (typeof r[k] === 'number' ? (r[k] as number) : undefined);
