@@ -30,10 +30,19 @@ export function createReportBuilder(month: Month, criteria: Criteria = DEFAULT_C
   let lastMs = month.fromMs;
   let unreadable = 0;
   let preferredSeen: string | undefined;
+  let last: { at: string; ms: number } | undefined;
   return {
     add(r) {
       const ms = Date.parse(r.at);
       if (Number.isNaN(ms)) return;
+      // A start with no stop before it: the controller died after its last record. Coverage, alarm and
+      // uplink spans end there, not at the restart (nothing was watched in between).
+      if (r.type === 'start' && last) {
+        const died = { r: { at: last.at, type: 'stop', crashed: true }, ms: last.ms };
+        counts.add(died);
+        uplinks.add(died);
+      }
+      last = r.type === 'stop' ? undefined : { at: r.at, ms };
       lastMs = Math.max(lastMs, ms);
       const a = { r, ms };
       counts.add(a);

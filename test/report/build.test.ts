@@ -143,3 +143,21 @@ describe('report fold: outages and counts', () => {
     expect(r.findings).toContain('The journal does not name the preferred feed; outages are those of feed A.');
   });
 });
+
+describe('report fold: a controller that died', () => {
+  it('coverage and alarm time end at its last record, not at the restart', () => {
+    const r = build([
+      [0, 'stop', {}],
+      [s(100), 'start', {}],
+      [s(100), 'alarm', { code: 'UPS_FAULT', active: true }],
+      [s(160), 'output', { name: 'alarm.common', on: true }],
+      [s(3700), 'start', {}],
+      [s(3700), 'stop', {}],
+    ]);
+    const beforeT0 = T0 - Date.parse('2026-03-01T00:00:00Z');
+    // Watched: from the month's start to T0, then 100 s → 160 s; the hour until the restart was not.
+    expect(r.observedMs).toBe(beforeT0 + s(60));
+    expect(r.alarms).toEqual([{ code: 'UPS_FAULT', raised: 1, activeMs: s(60), longestMs: s(60) }]);
+    expect(r.restarts).toBe(3);
+  });
+});
