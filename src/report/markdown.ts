@@ -81,7 +81,7 @@ export function renderMarkdown(r: Report): string {
       ),
       '',
     );
-  else lines.push('No uplink went down.', '');
+  else lines.push('No uplinks named in the journal.', '');
   lines.push('## Relay operations', '', `${r.transfers} completed transfer(s).`, '');
   const relays = Object.entries(r.relayOperations).sort(([a], [b]) => a.localeCompare(b));
   lines.push(
