@@ -38,6 +38,8 @@ export interface RunOptions {
   readonly lazyProbes?: boolean;
   /** Called with the controller's state after every scan (the persistence bench counts writes). */
   readonly onState?: (state: ControllerState, nowMs: number) => void;
+  /** Called for each controller event with its wall-clock time (`twinfeed sim --journal`). */
+  readonly onControllerEvent?: (e: ControllerEvent, atMs: number) => void;
 }
 
 export function scenarioConfig(s: Scenario, baseConfig: unknown): Config {
@@ -86,7 +88,10 @@ export function runScenario(s: Scenario, opts: RunOptions = {}): RunResult {
     state = r.state;
     plant.write(r.outputs, now);
     opts.onState?.(state, now);
-    for (const e of r.events) emit({ t, ...(e as ControllerEvent) });
+    for (const e of r.events) {
+      opts.onControllerEvent?.(e, now);
+      emit({ t, ...(e as ControllerEvent) });
+    }
     while (ci < statusChecks.length && (statusChecks[ci]?.e.at ?? Infinity) <= t) {
       const { e, index } = statusChecks[ci++] as (typeof statusChecks)[number];
       const st = statusOf(cfg, state, now);

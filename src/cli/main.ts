@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `twinfeed` command: run, sim, check-config, schema, registers, status, plant, profiles,
-// journal. Usage errors exit 2, bad config or scenario 78 (EX_CONFIG), failed expectations 1 — never
+// journal, report. Usage errors exit 2, bad config or scenario 78 (EX_CONFIG), failed expectations 1 — never
 // a stack trace for a user's mistake.
 import { parseArgs } from 'node:util';
 import { EX_OK, EX_SOFTWARE, EX_USAGE } from '../config/exit-codes.js';
@@ -9,7 +9,9 @@ import { runSim } from './sim.js';
 
 const USAGE = `usage:
   twinfeed run [--board FILE] [--config FILE]      run the controller (default: simulated cabinet)
-  twinfeed sim FILE... [--config FILE] [--json] [--seed N]   run scenario files in virtual time
+  twinfeed sim FILE... [--config FILE] [--json] [--seed N] [--journal DIR]
+                                                   run scenario files in virtual time (--journal:
+                                                   write the journal a real run would, DIR as stateDir)
   twinfeed check-config FILE [--board FILE]        validate a config (and board) file
   twinfeed schema                                  print the config JSON Schema
   twinfeed registers [--format md|json|csv]        print the SCADA register map
@@ -18,7 +20,11 @@ const USAGE = `usage:
   twinfeed plant [--config FILE] [--modbus-port N] [--http-port N] [--seed N]
                                                    the simulated cabinet as its own process (Modbus TCP)
   twinfeed journal --dir DIR [--since TIME] [--until TIME] [--type TYPE] [--follow] [--json]
-                                                   read the journal (DIR: runtime.stateDir)`;
+                                                   read the journal (DIR: runtime.stateDir)
+  twinfeed report --dir DIR --month YYYY-MM [--format md|json|html] [--config FILE]
+                  [--min-on-load DURATION] [--max-time-to-load DURATION]
+                                                   the monthly record: generator tests, outages,
+                                                   uplinks, relay operations, alarms (NFPA 110 ch. 8)`;
 
 const io = { out: (l: string) => process.stdout.write(l + '\n'), err: (l: string) => process.stderr.write(l + '\n') };
 
@@ -43,6 +49,10 @@ async function main(argv: string[]): Promise<number> {
     until: { type: 'string' },
     type: { type: 'string' },
     follow: { type: 'boolean', default: false },
+    journal: { type: 'string' },
+    month: { type: 'string' },
+    'min-on-load': { type: 'string' },
+    'max-time-to-load': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   } as const;
   let parsed;
@@ -65,7 +75,8 @@ async function main(argv: string[]): Promise<number> {
         if (!/^-?\d+$/.test(v.seed)) return usage(`--seed takes a whole number, got "${v.seed}"`);
         seed = Number(v.seed);
       }
-      return runSim({ files: positionals, json: v.json, ...(v.config ? { config: v.config } : {}), ...(seed !== undefined ? { seed } : {}) }, io);
+      if (v.journal === '') return usage('--journal takes a directory (the stateDir: the journal goes to DIR/journal/)');
+      return runSim({ files: positionals, json: v.json, ...(v.config ? { config: v.config } : {}), ...(seed !== undefined ? { seed } : {}), ...(v.journal !== undefined ? { journal: v.journal } : {}) }, io);
     }
     case 'check-config': {
       if (positionals.length !== 1) return usage('check-config takes exactly one config file');
@@ -122,6 +133,11 @@ async function main(argv: string[]): Promise<number> {
       process.once('SIGINT', () => stop.abort());
       process.once('SIGTERM', () => stop.abort());
       return runJournal({ dir: v.dir, since: v.since, until: v.until, type: v.type, follow: v.follow, json: v.json }, io, usage, stop.signal);
+    }
+    case 'report': {
+      if (positionals.length > 0) return usage(`report takes no positional arguments (got ${positionals.join(' ')}; use --dir DIR --month YYYY-MM)`);
+      const { runReport } = await import('./report.js');
+      return runReport({ dir: v.dir, month: v.month, format: v.format, config: v.config, minOnLoad: v['min-on-load'], maxTimeToLoad: v['max-time-to-load'] }, io, usage);
     }
     default:
       return usage(`unknown command "${cmd}"`);

@@ -1,6 +1,6 @@
 // `twinfeed sim FILE...`: runs scenario files in virtual time; a timeline for people, JSON lines for tools.
 import { ConfigInvalid, formatError } from '../config/errors.js';
-import { EX_CONFIG, EX_FAILED, EX_OK } from '../config/exit-codes.js';
+import { EX_CONFIG, EX_FAILED, EX_OK, EX_OSERR, EX_USAGE } from '../config/exit-codes.js';
 import { readYamlFile } from '../config/yaml.js';
 import { initialState } from '../core/controller.js';
 import { statusOf } from '../core/status.js';
@@ -8,12 +8,15 @@ import { hasPath } from '../../sim/match.js';
 import { createSimCabinet } from '../../sim/plant/cabinet.js';
 import { runScenario, scenarioConfig, type TimedEvent } from '../../sim/runner.js';
 import { checkNames, loadScenario, type Scenario } from '../../sim/scenario.js';
+import { journalDirProblem, openSimJournal, type SimJournal } from './sim-journal.js';
 
 export interface SimArgs {
   files: string[];
   config?: string;
   json: boolean;
   seed?: number;
+  /** A stateDir: the journal is written to <journal>/journal/ (see sim-journal.ts). */
+  journal?: string;
 }
 
 type Out = { out: (line: string) => void; err: (line: string) => void };
@@ -57,7 +60,19 @@ function human(e: TimedEvent): string {
   return `${fmtT(t)}  ${mark}${type.padEnd(15)} ${fields}`;
 }
 
-export function runSim(args: SimArgs, io: Out): number {
+/** Several scenarios share one journal as successive runs: each must start after the previous one ended. */
+export function chainProblem(scenarios: readonly Scenario[]): string | undefined {
+  for (let i = 1; i < scenarios.length; i++) {
+    const prev = scenarios[i - 1] as Scenario;
+    const cur = scenarios[i] as Scenario;
+    const prevEnd = Date.parse(prev.start) + prev.duration;
+    if (Date.parse(cur.start) < prevEnd)
+      return `--journal with several files writes them one after another into one journal, so each must start after the previous one ends: "${cur.name}" starts ${cur.start}, before "${prev.name}" ends ${new Date(prevEnd).toISOString()} (set its start:, or give one file)`;
+  }
+  return undefined;
+}
+
+export async function runSim(args: SimArgs, io: Out): Promise<number> {
   let base: unknown = {};
   let scenarios: Scenario[];
   try {
@@ -69,6 +84,31 @@ export function runSim(args: SimArgs, io: Out): number {
     io.err('fix the named keys (see README: Scenarios) and run again');
     return EX_CONFIG;
   }
+  let journal: SimJournal | undefined;
+  if (args.journal !== undefined) {
+    const problem = chainProblem(scenarios) ?? (await journalDirProblem(args.journal));
+    if (problem) {
+      io.err(`twinfeed sim: ${problem}`);
+      return EX_USAGE;
+    }
+    try {
+      journal = openSimJournal(args.journal, scenarioConfig(scenarios[0] as Scenario, base).runtime.journal);
+    } catch (e) {
+      io.err(`twinfeed sim: cannot create ${args.journal}: ${(e as Error).message}`);
+      return EX_OSERR;
+    }
+  }
+  const code = runAll(scenarios, base, args, io, journal);
+  if (!journal) return code;
+  const h = await journal.close();
+  if (h.fault || h.dropped > 0 || h.queued > 0) {
+    io.err(`twinfeed sim: the journal in ${args.journal} is incomplete: ${h.written} records written, ${h.dropped + h.queued} not${h.fault ? ` (${h.fault.code}: ${h.fault.message})` : ''}`);
+    return EX_OSERR;
+  }
+  return code;
+}
+
+function runAll(scenarios: readonly Scenario[], base: unknown, args: SimArgs, io: Out, journal: SimJournal | undefined): number {
   const several = scenarios.length > 1;
   let failed = 0;
   for (const s of scenarios) {
@@ -77,8 +117,12 @@ export function runSim(args: SimArgs, io: Out): number {
       const line = several ? { ...e, scenario: s.name } : e;
       io.out(args.json ? JSON.stringify(line) : human(line));
     };
+    const seed = args.seed ?? s.seed;
+    const startMs = Date.parse(s.start);
     try {
-      const r = runScenario(s, { baseConfig: base, ...(args.seed !== undefined ? { seed: args.seed } : {}), onEvent });
+      journal?.begin({ name: s.name, seed }, scenarioConfig(s, base), startMs);
+      const r = runScenario(s, { baseConfig: base, seed, onEvent, ...(journal ? { onControllerEvent: (e, atMs) => journal.event(e, atMs) } : {}) });
+      journal?.end(startMs + s.duration);
       if (!r.ok) failed++;
       if (!args.json) io.out(r.ok ? `   ok: ${s.name}` : `   FAILED: ${s.name} (${String(r.summary.expectFailures)} expectation(s))`);
     } catch (e) {

@@ -217,6 +217,16 @@ const runtimeSchema = z
   })
   .strict();
 
+/** The pass criteria of a generator test in `twinfeed report` (README, Monthly records). */
+const reportSchema = z
+  .object({
+    /** At least this long with the load on the generator (NFPA 110 monthly test: 30 min). */
+    testMinOnLoadMs: duration().default(30 * 60_000),
+    /** The load on the generator within this of the start signal (NFPA 110 Type 10: 10 s). */
+    testMaxTimeToLoadMs: duration().default(10_000),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     site: z.object({ name: z.string().default('twinfeed cabinet') }).strict().prefault({}),
@@ -227,6 +237,7 @@ export const configSchema = z
     scada: scadaSchema.prefault({}),
     http: httpSchema.prefault({}),
     runtime: runtimeSchema.prefault({}),
+    report: reportSchema.prefault({}),
   })
   .strict();
 

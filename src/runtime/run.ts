@@ -14,6 +14,7 @@ import type { Board } from '../io/ports.js';
 import { describeEvent } from './format.js';
 import { startHttpServer } from './http.js';
 import { withStorageInput } from './journal/board.js';
+import { journalEvent, journalStart, journalStop } from './journal/session.js';
 import { openJournal, type Journal } from './journal/writer.js';
 import { createMetrics } from './metrics.js';
 import { openBoard } from './boards.js';
@@ -36,9 +37,6 @@ export function statusLine(s: Status): string {
   return `── ${s.mode} | load on ${s.source} (${s.transfer}) | gen ${s.generator} | UPS ${ups} | PSU ${s.psu.ok}/${s.psu.ids.length} | uplink ${s.uplink.active}${t} | alarms: ${s.alarms.length ? s.alarms.join(',') : 'none'}`;
 }
 
-/** A transfer beginning, ending or failing is fsynced at once, not with the next group commit. */
-const URGENT = new Set<string>(['transfer.begin', 'transfer.end', 'transfer.fail']);
-
 /** The journal under <stateDir>/journal/, or none without a stateDir. Never throws: a bad disk is STORAGE_FAULT. */
 function startJournal(cfg: Config, logger: Logger, boardName: string, hash: string): Journal | undefined {
   const stateDir = cfg.runtime.stateDir;
@@ -47,9 +45,7 @@ function startJournal(cfg: Config, logger: Logger, boardName: string, hash: stri
     return undefined;
   }
   const journal = openJournal({ dir: join(stateDir, 'journal'), limits: cfg.runtime.journal, logger: logger.child({ subsystem: 'journal' }) });
-  const now = Date.now();
-  journal.append('start', { version: packageVersion(), pid: process.pid, board: boardName, node: process.version }, now, true);
-  journal.append('config', { hash }, now);
+  journalStart(journal, { version: packageVersion(), pid: process.pid, board: boardName, node: process.version }, cfg, hash, Date.now());
   return journal;
 }
 
@@ -102,7 +98,7 @@ export async function runController(opts: RunOptions): Promise<number> {
         if (tty) process.stdout.write(`${new Date(pub.atMs).toISOString().slice(11, 23)}  ${describeEvent(e)}\n`);
         else evLog.info(e, e.type);
         // Only a push into the journal's queue: the scan never waits for the disk.
-        journal?.append(e.type, e, pub.atMs, URGENT.has(e.type));
+        if (journal) journalEvent(journal, e, pub.atMs);
       }
     },
   });
@@ -166,7 +162,7 @@ export async function runController(opts: RunOptions): Promise<number> {
   await board.close();
   // A dead disk must not hold the exit: what is not on disk after 2 s is given up.
   await persistence?.store.flush(2000);
-  journal?.append('stop', { signal }, Date.now(), true);
+  if (journal) journalStop(journal, { signal }, Date.now());
   await journal?.close(2000);
   return EX_OK;
 }
