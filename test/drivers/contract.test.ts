@@ -8,8 +8,9 @@ import { boardContract } from '../io/board-contract.js';
 import { fakeFirmataIo } from './fake-firmata.js';
 import { fakeModbusBus, modbusSignal, slave } from './fake-modbus.js';
 import { fakeOnoff, quietLogger } from './fakes.js';
+import type { SignalName } from '../../src/core/signals.js';
 
-const pin = (name: string, p: number, direction: 'in' | 'out', activeLow = false): PinSignal => ({
+const pin = (name: SignalName, p: number, direction: 'in' | 'out', activeLow = false): PinSignal => ({
   name,
   direction,
   pin: p,
@@ -71,7 +72,7 @@ boardContract('firmata (fake IO plugin)', async () => {
 });
 
 // The meter is polled; an I/O module's relays are coils 0..2, the controller's outputs.
-const COILS = ['breaker.A.closeCmd', 'breaker.B.closeCmd', 'generator.start'];
+const COILS: SignalName[] = ['breaker.A.closeCmd', 'breaker.B.closeCmd', 'generator.start'];
 const modbusRig = (bus: ModbusSection['buses'][string]) => async () => {
   vi.useFakeTimers({ now: 0 });
   const meter = slave({ holding: [0x4366, 0x8000] });
@@ -93,7 +94,7 @@ const modbusRig = (bus: ModbusSection['buses'][string]) => async () => {
   const board = await pending;
   return {
     board,
-    input: 'feed.A.voltage',
+    input: 'feed.A.voltage' as const,
     staleAfterMs: 2000,
     now: () => Date.now(),
     advance: (ms: number) => vi.advanceTimersByTimeAsync(ms).then(() => undefined),

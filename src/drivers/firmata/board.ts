@@ -1,6 +1,7 @@
 // The `firmata:` section of a board file and its signals: Arduino digital pins and analog channels.
 import { z } from 'zod';
 import { duration } from '../../config/duration.js';
+import type { SignalName } from '../../core/signals.js';
 import type { SectionContext, SectionSession } from '../../io/board-section.js';
 import { activeLow, contact, debounceMs, offset, pin, scale, staleMs } from '../keys.js';
 import { pinResolver, type PinEntry, type PinSignal } from '../pin-board.js';
@@ -18,7 +19,7 @@ export const firmataSectionSchema = z
   .optional();
 
 export interface FirmataAnalogSignal {
-  readonly name: string;
+  readonly name: SignalName;
   readonly analog: number;
   readonly scale: number;
   readonly offset: number;
