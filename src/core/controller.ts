@@ -76,7 +76,6 @@ export function step(cfg: Config, prev: ControllerState, snap: Snapshot, request
   const gated = gatedImage(want.A, want.B, want.generatorStart, up.outputs, power.state.feedback);
   const d: Draft = {
     booted: true,
-    startedMs: prev.startedMs,
     power: power.state,
     ups: ups.state,
     psu: psu.state,
