@@ -114,6 +114,7 @@ export function createSimCabinet(cfg: Config, seed: number, startMs: number): Si
     A: { fb: closedFbSignal('A'), v: feedSignal('A', 'voltage'), hz: feedSignal('A', 'frequency') },
     B: { fb: closedFbSignal('B'), v: feedSignal('B', 'voltage'), hz: feedSignal('B', 'frequency') },
   } as const;
+  const UPS = { onBattery: upsSignal('onBattery'), lowBattery: upsSignal('lowBattery'), fault: upsSignal('fault'), chargePct: upsSignal('chargePct'), runtimeS: upsSignal('runtimeS') } as const;
   const psuSignals = p.psuIds.map((id) => [id, psuOkSignal(id)] as const);
   const carrierSignals = cfg.uplinks.links.map((l) => [l.id, carrierSignal(l.id)] as const);
   type Fresh = { readonly value: boolean | number; readonly ageMs: number };
@@ -137,11 +138,11 @@ export function createSimCabinet(cfg: Config, seed: number, startMs: number): Si
       put(r, n.hz, lastGood[f].hz, age);
     }
     const uAge = nowMs - s.ups.lastGoodMs;
-    put(r, upsSignal('onBattery'), ups.onBattery, uAge);
-    put(r, upsSignal('lowBattery'), ups.charge <= 20, uAge);
-    put(r, upsSignal('fault'), s.ups.fault, uAge);
-    put(r, upsSignal('chargePct'), ups.charge, uAge);
-    put(r, upsSignal('runtimeS'), ups.runtimeS, uAge);
+    put(r, UPS.onBattery, ups.onBattery, uAge);
+    put(r, UPS.lowBattery, ups.charge <= 20, uAge);
+    put(r, UPS.fault, s.ups.fault, uAge);
+    put(r, UPS.chargePct, ups.charge, uAge);
+    put(r, UPS.runtimeS, ups.runtimeS, uAge);
     const powered = m.loadPowered();
     for (const [id, name] of psuSignals) put(r, name, powered && s.psuOk[id] === true, 0);
     // The fiber media converter and the LTE router run on the cabinet's DC bus: no load power, no carrier.

@@ -87,11 +87,13 @@ export function switchLive(s: PowerPlantState, p: PlantParams): boolean {
   });
 }
 
+const CLOSE_CMD = { A: closeCmdSignal('A'), B: closeCmdSignal('B') } as const;
+
 /** Coils follow the command image; a stuck mechanism ignores them. */
 export function applyOutputs(s: PowerPlantState, p: PlantParams, image: ReadonlyMap<SignalName, boolean>): void {
   for (const f of ['A', 'B'] as const) {
     const b = s.breakers[f];
-    const coil = image.get(closeCmdSignal(f)) === true;
+    const coil = image.get(CLOSE_CMD[f]) === true;
     b.coil = coil;
     const target = b.stuck === 'open' ? false : b.stuck === 'closed' ? true : coil;
     if (target === b.closed) b.moving = null;
