@@ -2,6 +2,7 @@
 // plus the scenario knobs and the summary figures the plant itself measures.
 import { parseDuration } from '../../src/config/duration.js';
 import type { Config } from '../../src/config/schema.js';
+import { carrierSignal, closedFbSignal, feedSignal, psuOkSignal, upsSignal } from '../../src/core/signals.js';
 import type { ProbeResult, Reading, SignalName } from '../../src/core/types.js';
 import {
   DEFAULT_PARAMS,
@@ -110,11 +111,12 @@ export function createSimCabinet(cfg: Config, seed: number, startMs: number): Si
 
   // Signal names built once; a reading equal to the last one given for its signal is the same object.
   const FEED_SIGNALS = {
-    A: { fb: 'breaker.A.closedFb', v: 'feed.A.voltage', hz: 'feed.A.frequency' },
-    B: { fb: 'breaker.B.closedFb', v: 'feed.B.voltage', hz: 'feed.B.frequency' },
+    A: { fb: closedFbSignal('A'), v: feedSignal('A', 'voltage'), hz: feedSignal('A', 'frequency') },
+    B: { fb: closedFbSignal('B'), v: feedSignal('B', 'voltage'), hz: feedSignal('B', 'frequency') },
   } as const;
-  const psuSignals = p.psuIds.map((id) => [id, `psu.${id}.ok`] as const);
-  const carrierSignals = cfg.uplinks.links.map((l) => [l.id, `uplink.${l.id}.carrier`] as const);
+  const UPS = { onBattery: upsSignal('onBattery'), lowBattery: upsSignal('lowBattery'), fault: upsSignal('fault'), chargePct: upsSignal('chargePct'), runtimeS: upsSignal('runtimeS') } as const;
+  const psuSignals = p.psuIds.map((id) => [id, psuOkSignal(id)] as const);
+  const carrierSignals = cfg.uplinks.links.map((l) => [l.id, carrierSignal(l.id)] as const);
   type Fresh = { readonly value: boolean | number; readonly ageMs: number };
   const lastReading = new Map<SignalName, Fresh>();
   const put = (r: Map<SignalName, Reading>, name: SignalName, value: boolean | number, ageMs: number) => {
@@ -136,11 +138,11 @@ export function createSimCabinet(cfg: Config, seed: number, startMs: number): Si
       put(r, n.hz, lastGood[f].hz, age);
     }
     const uAge = nowMs - s.ups.lastGoodMs;
-    put(r, 'ups.onBattery', ups.onBattery, uAge);
-    put(r, 'ups.lowBattery', ups.charge <= 20, uAge);
-    put(r, 'ups.fault', s.ups.fault, uAge);
-    put(r, 'ups.chargePct', ups.charge, uAge);
-    put(r, 'ups.runtimeS', ups.runtimeS, uAge);
+    put(r, UPS.onBattery, ups.onBattery, uAge);
+    put(r, UPS.lowBattery, ups.charge <= 20, uAge);
+    put(r, UPS.fault, s.ups.fault, uAge);
+    put(r, UPS.chargePct, ups.charge, uAge);
+    put(r, UPS.runtimeS, ups.runtimeS, uAge);
     const powered = m.loadPowered();
     for (const [id, name] of psuSignals) put(r, name, powered && s.psuOk[id] === true, 0);
     // The fiber media converter and the LTE router run on the cabinet's DC bus: no load power, no carrier.

@@ -1,7 +1,8 @@
 // The simulated cabinet's field devices as a Modbus TCP gateway would present them, one unit id per
 // device (`twinfeed plant`): an I/O module (coils drive the relays, discrete inputs are contacts),
 // one Eastron SDM120-style meter per feed, and the UPS card. Pure: readings in, register values out.
-import type { Reading, SignalName } from '../../src/core/types.js';
+import { ALARM_COMMON, carrierSignal, closeCmdSignal, closedFbSignal, feedSignal, GENERATOR_START, powerCycleSignal, psuOkSignal, upsSignal } from '../../src/core/signals.js';
+import type { InputSignal, OutputSignal, Reading, SignalName } from '../../src/core/types.js';
 
 export const UNIT = { io: 1, meterA: 2, meterB: 3, ups: 4 } as const;
 
@@ -18,16 +19,16 @@ export const UPS_HOLDING_WORDS = 3;
 
 export interface DeviceLayout {
   /** Coil addresses of the I/O module, in order: the controller's outputs. */
-  readonly coils: readonly SignalName[];
+  readonly coils: readonly OutputSignal[];
   /** Discrete-input addresses of the I/O module, in order: contacts the controller reads. */
-  readonly discretes: readonly SignalName[];
+  readonly discretes: readonly InputSignal[];
 }
 
 /** The I/O module's point list for a cabinet with these PSU and uplink ids (config order). */
 export function deviceLayout(psuIds: readonly string[], uplinkIds: readonly string[]): DeviceLayout {
   return {
-    coils: ['breaker.A.closeCmd', 'breaker.B.closeCmd', 'generator.start', 'alarm.common', ...uplinkIds.map((id) => `uplink.${id}.powerCycle`)],
-    discretes: ['breaker.A.closedFb', 'breaker.B.closedFb', ...psuIds.map((id) => `psu.${id}.ok`), ...uplinkIds.map((id) => `uplink.${id}.carrier`)],
+    coils: [closeCmdSignal('A'), closeCmdSignal('B'), GENERATOR_START, ALARM_COMMON, ...uplinkIds.map(powerCycleSignal)],
+    discretes: [closedFbSignal('A'), closedFbSignal('B'), ...psuIds.map(psuOkSignal), ...uplinkIds.map(carrierSignal)],
   };
 }
 
@@ -48,8 +49,8 @@ export function floatWords(v: number): [number, number] {
  * meter whose link is cut (`meter.X.comm: false`) does not answer at all.
  */
 export function meterWords(inputs: ReadonlyMap<SignalName, Reading>, feed: 'A' | 'B', comm: boolean): number[] | typeof NO_ANSWER {
-  const v = inputs.get(`feed.${feed}.voltage`);
-  const hz = inputs.get(`feed.${feed}.frequency`);
+  const v = inputs.get(feedSignal(feed, 'voltage'));
+  const hz = inputs.get(feedSignal(feed, 'frequency'));
   if (!comm || !v || v.value === undefined || !hz || hz.value === undefined) return NO_ANSWER;
   const words = new Array<number>(METER_INPUT_WORDS).fill(0);
   const put = (at: number, x: number) => ([words[at], words[at + 1]] = floatWords(x));
@@ -61,9 +62,9 @@ export function meterWords(inputs: ReadonlyMap<SignalName, Reading>, feed: 'A' |
 export function upsWords(inputs: ReadonlyMap<SignalName, Reading>, comm: boolean): number[] | typeof NO_ANSWER {
   if (!comm) return NO_ANSWER;
   const bit = (name: SignalName, b: number) => (valueOf(inputs, name) === true ? 1 << b : 0);
-  const flags = bit('ups.onBattery', UPS_FLAG_BITS.onBattery) | bit('ups.lowBattery', UPS_FLAG_BITS.lowBattery) | bit('ups.fault', UPS_FLAG_BITS.fault);
+  const flags = bit(upsSignal('onBattery'), UPS_FLAG_BITS.onBattery) | bit(upsSignal('lowBattery'), UPS_FLAG_BITS.lowBattery) | bit(upsSignal('fault'), UPS_FLAG_BITS.fault);
   const word = (name: SignalName) => Math.max(0, Math.min(0xffff, Math.round(Number(valueOf(inputs, name) ?? 0))));
-  return [flags, word('ups.chargePct'), word('ups.runtimeS')];
+  return [flags, word(upsSignal('chargePct')), word(upsSignal('runtimeS'))];
 }
 
 /** The I/O module's discrete inputs (a contact that the plant does not report reads open). */

@@ -1,6 +1,8 @@
 // The simulated power plant: two feeds (B may be a generator), two contactors with operating time and
 // faults, meters that can go quiet, a UPS whose battery drains while the switch output is dead, and
 // DC PSUs. Written apart from the controller: it is the independent judge of what really happened.
+import { closeCmdSignal, GENERATOR_START } from '../../src/core/signals.js';
+import type { SignalName } from '../../src/core/types.js';
 
 export interface PlantParams {
   readonly nominalV: Readonly<Record<'A' | 'B', number>>;
@@ -85,17 +87,19 @@ export function switchLive(s: PowerPlantState, p: PlantParams): boolean {
   });
 }
 
+const CLOSE_CMD = { A: closeCmdSignal('A'), B: closeCmdSignal('B') } as const;
+
 /** Coils follow the command image; a stuck mechanism ignores them. */
-export function applyOutputs(s: PowerPlantState, p: PlantParams, image: ReadonlyMap<string, boolean>): void {
+export function applyOutputs(s: PowerPlantState, p: PlantParams, image: ReadonlyMap<SignalName, boolean>): void {
   for (const f of ['A', 'B'] as const) {
     const b = s.breakers[f];
-    const coil = image.get(`breaker.${f}.closeCmd`) === true;
+    const coil = image.get(CLOSE_CMD[f]) === true;
     b.coil = coil;
     const target = b.stuck === 'open' ? false : b.stuck === 'closed' ? true : coil;
     if (target === b.closed) b.moving = null;
     else if (!b.moving || b.moving.to !== target) b.moving = { to: target, atMs: s.nowMs + p.breakerOperateMs };
   }
-  const start = image.get('generator.start') === true;
+  const start = image.get(GENERATOR_START) === true;
   if (start !== s.generator.startSignal) {
     s.generator.startSignal = start;
     s.generator.signalSinceMs = s.nowMs;

@@ -1,5 +1,6 @@
 // The plant's own judgement of the uplinks (summary figures), independent of the controller:
 // how often traffic moved to another uplink, and how long no working uplink was selected.
+import { selectedSignal } from '../../src/core/signals.js';
 import type { SignalName } from '../../src/core/types.js';
 
 interface Observed {
@@ -14,7 +15,7 @@ export interface UplinkMeter {
 }
 
 export function createUplinkMeter(links: readonly Observed[]): UplinkMeter {
-  const selectedKeys = links.map((l) => `uplink.${l.id}.selected`);
+  const selectedKeys = links.map((l) => selectedSignal(l.id));
   let lastMs: number | undefined;
   let working = true;
   let selected: number = -1;

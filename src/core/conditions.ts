@@ -3,13 +3,9 @@
 import type { Config } from '../config/schema.js';
 import { generatorDroppedOut } from './power/generator.js';
 import type { Availability } from './power/source.js';
+import { ROUTE_FAULT_SIGNAL, STORAGE_FAULT_SIGNAL } from './signals.js';
 import type { ControllerState } from './state.js';
 import type { AlarmCode, FeedId, Reading, SignalName } from './types.js';
-
-/** Set by the runtime while the journal (or other state under runtime.stateDir) cannot be written. */
-export const STORAGE_FAULT_SIGNAL = 'storage.fault';
-/** Set by the uplink driver while switching the route failed (it retries). */
-export const ROUTE_FAULT_SIGNAL = 'uplink.routeFault';
 
 export function alarmConditions(
   cfg: Config,

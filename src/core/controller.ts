@@ -11,7 +11,8 @@ import { stepPower } from './power/index.js';
 import { stepPsu } from './psu.js';
 import { inRequestOrder, routeRequests, uplinkCommandEvents } from './requests.js';
 import { initialState, type ControllerState } from './state.js';
-import type { CommandVerdict, ControllerEvent, Request, SignalName, Snapshot } from './types.js';
+import { carrierSignal } from './signals.js';
+import type { CommandVerdict, ControllerEvent, InputSignal, Request, SignalName, Snapshot } from './types.js';
 import { stepUps } from './ups.js';
 import { stepUplinks } from './uplink/index.js';
 
@@ -39,10 +40,10 @@ const NONE: readonly never[] = Object.freeze([]);
 
 // `uplink.<id>.carrier` names, built once per id (a name built per scan costs a string and its hash).
 // A module-level memo, and harmless: the same id always gives the same name, and the configured ids bound it.
-const carrierSignals = new Map<string, string>();
-const carrierSignal = (id: string) => {
+const carrierSignals = new Map<string, InputSignal>();
+const carrierOf = (id: string) => {
   let s = carrierSignals.get(id);
-  if (s === undefined) carrierSignals.set(id, (s = `uplink.${id}.carrier`));
+  if (s === undefined) carrierSignals.set(id, (s = carrierSignal(id)));
   return s;
 };
 
@@ -76,7 +77,7 @@ export function step(cfg: Config, prev: ControllerState, snap: Snapshot, request
   const psu = stepPsu(prev.psu, snap.inputs, cfg.psu);
   const up = stepUplinks(cfg.uplinks, prev.uplink, {
     nowMs: now,
-    carrier: (id) => snap.inputs.get(carrierSignal(id)),
+    carrier: (id) => snap.inputs.get(carrierOf(id)),
     probes: snap.probes ?? NONE,
     commands: routed.uplink.length === 0 ? NONE : routed.uplink.map((r) => r.command),
   });
@@ -87,7 +88,6 @@ export function step(cfg: Config, prev: ControllerState, snap: Snapshot, request
   const gated = gatedImage(want.A, want.B, want.generatorStart, up.outputs, power.state.feedback);
   const d: Draft = {
     booted: true,
-    startedMs: prev.startedMs,
     power: power.state,
     ups: ups.state,
     psu: psu.state,

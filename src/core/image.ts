@@ -3,6 +3,7 @@
 // generator × uplink image × feedback), so each is built once and shared; none is ever mutated.
 import { CLOSE_CMD, gate } from './interlock.js';
 import type { Feedback } from './power/transfer.js';
+import { ALARM_COMMON, GENERATOR_START } from './signals.js';
 import type { SignalName } from './types.js';
 
 /** The gated output image for one combination of wanted outputs and feedback (shared, never mutated). */
@@ -27,13 +28,13 @@ export function gatedImage(a: boolean, b: boolean, genStart: boolean | undefined
     [CLOSE_CMD.A, a],
     [CLOSE_CMD.B, b],
   ]);
-  if (genStart !== undefined) image.set('generator.start', genStart);
+  if (genStart !== undefined) image.set(GENERATOR_START, genStart);
   for (const [k, v] of uplinkImage) image.set(k, v);
   const gated = gate(image, fb);
   const withCommon = new Map(gated.image);
-  withCommon.set('alarm.common', true);
+  withCommon.set(ALARM_COMMON, true);
   const withoutCommon = new Map(gated.image);
-  withoutCommon.set('alarm.common', false);
+  withoutCommon.set(ALARM_COMMON, false);
   const g: Gated = {
     blocked: gated.blocked.length > 0 ? gated.blocked.map((x) => `${x.feed}: ${x.why}`).join('; ') : null,
     withCommon,

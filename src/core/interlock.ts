@@ -2,9 +2,10 @@
 // feedback. A close command passes only when the other breaker is commanded open and not shown
 // closed, and — unless this breaker is already confirmed closed — confirmed open by its feedback.
 // Anything else that could parallel the feeds is refused (INTERLOCK_BLOCKED).
-import type { FeedId, SignalName } from './types.js';
+import { closeCmdSignal } from './signals.js';
+import type { FeedId, OutputSignal, SignalName } from './types.js';
 
-export const CLOSE_CMD: Readonly<Record<FeedId, SignalName>> = { A: 'breaker.A.closeCmd', B: 'breaker.B.closeCmd' };
+export const CLOSE_CMD: Readonly<Record<FeedId, OutputSignal>> = { A: closeCmdSignal('A'), B: closeCmdSignal('B') };
 
 export interface GateResult {
   readonly image: ReadonlyMap<SignalName, boolean>;

@@ -18,7 +18,6 @@ import type { AlarmCode, SignalName } from './types.js';
 export interface ControllerState {
   /** False until the first scan has adopted the present position (bumpless boot). */
   readonly booted: boolean;
-  readonly startedMs: number;
   readonly power: PowerState;
   readonly ups: UpsState;
   readonly psu: PsuState | null;
@@ -37,7 +36,6 @@ export interface ControllerState {
 export function initialState(cfg: Config, nowMs: number): ControllerState {
   return {
     booted: false,
-    startedMs: nowMs,
     power: initialPowerState(nowMs),
     ups: UPS_UNKNOWN,
     psu: null,

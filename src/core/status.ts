@@ -2,6 +2,7 @@
 // the controller state: nothing here is stored twice.
 import type { Config } from '../config/schema.js';
 import { activeAlarms, unackedAlarms } from './alarms.js';
+import { CLOSE_CMD } from './interlock.js';
 import { generatorDeadline } from './power/generator.js';
 import { availability, healthDeadline } from './power/source.js';
 import { position, transferDeadline } from './power/transfer.js';
@@ -46,7 +47,7 @@ export function statusOf(cfg: Config, s: ControllerState, nowMs: number): Status
     const h = p.feeds[f];
     return { available: availability(h) === 'available', reason: h.commLost ? ('comm' as const) : h.reason, voltageV: h.voltageV, frequencyHz: h.frequencyHz };
   };
-  const cmd = (f: FeedId) => s.outputs.get(`breaker.${f}.closeCmd`) === true;
+  const cmd = (f: FeedId) => s.outputs.get(CLOSE_CMD[f]) === true;
   return {
     mode: p.mode,
     source: sourceOf(p),

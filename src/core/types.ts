@@ -1,12 +1,11 @@
 // The core's vocabulary: inputs (readings with age), operator requests, events and status.
 // Everything here is plain data so that a state can be copied, compared and replayed.
+import type { SignalName } from './signals.js';
+export type { InputSignal, OutputSignal, SignalName } from './signals.js';
 
 export type FeedId = 'A' | 'B';
 export const FEEDS: readonly FeedId[] = ['A', 'B'];
 export const other = (f: FeedId): FeedId => (f === 'A' ? 'B' : 'A');
-
-/** Logical signal names (`breaker.A.closedFb`, `psu.2.ok`, …); boards map them to pins/registers. */
-export type SignalName = string;
 
 /** A value as the drivers last saw it, with its age; `undefined` when there is none to trust. */
 export type Reading =

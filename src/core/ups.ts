@@ -2,7 +2,8 @@
 // values stop refreshing. While comm is lost the last known values are held (conservative).
 import type { Config } from '../config/schema.js';
 import { sooner } from './part.js';
-import type { ControllerEvent, Reading } from './types.js';
+import { upsSignal } from './signals.js';
+import type { ControllerEvent, Reading, SignalName } from './types.js';
 
 export interface UpsState {
   readonly comm: boolean;
@@ -15,16 +16,16 @@ export interface UpsState {
 
 export const UPS_UNKNOWN: UpsState = { comm: false, onBattery: false, lowBattery: false, fault: false, chargePct: null, runtimeS: null };
 
-const SIGNALS = ['ups.onBattery', 'ups.lowBattery', 'ups.fault', 'ups.chargePct', 'ups.runtimeS'] as const;
+const SIGNALS = [upsSignal('onBattery'), upsSignal('lowBattery'), upsSignal('fault'), upsSignal('chargePct'), upsSignal('runtimeS')] as const;
 
 function freshValue(r: Reading | undefined, staleMs: number): number | boolean | undefined {
   return r !== undefined && r.value !== undefined && r.ageMs <= staleMs ? r.value : undefined;
 }
 
 /** The freshness signals whose going stale changes the verdict: wake up just after they would. */
-const FRESH_SIGNALS = ['ups.onBattery', 'ups.chargePct'] as const;
+const FRESH_SIGNALS = [upsSignal('onBattery'), upsSignal('chargePct')] as const;
 
-function freshnessDeadline(inputs: ReadonlyMap<string, Reading>, cfg: Config['ups'], nowMs: number): number | undefined {
+function freshnessDeadline(inputs: ReadonlyMap<SignalName, Reading>, cfg: Config['ups'], nowMs: number): number | undefined {
   let due: number | undefined;
   for (const s of FRESH_SIGNALS) {
     const rd = inputs.get(s);
@@ -36,7 +37,7 @@ function freshnessDeadline(inputs: ReadonlyMap<string, Reading>, cfg: Config['up
 /** `nowMs` (for the deadline) may be left out by callers that only want the evaluation. */
 export function stepUps(
   prev: UpsState,
-  inputs: ReadonlyMap<string, Reading>,
+  inputs: ReadonlyMap<SignalName, Reading>,
   cfg: Config['ups'],
   nowMs?: number,
 ): { state: UpsState; events: ControllerEvent[]; deadlineMs: number | undefined } {

@@ -12,7 +12,7 @@ export type { DriverBoard } from './types.js';
 export interface OpenBoardOptions {
   readonly logger: Logger;
   /** Only these signals are opened (the config's PSU ids, feeds sensed by meter or contact …). */
-  readonly signalsNeeded?: readonly string[];
+  readonly signalsNeeded?: readonly SignalName[];
   /** Test seams: device libraries to use instead of the real ones. */
   readonly deps?: DriverDeps;
 }

@@ -1,5 +1,6 @@
 // The board-file side every pin driver (GPIO, Firmata) shares: the keys of a digital pin and how
 // such an entry resolves (polarity, debounce, one signal per pin).
+import type { SignalName } from '../core/signals.js';
 import type { SectionContext, SignalAt } from '../io/board-section.js';
 import { activeLow, contact, debounceMs, pin, staleMs } from './keys.js';
 
@@ -11,7 +12,7 @@ export interface BoolPolarity {
 }
 
 export interface PinSignal extends BoolPolarity {
-  readonly name: string;
+  readonly name: SignalName;
   readonly direction: 'in' | 'out';
   readonly pin: number;
   readonly debounceMs: number;

@@ -2,13 +2,14 @@
 // keys it reads, and how it resolves a signal. The loader (board.ts) runs any table of these.
 import type { z } from 'zod';
 import { closest, zodErrors } from '../config/errors.js';
+import type { SignalName } from '../core/signals.js';
 import type { SignalDirection, SignalKind } from './board-signals.js';
 
 export type Report = (path: string, problem: string, hint?: string) => void;
 
 /** A signal entry after the loader's checks: the logical signal, where it sits, its raw keys. */
 export interface SignalAt {
-  readonly name: string;
+  readonly name: SignalName;
   /** `signals.<name>`, the prefix of every error about this entry. */
   readonly at: string;
   readonly direction: SignalDirection;

@@ -119,7 +119,7 @@ function resolveEntry(name: string, e: Record<string, unknown> & { driver?: stri
     if (spec.noOutputs) err(`${at}.driver`, spec.noOutputs, `drive outputs from ${names.filter((n) => !table[n]?.noOutputs).join(' or ')}`);
   }
   stray(e, at, ctx.schemas.foreign.get(driver) ?? [], `to a ${driver} signal`);
-  session.resolve({ name, at, direction, kind }, e);
+  session.resolve({ name: look.name, at, direction, kind }, e);
 }
 
 /** Loads and validates a board file; throws ConfigInvalid (exit EX_CONFIG) with every error. */

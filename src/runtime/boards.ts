@@ -4,27 +4,41 @@ import type { Logger } from 'pino';
 import { ConfigInvalid, type ConfigError } from '../config/errors.js';
 import { readYamlFile } from '../config/yaml.js';
 import type { Config } from '../config/schema.js';
+import {
+  ALARM_COMMON,
+  closeCmdSignal,
+  closedFbSignal,
+  feedSignal,
+  GENERATOR_START,
+  LOAD_LIVE,
+  powerCycleSignal,
+  psuOkSignal,
+  selectedSignal,
+  UPS_FIELDS,
+  upsSignal,
+  type SignalName,
+} from '../core/signals.js';
 import type { Board } from '../io/ports.js';
 import { isSimBoard, loadBoardFile } from '../drivers/board.js';
 import { createSimBoard, type SimBoard } from './simboard.js';
 import { withUplinkDriver } from './uplinkboard.js';
 
 /** Signals without which the transfer switch cannot be run safely. */
-export function requiredSignals(cfg: Config): string[] {
-  const out = ['breaker.A.closedFb', 'breaker.B.closedFb', 'breaker.A.closeCmd', 'breaker.B.closeCmd'];
+export function requiredSignals(cfg: Config): SignalName[] {
+  const out: SignalName[] = [closedFbSignal('A'), closedFbSignal('B'), closeCmdSignal('A'), closeCmdSignal('B')];
   for (const f of ['A', 'B'] as const) {
-    out.push(...(cfg.power.feeds[f].sense === 'digital' ? [`feed.${f}.available`] : [`feed.${f}.voltage`, `feed.${f}.frequency`]));
+    out.push(...(cfg.power.feeds[f].sense === 'digital' ? [feedSignal(f, 'available')] : [feedSignal(f, 'voltage'), feedSignal(f, 'frequency')]));
   }
-  if (cfg.power.feeds.A.role === 'generator' || cfg.power.feeds.B.role === 'generator') out.push('generator.start');
+  if (cfg.power.feeds.A.role === 'generator' || cfg.power.feeds.B.role === 'generator') out.push(GENERATOR_START);
   return out;
 }
 
 /** Every signal the config can use (the drivers open only these). */
-export function signalsNeeded(cfg: Config): string[] {
-  const out = [...requiredSignals(cfg), 'alarm.common', 'load.live'];
-  if (cfg.ups.enabled) out.push('ups.onBattery', 'ups.lowBattery', 'ups.fault', 'ups.chargePct', 'ups.runtimeS');
-  for (const id of cfg.psu.ids) out.push(`psu.${id}.ok`);
-  for (const l of cfg.uplinks.links) out.push(`uplink.${l.id}.powerCycle`, `uplink.${l.id}.selected`);
+export function signalsNeeded(cfg: Config): SignalName[] {
+  const out: SignalName[] = [...requiredSignals(cfg), ALARM_COMMON, LOAD_LIVE];
+  if (cfg.ups.enabled) out.push(...UPS_FIELDS.map(upsSignal));
+  for (const id of cfg.psu.ids) out.push(psuOkSignal(id));
+  for (const l of cfg.uplinks.links) out.push(powerCycleSignal(l.id), selectedSignal(l.id));
   return out;
 }
 
@@ -33,7 +47,7 @@ export async function checkBoardFile(path: string, config: Config): Promise<void
   if (isSimBoard(file)) return;
   const mapped = new Set(Object.keys((readYamlFile(path) as { signals?: Record<string, unknown> }).signals ?? {}));
   // Modem power-cycling configured for an uplink needs its relay on the board.
-  const wanted = [...requiredSignals(config), ...config.uplinks.links.filter((l) => l.powerCycle).map((l) => `uplink.${l.id}.powerCycle`)];
+  const wanted = [...requiredSignals(config), ...config.uplinks.links.filter((l) => l.powerCycle).map((l) => powerCycleSignal(l.id))];
   const errors: ConfigError[] = wanted
     .filter((s) => !mapped.has(s))
     .map((s) => ({ path: `signals.${s}`, problem: 'not mapped, but the config needs it', hint: s.startsWith('feed.') ? 'map it, or change power.feeds.*.sense in the config' : s.endsWith('.powerCycle') ? 'map the relay, or remove powerCycle from the uplink in the config' : 'map it to a pin or register' }));

@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import ModbusSerial from 'modbus-serial';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
+import { closeCmdSignal } from '../core/signals.js';
 import type { SignalName } from '../core/types.js';
 import { createSimCabinet, setKnobsAtomically } from '../../sim/plant/cabinet.js';
 import {
@@ -55,7 +56,7 @@ export async function startPlant(o: PlantOptions): Promise<Plant> {
   // The coils start as the plant's relays are (preferred feed closed): a controller that starts or
   // restarts against the plant finds them as its own bumpless boot expects.
   const coils = new Map<SignalName, boolean>(layout.coils.map((n) => [n, false]));
-  for (const f of ['A', 'B'] as const) coils.set(`breaker.${f}.closeCmd`, cabinet.state.breakers[f].coil);
+  for (const f of ['A', 'B'] as const) coils.set(closeCmdSignal(f), cabinet.state.breakers[f].coil);
 
   const now = () => {
     const t = clock();

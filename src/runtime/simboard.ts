@@ -1,5 +1,6 @@
 // The simulated cabinet as a real-time board: plant time follows the wall clock.
 import type { Config } from '../config/schema.js';
+import { ALARM_COMMON, closeCmdSignal, GENERATOR_START } from '../core/signals.js';
 import type { Board } from '../io/ports.js';
 import { createSimCabinet, setKnobsAtomically, type SimCabinet } from '../../sim/plant/cabinet.js';
 
@@ -18,7 +19,7 @@ export function createSimBoard(cfg: Config, nowMs: number, seed = 1): SimBoard {
     name: 'sim',
     cabinet,
     inputs: [...cabinet.read(nowMs).keys()],
-    outputs: ['breaker.A.closeCmd', 'breaker.B.closeCmd', 'generator.start', 'alarm.common'],
+    outputs: [closeCmdSignal('A'), closeCmdSignal('B'), GENERATOR_START, ALARM_COMMON],
     read(now) {
       advance(now);
       return cabinet.read(now);

@@ -2,6 +2,7 @@
 // this joins them into one Board so the scan loop still sees a single input and output port.
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
+import { carrierSignal, ROUTE_FAULT_SIGNAL } from '../core/signals.js';
 import type { Reading, SignalName } from '../core/types.js';
 import type { Board } from '../io/ports.js';
 
@@ -11,7 +12,7 @@ export async function withUplinkDriver(board: Board, cfg: Config, logger: Logger
   const up = createUplinkDriver({ cfg: cfg.uplinks, logger: logger.child({ subsystem: 'uplink' }) });
   const joined: Board = {
     name: `${board.name}+uplinks`,
-    inputs: [...board.inputs, ...cfg.uplinks.links.map((l) => `uplink.${l.id}.carrier`), 'uplink.routeFault'],
+    inputs: [...board.inputs, ...cfg.uplinks.links.map((l) => carrierSignal(l.id)), ROUTE_FAULT_SIGNAL],
     outputs: board.outputs,
     read(nowMs) {
       const m = new Map<SignalName, Reading>(board.read(nowMs));

@@ -2,7 +2,7 @@
 // the cost of one step() in µs (steady state, and during a transfer).
 import { loadConfig } from '../../src/config/load.js';
 import { initialState, step } from '../../src/core/controller.js';
-import type { Reading } from '../../src/core/types.js';
+import type { Reading, SignalName } from '../../src/core/types.js';
 import { runScenario } from '../../sim/runner.js';
 import { parseScenario } from '../../sim/scenario.js';
 
@@ -21,7 +21,7 @@ export function thirtyDayScenario(days = 30) {
 function stepCostUs(iterations: number, voltage: (i: number) => number): number {
   const cfg = loadConfig(undefined).config;
   let state = initialState(cfg, 0);
-  const inputs = new Map<string, Reading>([
+  const inputs = new Map<SignalName, Reading>([
     ['breaker.A.closedFb', { value: true, ageMs: 0 }],
     ['breaker.B.closedFb', { value: false, ageMs: 0 }],
     ['feed.A.frequency', { value: 50, ageMs: 0 }],

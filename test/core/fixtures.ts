@@ -3,7 +3,7 @@ import { validateConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { initialState, step, type StepResult } from '../../src/core/controller.js';
 import type { ControllerState } from '../../src/core/state.js';
-import type { Command, ControllerEvent, Reading, Snapshot } from '../../src/core/types.js';
+import type { Command, ControllerEvent, Reading, SignalName, Snapshot } from '../../src/core/types.js';
 
 export const cfgOf = (over: Record<string, unknown> = {}): Config => validateConfig(over, 'test');
 export const DEFAULTS = cfgOf();
@@ -12,7 +12,7 @@ export const fresh = (value: boolean | number, ageMs = 0): Reading => ({ value, 
 export const stale: Reading = { value: undefined, reason: 'stale' };
 
 /** Input values by signal name; `null` = the signal is stale, `undefined` = absent. */
-export type InputValues = Readonly<Record<string, boolean | number | null | undefined>>;
+export type InputValues = Readonly<Partial<Record<SignalName, boolean | number | null | undefined>>>;
 
 /** A healthy cabinet with the load on A: both feeds at 230 V / 50 Hz, UPS on mains, all PSUs OK. */
 export const NORMAL: InputValues = {
@@ -32,11 +32,11 @@ export const NORMAL: InputValues = {
   'psu.3.ok': true,
 };
 
-export function inputsOf(values: InputValues): Map<string, Reading> {
-  const m = new Map<string, Reading>();
+export function inputsOf(values: InputValues): Map<SignalName, Reading> {
+  const m = new Map<SignalName, Reading>();
   for (const [k, v] of Object.entries(values)) {
     if (v === undefined) continue;
-    m.set(k, v === null ? stale : fresh(v));
+    m.set(k as SignalName, v === null ? stale : fresh(v));
   }
   return m;
 }

@@ -4,13 +4,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CLOSE_CMD, gate } from '../../src/core/interlock.js';
 import type { FeedId } from '../../src/core/types.js';
+import type { SignalName } from '../../src/core/signals.js';
 
 type Fb = boolean | null;
 /** A close command in the image: on, off, or not in the image at all. */
 type Cmd = boolean | undefined;
 
+// `extra` may hold any string (the property below feeds arbitrary names): cast, not checked.
 const imageOf = (a: Cmd, b: Cmd, extra: Record<string, boolean> = {}) => {
-  const m = new Map<string, boolean>(Object.entries(extra));
+  const m = new Map(Object.entries(extra) as [SignalName, boolean][]);
   if (a !== undefined) m.set(CLOSE_CMD.A, a);
   if (b !== undefined) m.set(CLOSE_CMD.B, b);
   return m;
@@ -37,7 +39,7 @@ describe('interlock gate', () => {
         }
         // The gate only ever removes close commands; it never adds one or touches other outputs.
         for (const f of ['A', 'B'] as const) if (out.get(CLOSE_CMD[f]) === true) expect(wanted[f]).toBe(true);
-        for (const [k, v] of Object.entries(extra)) if (k !== CLOSE_CMD.A && k !== CLOSE_CMD.B) expect(out.get(k)).toBe(v);
+        for (const [k, v] of Object.entries(extra)) if (k !== CLOSE_CMD.A && k !== CLOSE_CMD.B) expect(out.get(k as SignalName)).toBe(v);
       }),
       { numRuns: 2000 },
     );

@@ -6,14 +6,15 @@ import { validateConfig } from '../../src/config/load.js';
 import { initialState, step } from '../../src/core/controller.js';
 import { remembered, restore, RESTORED_ACK_GRACE_MS, type Remembered } from '../../src/core/memory.js';
 import type { ControllerState } from '../../src/core/state.js';
+import type { SignalName } from '../../src/core/signals.js';
 import type { Reading, Request } from '../../src/core/types.js';
 
 const cfg = validateConfig({}, 'test');
 const T0 = 1_000_000;
 
-function inputs(o: { a?: boolean; b?: boolean; vA?: number; vB?: number; onBattery?: boolean } = {}): Map<string, Reading> {
+function inputs(o: { a?: boolean; b?: boolean; vA?: number; vB?: number; onBattery?: boolean } = {}): Map<SignalName, Reading> {
   const r = (value: boolean | number) => ({ value, ageMs: 0 });
-  return new Map<string, Reading>([
+  return new Map<SignalName, Reading>([
     ['breaker.A.closedFb', r(o.a ?? true)],
     ['breaker.B.closedFb', r(o.b ?? false)],
     ['feed.A.voltage', r(o.vA ?? 230)],

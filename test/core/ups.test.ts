@@ -1,7 +1,7 @@
 // UPS: on battery, low battery by charge / runtime / flag, fault, comm lost by staleness (holding the last values).
 import { describe, expect, it } from 'vitest';
 import { stepUps, UPS_UNKNOWN, type UpsState } from '../../src/core/ups.js';
-import type { Reading } from '../../src/core/types.js';
+import type { Reading, SignalName } from '../../src/core/types.js';
 import { DEFAULTS, fresh, inputsOf, rig, type InputValues } from './fixtures.js';
 
 const ups = DEFAULTS.ups;
@@ -33,13 +33,13 @@ describe('UPS evaluation', () => {
   });
   it('comm lost by staleness (older than 5 s): comm false, last values held', () => {
     const onBatt = stepWith(good, { 'ups.onBattery': true, 'ups.chargePct': 60 }).state;
-    const aged = new Map<string, Reading>([...inputsOf({ ...OK, 'ups.onBattery': true, 'ups.chargePct': 60 })].map(([k, v]) => [k, fresh(v.value as boolean | number, 5001)]));
+    const aged = new Map<SignalName, Reading>([...inputsOf({ ...OK, 'ups.onBattery': true, 'ups.chargePct': 60 })].map(([k, v]) => [k, fresh(v.value as boolean | number, 5001)]));
     const r = stepUps(onBatt, aged, ups);
     expect(r.state).toEqual({ ...onBatt, comm: false });
     expect(r.events).toEqual([{ type: 'ups', onBattery: true, lowBattery: false, chargePct: 60, comm: false }]);
   });
   it('a reading exactly 5 s old is still fresh', () => {
-    const aged = new Map<string, Reading>([...inputsOf(OK)].map(([k, v]) => [k, fresh(v.value as boolean | number, 5000)]));
+    const aged = new Map<SignalName, Reading>([...inputsOf(OK)].map(([k, v]) => [k, fresh(v.value as boolean | number, 5000)]));
     expect(stepUps(good, aged, ups).state.comm).toBe(true);
   });
   it('one stale signal among fresh ones is comm lost', () => {

@@ -10,8 +10,9 @@ import { fakeFirmataIo } from './fake-firmata.js';
 import { fakeModbusBus, modbusSignal, slave } from './fake-modbus.js';
 import { fakeUpsd } from './fake-nut.js';
 import { fakeOnoff, quietLogger } from './fakes.js';
+import type { SignalName } from '../../src/core/signals.js';
 
-const pin = (name: string, p: number, direction: 'in' | 'out', activeLow = false): PinSignal => ({
+const pin = (name: SignalName, p: number, direction: 'in' | 'out', activeLow = false): PinSignal => ({
   name,
   direction,
   pin: p,
@@ -73,7 +74,7 @@ boardContract('firmata (fake IO plugin)', async () => {
 });
 
 // The meter is polled; an I/O module's relays are coils 0..2, the controller's outputs.
-const COILS = ['breaker.A.closeCmd', 'breaker.B.closeCmd', 'generator.start'];
+const COILS: SignalName[] = ['breaker.A.closeCmd', 'breaker.B.closeCmd', 'generator.start'];
 const modbusRig = (bus: ModbusSection['buses'][string]) => async () => {
   vi.useFakeTimers({ now: 0 });
   const meter = slave({ holding: [0x4366, 0x8000] });
@@ -95,7 +96,7 @@ const modbusRig = (bus: ModbusSection['buses'][string]) => async () => {
   const board = await pending;
   return {
     board,
-    input: 'feed.A.voltage',
+    input: 'feed.A.voltage' as const,
     staleAfterMs: 2000,
     now: () => Date.now(),
     advance: (ms: number) => vi.advanceTimersByTimeAsync(ms).then(() => undefined),
@@ -124,7 +125,8 @@ boardContract('nut (fake upsd)', async () => {
     advance: (ms) => vi.advanceTimersByTimeAsync(ms).then(() => undefined),
     silence: () => void (upsd.mode = 'silent'),
     // NUT drives no outputs: the output clauses check that nothing but reads goes to upsd.
-    hardware: () => new Map(upsd.requests.filter((r) => r !== 'LIST VAR cab').map((r) => [r, true])),
+    // Keyed by the request text, not a signal: any entry at all is a clause failure.
+    hardware: () => new Map(upsd.requests.filter((r) => r !== 'LIST VAR cab').map((r) => [r as SignalName, true])),
     dispose: () => void vi.useRealTimers(),
   };
 });

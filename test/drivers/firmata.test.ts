@@ -5,6 +5,7 @@ import type { DriverBoard } from '../../src/drivers/types.js';
 import type { FirmataSection, PinSignal } from '../../src/drivers/board.js';
 import { quietLogger } from './fakes.js';
 import { fakeUno } from './firmata-uno.js';
+import type { SignalName } from '../../src/core/signals.js';
 
 /** A johnny-five IO plugin that looks like an Uno running StandardFirmata, without the Uno. */
 function fakeIo(opts: { answers?: boolean } = {}) {
@@ -47,7 +48,7 @@ function fakeIo(opts: { answers?: boolean } = {}) {
   return { io: io as FirmataIo & EventEmitter, record, report, reportAnalog };
 }
 
-const pin = (name: string, p: number, direction: 'in' | 'out', over: Partial<PinSignal> = {}): PinSignal => ({
+const pin = (name: SignalName, p: number, direction: 'in' | 'out', over: Partial<PinSignal> = {}): PinSignal => ({
   name,
   direction,
   pin: p,
@@ -94,7 +95,7 @@ describe('Firmata driver (real johnny-five, fake IO plugin)', () => {
     const board = await openFirmata(section(), { logger: quietLogger(), openIo: async () => f.io });
     opened.push(board);
     expect(f.record.modes.filter(([p]) => p === 8 || p === 9)).toEqual([]);
-    const image = new Map([
+    const image = new Map<SignalName, boolean>([
       ['breaker.A.closeCmd', true],
       ['alarm.common', false],
     ]);
@@ -117,7 +118,7 @@ describe('Firmata driver (real johnny-five, fake IO plugin)', () => {
     const board = await openFirmata(section(), { logger: quietLogger(), openIo, backoff: { minMs: 50, maxMs: 50 } });
     opened.push(board);
     const [first, second] = links as [ReturnType<typeof fakeIo>, ReturnType<typeof fakeIo>];
-    const image = new Map([['breaker.A.closeCmd', true]]);
+    const image = new Map<SignalName, boolean>([['breaker.A.closeCmd', true]]);
     board.write(image, 0);
     first.io.emit('close');
     expect(board.read(10).get('breaker.A.closedFb')).toEqual({ value: undefined, reason: 'stale' });

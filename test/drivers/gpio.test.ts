@@ -3,13 +3,14 @@ import { openGpio } from '../../src/drivers/gpio/driver.js';
 import { logicalInput } from '../../src/drivers/pins.js';
 import type { GpioSection, PinSignal } from '../../src/drivers/board.js';
 import { fakeOnoff, fakeSysfs, quietLogger, recordingLogger } from './fakes.js';
+import type { SignalName } from '../../src/core/signals.js';
 
 const PI4_KERNEL_66 = fakeSysfs([
   { label: 'pinctrl-bcm2711', base: 512 },
   { label: 'raspberrypi-exp-gpio', base: 570, ngpio: 8 },
 ]);
 
-const input = (name: string, pin: number, over: Partial<PinSignal> = {}): PinSignal => ({
+const input = (name: SignalName, pin: number, over: Partial<PinSignal> = {}): PinSignal => ({
   name,
   direction: 'in',
   pin,
@@ -19,7 +20,7 @@ const input = (name: string, pin: number, over: Partial<PinSignal> = {}): PinSig
   staleMs: 1000,
   ...over,
 });
-const output = (name: string, pin: number, activeLow = false): PinSignal => ({ ...input(name, pin), direction: 'out', activeLow });
+const output = (name: SignalName, pin: number, activeLow = false): PinSignal => ({ ...input(name, pin), direction: 'out', activeLow });
 
 const section = (signals: PinSignal[], over: Partial<GpioSection> = {}): GpioSection => ({ chip: undefined, base: undefined, refreshMs: 1000, signals, ...over });
 
@@ -123,7 +124,7 @@ describe('GPIO outputs', () => {
 
   it('writes on change, re-asserts an unchanged level every refreshMs, and leaves unknown signals alone', () => {
     const { board, pins } = setup([output('generator.start', 22), output('alarm.common', 23)]);
-    const image = (on: boolean) => new Map([['generator.start', on]]);
+    const image = (on: boolean) => new Map<SignalName, boolean>([['generator.start', on]]);
     board.write(image(false), 0);
     board.write(image(false), 100);
     board.write(image(false), 999);

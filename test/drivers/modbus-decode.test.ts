@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { decodeSignal, decodeWords, planReads } from '../../src/drivers/modbus/decode.js';
 import type { ModbusSignal } from '../../src/drivers/board.js';
 import { modbusSignal } from './fake-modbus.js';
+import type { SignalName } from '../../src/core/signals.js';
 
-const sig = (over: Partial<ModbusSignal>): ModbusSignal => modbusSignal(over);
+// Planning and decoding do not look at names: these tests use short ones, cast.
+const sig = ({ name, ...over }: Omit<Partial<ModbusSignal>, 'name'> & { name?: string }): ModbusSignal =>
+  modbusSignal(name === undefined ? over : { ...over, name: name as SignalName });
 
 describe('Modbus register decoding', () => {
   it('decodes 16- and 32-bit integers and IEEE floats in both word orders', () => {

@@ -7,8 +7,9 @@ import type { ModbusSection } from '../../src/drivers/board.js';
 import type { DriverBoard } from '../../src/drivers/types.js';
 import { fakeModbusBus, modbusSignal, slave, type FakeSlave } from './fake-modbus.js';
 import { quietLogger, recordingLogger } from './fakes.js';
+import type { SignalName } from '../../src/core/signals.js';
 
-const out = (name: string, register: number) => modbusSignal({ name, direction: 'out', kind: 'bool', device: 'io', table: 'coil', register });
+const out = (name: SignalName, register: number) => modbusSignal({ name, direction: 'out', kind: 'bool', device: 'io', table: 'coil', register });
 const section: ModbusSection = {
   buses: { gw: { host: '127.0.0.1', port: 5020, connectTimeoutMs: 1000 } },
   devices: { io: { bus: 'gw', unitId: 1, pollMs: 500, timeoutMs: 200, staleMs: 2000, refreshMs: 1000 } },
@@ -20,7 +21,7 @@ const section: ModbusSection = {
     out('alarm.common', 7),
   ],
 };
-const image = (on: Record<string, boolean>) => new Map(Object.entries(on));
+const image = (on: Partial<Record<SignalName, boolean>>) => new Map(Object.entries(on) as [SignalName, boolean][]);
 const ALL_OFF = { 'breaker.A.closeCmd': false, 'breaker.B.closeCmd': false, 'generator.start': false, 'alarm.common': false };
 const writes = (bus: ReturnType<typeof fakeModbusBus>) => bus.log.requests.filter((r) => r.includes('write'));
 

@@ -11,12 +11,13 @@ import type { ModbusSection, ModbusSignal } from '../../src/drivers/board.js';
 import { modbusSignal } from './fake-modbus.js';
 import { quietLogger } from './fakes.js';
 import { injectBytes, missingPeers, ptyPair, rtuSlave } from './rtu-peers.js';
+import type { SignalName } from '../../src/core/signals.js';
 
 const missing = missingPeers();
 const mustRun = Boolean(process.env.CI);
 if (missing && !mustRun) console.warn(`skipping Modbus RTU integration tests: ${missing}`);
 
-const sig = (name: string, device: string, over: Partial<ModbusSignal>): ModbusSignal => modbusSignal({ name, device, staleMs: 1000, ...over });
+const sig = (name: SignalName, device: string, over: Partial<ModbusSignal>): ModbusSignal => modbusSignal({ name, device, staleMs: 1000, ...over });
 
 const section = (path: string): ModbusSection => ({
   buses: { rs485: { path, baudRate: 9600, parity: 'none', dataBits: 8, stopBits: 1 } },
@@ -33,7 +34,7 @@ const section = (path: string): ModbusSection => ({
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const value = (board: DriverBoard, name: string) => board.read(Date.now()).get(name)?.value;
+const value = (board: DriverBoard, name: SignalName) => board.read(Date.now()).get(name)?.value;
 
 async function eventually(check: () => void, timeoutMs = 3000): Promise<void> {
   const end = Date.now() + timeoutMs;

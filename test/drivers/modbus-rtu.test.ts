@@ -4,8 +4,9 @@ import type { DriverBoard } from '../../src/drivers/types.js';
 import type { ModbusSection, ModbusSignal } from '../../src/drivers/board.js';
 import { fakeModbusBus, modbusSignal, slave } from './fake-modbus.js';
 import { quietLogger, recordingLogger } from './fakes.js';
+import type { SignalName } from '../../src/core/signals.js';
 
-const sig = (name: string, device: string, over: Partial<ModbusSignal> = {}): ModbusSignal => modbusSignal({ name, device, staleMs: 2000, ...over });
+const sig = (name: SignalName, device: string, over: Partial<ModbusSignal> = {}): ModbusSignal => modbusSignal({ name, device, staleMs: 2000, ...over });
 
 const cabinet: ModbusSection = {
   buses: { rs485: { path: '/dev/ttyUSB0', baudRate: 9600, parity: 'none', dataBits: 8, stopBits: 1 } },

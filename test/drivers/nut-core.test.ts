@@ -1,5 +1,6 @@
 // From upsd to the controller: the NUT board's readings drive the core's UPS state, and upsd's
 // ERR DATA-STALE shows as UPS_COMM_LOST at the next scan after the next poll (not staleMs later).
+import type { SignalName } from '../../src/core/signals.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { validateConfig } from '../../src/config/load.js';
 import { composeBoards } from '../../src/drivers/index.js';
@@ -12,7 +13,7 @@ import { quietLogger } from './fakes.js';
 
 const T0 = Date.parse('2026-01-05T00:00:00Z');
 const cfg = validateConfig({ uplinks: { enabled: false }, ups: { staleMs: '30s' } }, 'test');
-const sig = (name: string, kind: 'bool' | 'number', variable: string, tokens?: string[]): NutSignal => ({ name, kind, variable, tokens, staleMs: 30_000 });
+const sig = (name: SignalName, kind: 'bool' | 'number', variable: string, tokens?: string[]): NutSignal => ({ name, kind, variable, tokens, staleMs: 30_000 });
 
 describe('NUT readings in the controller', () => {
   let loop: ScanLoop | undefined;

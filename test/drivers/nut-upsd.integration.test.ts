@@ -1,6 +1,7 @@
 // The NUT driver and client against the real thing: Debian's upsd with the dummy-ups driver reading
 // a .dev file this test rewrites. On line → on battery → low battery → driver killed (stale) →
 // back → driver hung (ERR DATA-STALE, stale) → back. Skipped without nut-server, except in CI.
+import type { SignalName } from '../../src/core/signals.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +22,7 @@ if (missing && !CI) console.warn(`skipping NUT integration tests: ${missing}`);
 // staleMs is far longer than the test waits: a reading that turns stale here was made so by
 // upsd's answer, not by its age.
 const STALE_MS = 120_000;
-const sig = (name: string, kind: 'bool' | 'number', variable: string, tokens?: string[]): NutSignal => ({ name, kind, variable, tokens, staleMs: STALE_MS });
+const sig = (name: SignalName, kind: 'bool' | 'number', variable: string, tokens?: string[]): NutSignal => ({ name, kind, variable, tokens, staleMs: STALE_MS });
 const SIGNALS = [
   sig('ups.onBattery', 'bool', 'ups.status', ['OB', 'FSD']),
   sig('ups.lowBattery', 'bool', 'ups.status', ['LB', 'FSD']),

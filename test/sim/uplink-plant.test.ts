@@ -4,6 +4,7 @@ import type { ProbeResult } from '../../src/core/types.js';
 import { createUplinkPlant } from '../../sim/plant/uplinks.js';
 import { runScenario } from '../../sim/runner.js';
 import { parseScenario } from '../../sim/scenario.js';
+import type { SignalName } from '../../src/core/signals.js';
 
 const cfg = uplinksSchema.parse({});
 
@@ -70,7 +71,7 @@ describe('simulated uplinks', () => {
 
   it('measures switches and time without a working uplink from the outputs it sees', () => {
     const p = createUplinkPlant(cfg, 1);
-    const img = (f: boolean, l: boolean) => new Map([['uplink.fiber.selected', f], ['uplink.lte.selected', l]]);
+    const img = (f: boolean, l: boolean) => new Map<SignalName, boolean>([['uplink.fiber.selected', f], ['uplink.lte.selected', l]]);
     p.observe(img(true, false), 0);
     p.set('uplink.fiber.carrier', false);
     p.observe(img(true, false), 1000);

@@ -2,12 +2,13 @@
 // events on a change, and ask to be woken when a pending change or a reading's staleness falls due.
 import type { PowerConfig } from '../../config/schema.js';
 import { NO_EVENTS, sooner } from '../part.js';
+import { feedSignal } from '../signals.js';
 import { FEEDS, type ControllerEvent, type FeedId, type Reading, type SignalName } from '../types.js';
 import { availability, bootHealth, healthDeadline, stepHealth, type SourceHealth, type SourceReadings } from './source.js';
 
 const METER_SIGNALS = {
-  A: ['feed.A.voltage', 'feed.A.frequency', 'feed.A.available'],
-  B: ['feed.B.voltage', 'feed.B.frequency', 'feed.B.available'],
+  A: [feedSignal('A', 'voltage'), feedSignal('A', 'frequency'), feedSignal('A', 'available')],
+  B: [feedSignal('B', 'voltage'), feedSignal('B', 'frequency'), feedSignal('B', 'available')],
 } as const;
 /** The feed's readings, with the signal names built once (a name built per scan costs a string and its hash). */
 const readingsFor = (inputs: ReadonlyMap<SignalName, Reading>, f: FeedId): SourceReadings => {

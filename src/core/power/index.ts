@@ -3,6 +3,7 @@
 // and generator outputs it wants (the controller gates them), its events, deadline and verdicts.
 import type { Config } from '../../config/schema.js';
 import { joinEvents, NO_EVENTS, sooner } from '../part.js';
+import { closedFbSignal, LOAD_LIVE } from '../signals.js';
 import type { CommandVerdict, ControllerEvent, FeedId, Reading, Request, SignalName } from '../types.js';
 import { stepAntiHunting } from './anti-hunting.js';
 import { applyCommands } from './commands.js';
@@ -55,7 +56,7 @@ export interface PowerStepResult {
   readonly ack: boolean;
 }
 
-const FB_SIGNAL = { A: 'breaker.A.closedFb', B: 'breaker.B.closedFb' } as const;
+const FB_SIGNAL = { A: closedFbSignal('A'), B: closedFbSignal('B') } as const;
 const NO_VERDICTS: readonly CommandVerdict[] = Object.freeze([]);
 
 /** Position feedback; the previous object while it reads the same (no change, no copy). */
@@ -97,7 +98,7 @@ export function stepPower(cfg: Config, prev: PowerState, input: PowerInput): Pow
   s = test.state;
   // Evidence and anti-hunting are inputs of the policy, which drives the transfer machine.
   const x = position(s.transfer);
-  const live = input.inputs.get('load.live');
+  const live = input.inputs.get(LOAD_LIVE);
   const ev = stepEvidence(pc, s.evidenceSinceMs, x, avail, input.upsOnBattery || live?.value === false, now);
   if (ev.sinceMs !== s.evidenceSinceMs) s = { ...s, evidenceSinceMs: ev.sinceMs };
   const ah = stepAntiHunting(pc, s.transferTimesMs, now);

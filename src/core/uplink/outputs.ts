@@ -2,6 +2,7 @@
 // the verdicts on operator commands.
 import type { UplinksConfig } from '../../config/uplinks.js';
 import type { AlarmCode, Command, SignalName } from '../types.js';
+import { powerCycleSignal, selectedSignal } from '../signals.js';
 import { isHeld, type LinkState, type UplinkState } from './state.js';
 
 export const EMPTY: readonly never[] = Object.freeze([]);
@@ -19,8 +20,8 @@ export function imageOf(cfg: UplinksConfig, s: UplinkState): ReadonlyMap<SignalN
   if (hit) return hit;
   const image = new Map<SignalName, boolean>();
   cfg.links.forEach((link, i) => {
-    image.set(`uplink.${link.id}.selected`, link.id === s.active);
-    if (link.powerCycle) image.set(`uplink.${link.id}.powerCycle`, (s.links[i] as LinkState).pulseUntilMs !== null);
+    image.set(selectedSignal(link.id), link.id === s.active);
+    if (link.powerCycle) image.set(powerCycleSignal(link.id), (s.links[i] as LinkState).pulseUntilMs !== null);
   });
   perCfg.set(key, image);
   return image;

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { duration } from '../../config/duration.js';
 import type { ConfigError } from '../../config/errors.js';
+import type { SignalName } from '../../core/signals.js';
 import type { SectionContext, SectionSession } from '../../io/board-section.js';
 import { activeLow, contact, debounceMs, offset, pin, scale, staleMs } from '../keys.js';
 import { pinResolver, type PinEntry, type PinSignal } from '../pin-board.js';
@@ -32,7 +33,7 @@ export const firmataSectionSchema = z
   .optional();
 
 export interface FirmataAnalogSignal {
-  readonly name: string;
+  readonly name: SignalName;
   readonly analog: number;
   readonly scale: number;
   readonly offset: number;

@@ -2,6 +2,7 @@
 // coils the controller drives, by address or by a profile's named point, checked against the device
 // and the 65 536-word space. Coils mapped to an output of the controller's vocabulary are written.
 import { z } from 'zod';
+import type { SignalName } from '../../core/signals.js';
 import { hintFrom, parseEach, type SectionContext, type SectionSession, type SignalAt } from '../../io/board-section.js';
 import { nameKey, offset, scale, staleMs } from '../keys.js';
 import { PROFILES, type ProfilePoint } from './profiles.js';
@@ -30,7 +31,7 @@ export const modbusSectionSchema = z
   .prefault({});
 
 export interface ModbusSignal {
-  readonly name: string;
+  readonly name: SignalName;
   /** `out`: a coil the controller drives (FC5/FC15); `in`: a value polled from the device. */
   readonly direction: 'in' | 'out';
   readonly kind: 'bool' | 'number';

@@ -1,6 +1,7 @@
 // What a NUT variable means to a twinfeed signal: the default variable per UPS signal, the
 // `ups.status` tokens that set each on/off signal, and how a value text becomes a reading.
 
+import type { SignalName } from '../../core/signals.js';
 /** The variable a UPS signal reads when its board entry names none. */
 export const DEFAULT_VARS: Readonly<Record<string, string>> = {
   'ups.onBattery': 'ups.status',
@@ -27,7 +28,7 @@ export const STATUS_TOKENS: Readonly<Record<string, readonly string[]>> = {
 export const WAIT_TOKEN = 'WAIT';
 
 export interface NutSignal {
-  readonly name: string;
+  readonly name: SignalName;
   readonly kind: 'bool' | 'number';
   /** The NUT variable read, e.g. ups.status or battery.charge. */
   readonly variable: string;

@@ -1,6 +1,7 @@
 // The real uplink driver: carrier of each uplink's interface, probe rounds bound to each uplink, and
 // route switching when the selected uplink changes. Implements the InputPort/OutputPort shapes.
 import type { UplinksConfig } from '../../config/uplinks.js';
+import { carrierSignal, ROUTE_FAULT_SIGNAL, selectedSignal } from '../../core/signals.js';
 import type { ProbeResult, Reading, SignalName } from '../../core/types.js';
 import { sysfsCarrier, type CarrierReader, type LinkSense } from './carrier.js';
 import { spawnExec, type Exec } from './exec.js';
@@ -78,14 +79,14 @@ export function createUplinkDriver(o: UplinkDriverOptions): UplinkDriver {
         if (!l.interface) continue;
         poll(l.interface);
         const s = sensed.get(l.interface);
-        out.set(`uplink.${l.id}.carrier`, s ? { value: s.sense.carrier, ageMs: Math.max(0, Math.round(clock() - s.atMs)) } : { value: undefined, reason: 'absent' });
+        out.set(carrierSignal(l.id), s ? { value: s.sense.carrier, ageMs: Math.max(0, Math.round(clock() - s.atMs)) } : { value: undefined, reason: 'absent' });
       }
-      out.set('uplink.routeFault', { value: routes.faults().size > 0, ageMs: 0 });
+      out.set(ROUTE_FAULT_SIGNAL, { value: routes.faults().size > 0, ageMs: 0 });
       return out;
     },
     takeProbes: (nowMs) => prober.takeProbes(nowMs),
     write(image, nowMs) {
-      const on = cfg.links.find((l) => image.get(`uplink.${l.id}.selected`) === true);
+      const on = cfg.links.find((l) => image.get(selectedSignal(l.id)) === true);
       const selected = on?.id ?? 'none';
       if (selected !== lastSelected) logger.info({ selected, from: lastSelected ?? null }, `uplink: selected ${selected}`);
       lastSelected = selected;

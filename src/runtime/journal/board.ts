@@ -1,6 +1,6 @@
 // Tells the core about storage the way drivers tell it about the plant: as an input signal
 // (`storage.fault`), so the STORAGE_FAULT alarm is decided in the pure core like every other alarm.
-import { STORAGE_FAULT_SIGNAL } from '../../core/conditions.js';
+import { STORAGE_FAULT_SIGNAL } from '../../core/signals.js';
 import type { Reading, SignalName } from '../../core/types.js';
 import type { Board } from '../../io/ports.js';
 

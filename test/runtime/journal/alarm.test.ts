@@ -3,7 +3,7 @@
 // transferred exactly as without it.
 import { describe, expect, it } from 'vitest';
 import { initialState, step } from '../../../src/core/controller.js';
-import { STORAGE_FAULT_SIGNAL } from '../../../src/core/conditions.js';
+import { STORAGE_FAULT_SIGNAL } from '../../../src/core/signals.js';
 import type { ControllerState } from '../../../src/core/state.js';
 import { ALARM_CODES, type ControllerEvent } from '../../../src/core/types.js';
 import { NORMAL, POWER_ONLY, snap, type InputValues } from '../../core/fixtures.js';
