@@ -42,6 +42,7 @@ export const TOOLS = {
   ping: { why: 'ICMP probes through the namespaces', packages: ['iputils-ping'], probe: ['ping', '-V'] },
   systemdAnalyze: { why: 'systemd-analyze verify of deploy/twinfeed.service', packages: ['systemd'], probe: ['systemd-analyze', '--version'] },
   nft: { why: 'nft -c of the firewall example in deploy/', packages: ['nftables'], probe: ['nft', '--version'] },
+  chromium: { why: 'a real browser for the dashboard tests (driven by playwright-core)', packages: ['chromium'], probe: ['/usr/bin/chromium', '--version'] },
 } as const satisfies Record<string, Tool>;
 export type ToolName = keyof typeof TOOLS;
 
