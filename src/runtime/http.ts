@@ -12,6 +12,7 @@ import type { Config } from '../config/schema.js';
 import type { Command } from '../core/types.js';
 import type { Metrics } from './metrics.js';
 import type { ControllerPort } from '../io/controller-port.js';
+import { loadAuth } from './auth.js';
 import { createDashboard, DASHBOARD_ROUTES } from './dashboard/routes.js';
 import type { Incident, KnobInfo } from './dashboard/knobs.js';
 
@@ -101,6 +102,12 @@ export function startHttpServer(o: HttpOptions): Promise<Server> {
   const allowed = allowList(o.config.commandAllow);
   const log = o.logger.child({ subsystem: 'http' });
   const clock = o.clock ?? Date.now;
+  let auth: ReturnType<typeof loadAuth>;
+  try {
+    auth = loadAuth(o.config.auth);
+  } catch (e) {
+    return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+  }
   const dashboard = createDashboard({
     controller: o.controller,
     uplinkIds: o.uplinkIds ?? [],
@@ -110,6 +117,13 @@ export function startHttpServer(o: HttpOptions): Promise<Server> {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = (req.url ?? '/').split('?')[0];
     const route = `${req.method} ${url}`;
+    // /healthz stays open to the service manager and monitoring: it tells whether scans run, no more.
+    if (auth && route !== 'GET /healthz' && !auth.check(req)) {
+      log.warn({ client: `${req.socket.remoteAddress}`, route }, 'refused: no valid credentials (http.auth)');
+      res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': auth.challenge, 'cache-control': 'no-store' });
+      res.end(JSON.stringify({ error: 'authentication required (http.auth)' }) + '\n');
+      return;
+    }
     if (route === 'GET /status') return send(res, 200, o.controller.latest().status);
     if (route === 'GET /healthz') {
       const pub = o.controller.latest();
