@@ -36,6 +36,8 @@ export interface RunOptions {
    * events either way; `false` scans at every round and answer, as the runner did at first (tests).
    */
   readonly lazyProbes?: boolean;
+  /** Called after every scan with the published status (plotted scenarios, `--html`). */
+  readonly onStatus?: (t: number, status: Status) => void;
 }
 
 export function scenarioConfig(s: Scenario, baseConfig: unknown): Config {
@@ -84,6 +86,7 @@ export function runScenario(s: Scenario, opts: RunOptions = {}): RunResult {
     state = r.state;
     plant.write(r.outputs, now);
     for (const e of r.events) emit({ t, ...(e as ControllerEvent) });
+    opts.onStatus?.(t, statusOf(cfg, state, now));
     while (ci < statusChecks.length && (statusChecks[ci]?.e.at ?? Infinity) <= t) {
       const { e, index } = statusChecks[ci++] as (typeof statusChecks)[number];
       const st = statusOf(cfg, state, now);

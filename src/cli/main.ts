@@ -9,7 +9,8 @@ import { runSim } from './sim.js';
 
 const USAGE = `usage:
   twinfeed run [--board FILE] [--config FILE]      run the controller (default: simulated cabinet)
-  twinfeed sim FILE... [--config FILE] [--json] [--seed N]   run scenario files in virtual time
+  twinfeed sim FILE... [--config FILE] [--json] [--seed N] [--html OUT.html]
+                                                   run scenario files in virtual time (--html: plotted)
   twinfeed check-config FILE [--board FILE]        validate a config (and board) file
   twinfeed schema                                  print the config JSON Schema
   twinfeed registers [--format md|json|csv]        print the SCADA register map
@@ -34,6 +35,7 @@ async function main(argv: string[]): Promise<number> {
     config: { type: 'string' },
     json: { type: 'boolean', default: false },
     seed: { type: 'string' },
+    html: { type: 'string' },
     format: { type: 'string', default: 'md' },
     url: { type: 'string' },
     'modbus-port': { type: 'string', default: '5020' },
@@ -65,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
         if (!/^-?\d+$/.test(v.seed)) return usage(`--seed takes a whole number, got "${v.seed}"`);
         seed = Number(v.seed);
       }
-      return runSim({ files: positionals, json: v.json, ...(v.config ? { config: v.config } : {}), ...(seed !== undefined ? { seed } : {}) }, io);
+      return runSim({ files: positionals, json: v.json, ...(v.config ? { config: v.config } : {}), ...(seed !== undefined ? { seed } : {}), ...(v.html !== undefined ? { html: v.html } : {}) }, io);
     }
     case 'check-config': {
       if (positionals.length !== 1) return usage('check-config takes exactly one config file');

@@ -8,12 +8,16 @@ import { hasPath } from '../../sim/match.js';
 import { createSimCabinet } from '../../sim/plant/cabinet.js';
 import { runScenario, scenarioConfig, type TimedEvent } from '../../sim/runner.js';
 import { checkNames, loadScenario, type Scenario } from '../../sim/scenario.js';
+import { writeFileSync } from 'node:fs';
+import { createRecorder, renderHtml, type PlotInput } from './sim-html.js';
 
 export interface SimArgs {
   files: string[];
   config?: string;
   json: boolean;
   seed?: number;
+  /** Write the plotted scenarios to this HTML file. */
+  html?: string;
 }
 
 type Out = { out: (line: string) => void; err: (line: string) => void };
@@ -71,15 +75,18 @@ export function runSim(args: SimArgs, io: Out): number {
   }
   const several = scenarios.length > 1;
   let failed = 0;
+  const plots: PlotInput[] = [];
   for (const s of scenarios) {
+    const rec = args.html !== undefined ? createRecorder() : undefined;
     if (!args.json) io.out(`== ${s.name}`);
     const onEvent = (e: TimedEvent) => {
       const line = several ? { ...e, scenario: s.name } : e;
       io.out(args.json ? JSON.stringify(line) : human(line));
     };
     try {
-      const r = runScenario(s, { baseConfig: base, ...(args.seed !== undefined ? { seed: args.seed } : {}), onEvent });
+      const r = runScenario(s, { baseConfig: base, ...(args.seed !== undefined ? { seed: args.seed } : {}), onEvent, ...(rec ? { onStatus: rec.onStatus } : {}) });
       if (!r.ok) failed++;
+      if (rec) plots.push({ name: s.name, ok: r.ok, durationMs: s.duration, samples: rec.samples, events: r.events });
       if (!args.json) io.out(r.ok ? `   ok: ${s.name}` : `   FAILED: ${s.name} (${String(r.summary.expectFailures)} expectation(s))`);
     } catch (e) {
       if (e instanceof ConfigInvalid) {
@@ -88,6 +95,10 @@ export function runSim(args: SimArgs, io: Out): number {
       }
       throw e;
     }
+  }
+  if (args.html !== undefined) {
+    writeFileSync(args.html, renderHtml(plots));
+    io.err(`wrote ${args.html} (${plots.length} scenario(s) plotted)`);
   }
   return failed > 0 ? EX_FAILED : EX_OK;
 }
