@@ -34,8 +34,11 @@ function contactor(s, f, x) {
   let out = `<line x1="${x}" y1="84" x2="${x}" y2="120" class="${s.feeds[f].available ? 'live' : 'dead'}"/>`;
   out += b.closed ? `<line x1="${x}" y1="120" x2="${x}" y2="150" class="${live ? 'live' : 'dead'}"/>` : `<line x1="${x}" y1="120" x2="${x + 22}" y2="145" class="dead"/>`;
   if (mismatch) out += `<rect x="${x - 30}" y="112" width="60" height="44" class="mismatch"/>`;
-  out += text(x + 34, 128, `K${f} cmd ${b.commanded ? 'close' : 'open'}`, '', `k-${f}-cmd`);
-  out += text(x + 34, 146, `fb ${pos(b.closed)}`, mismatch ? 'bad' : '', `k-${f}-fb`);
+  // Labels on the inner side of each contactor, so that neither runs off the drawing.
+  const lx = f === 'A' ? x + 34 : x - 34;
+  const anchor = f === 'A' ? '' : ' text-anchor="end"';
+  out += `<text x="${lx}" y="128" id="k-${f}-cmd"${anchor}>${esc(`K${f} cmd ${b.commanded ? 'close' : 'open'}`)}</text>`;
+  out += `<text x="${lx}" y="146" id="k-${f}-fb"${anchor}${mismatch ? ' class="bad"' : ''}>${esc(`fb ${pos(b.closed)}`)}</text>`;
   out += `<line x1="${x}" y1="150" x2="${x}" y2="180" class="${live ? 'live' : 'dead'}"/>`;
   return out;
 }
@@ -65,7 +68,7 @@ export function diagram(s, session) {
   out += text(258, 263, upsState, upsBad ? 'bad' : 'ok', 'ups-state');
   const p = s.psu;
   out += `<line x1="350" y1="281" x2="350" y2="300" class="live"/>`;
-  out += `<rect x="250" y="300" width="200" height="34" class="${p.state === 'redundant' ? 'boxok' : 'boxbad'}"/>`;
+  out += `<rect x="250" y="300" width="250" height="34" class="${p.state === 'redundant' ? 'boxok' : 'boxbad'}"/>`;
   out += text(258, 322, `PSU ${p.ok} of ${p.ids.length} ok (need ${p.required}): ${p.state}`, '', 'psu-state');
   ids.forEach((id, i) => {
     const l = s.uplink[id];
