@@ -32,7 +32,7 @@ export async function startController(
   bind = '127.0.0.1',
   commandAllow: string[] = [],
 ): Promise<Controller> {
-  const cfg = validateConfig({ ...raw, http: { bind, port, commandAllow } }, 'test');
+  const cfg = validateConfig({ ...raw, http: { ...(raw.http as object | undefined), bind, port, commandAllow } }, 'test');
   const board = createSimBoard(cfg, Date.now());
   const loop = createScanLoop({ config: cfg, configHash: 'test', board });
   loop.start();
@@ -62,12 +62,13 @@ export async function startController(
 }
 
 /** Debian's chromium, flags as known to work on this machine (no network beyond loopback). */
-export async function launchBrowser(): Promise<BrowserContext> {
+export async function launchBrowser(httpCredentials?: { username: string; password: string }): Promise<BrowserContext> {
   const dir = mkdtempSync(join(tmpdir(), 'twinfeed-chromium-'));
   return chromium.launchPersistentContext(dir, {
     executablePath: '/usr/bin/chromium',
     headless: true,
     viewport: { width: 1000, height: 1100 },
+    ...(httpCredentials ? { httpCredentials } : {}),
     args: [
       '--no-sandbox',
       '--disable-gpu',
