@@ -101,7 +101,8 @@ install -d -m 0755 "$PREFIX"
 rm -rf "$PREFIX/dist"
 cp -a "$SRC/dist" "$PREFIX/dist"
 rm -rf "$PREFIX/dist/test"
-cp -a "$SRC/boards" "$SRC/deploy" "$SRC/package.json" "$SRC/package-lock.json" "$PREFIX/"
+# web/: the dashboard's page (uPlot comes with npm ci below).
+cp -a "$SRC/boards" "$SRC/deploy" "$SRC/web" "$SRC/package.json" "$SRC/package-lock.json" "$PREFIX/"
 [ -f "$SRC/README.md" ] && cp "$SRC/README.md" "$PREFIX/"
 [ -d "$SRC/sim/scenarios" ] && install -d "$PREFIX/sim" && cp -a "$SRC/sim/scenarios" "$PREFIX/sim/"
 # Already built: the installed copy must not try to compile TypeScript (no dev dependencies there).
