@@ -7,6 +7,7 @@ import type { BrowserContext } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CI, missingTool } from '../system-tools.js';
 import { FAST, launchBrowser, startController, type Controller } from './harness.js';
+import { poll } from './poll.js';
 
 let browser: BrowserContext | undefined;
 let ctl: Controller | undefined;
@@ -24,10 +25,10 @@ describe.skipIf(missingTool('chromium') !== undefined && !CI)('the page behind h
     browser = await launchBrowser({ username: 'night', password: 'shift-pass' });
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${ctl.port}/`);
-    await expect.poll(() => page.textContent('#conn')).toBe('live');
+    await poll(() => page.textContent('#conn')).toBe('live');
     await page.click('text=Manual mode');
     await page.click('#confirm-ok');
-    await expect.poll(() => page.textContent('#result')).toBe('setMode: accepted');
-    await expect.poll(() => page.textContent('#mode')).toBe('manual');
+    await poll(() => page.textContent('#result')).toBe('setMode: accepted');
+    await poll(() => page.textContent('#mode')).toBe('manual');
   });
 });

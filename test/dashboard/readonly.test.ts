@@ -5,6 +5,7 @@ import type { BrowserContext } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CI, missingTool } from '../system-tools.js';
 import { FAST, launchBrowser, startController, type Controller } from './harness.js';
+import { poll } from './poll.js';
 
 /** A non-loopback IPv4 address of this machine: a browser connecting to it is not a loopback client. */
 const external = Object.values(networkInterfaces())
@@ -26,7 +27,7 @@ describe.skipIf((missingTool('chromium') !== undefined && !CI) || external === u
       browser = await launchBrowser();
       const page = await browser.newPage();
       await page.goto(`http://${external as string}:${ctl.port}/`);
-      await expect.poll(() => page.textContent('#conn')).toBe('live');
+      await poll(() => page.textContent('#conn')).toBe('live');
       expect(await page.isVisible('#readonly')).toBe(true);
       expect(await page.textContent('#readonly')).toContain('Read-only');
       // Status is there, commands are not.

@@ -4,6 +4,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { assets, pageWeightGzBytes } from '../../src/runtime/dashboard/assets.js';
 import { createTrends } from '../../src/runtime/dashboard/trends.js';
+import { incidents, knobList } from '../../src/runtime/dashboard/knobs.js';
+import { createSimBoard } from '../../src/runtime/simboard.js';
+import { validateConfig } from '../../src/config/load.js';
 import type { Status } from '../../src/core/types.js';
 import { startController, type Controller } from './harness.js';
 
@@ -124,5 +127,23 @@ describe('trend ring buffer', () => {
     expect(r.series['feed.A.voltageV']).toEqual([2, 3, 4]);
     expect(r.series['feed.B.voltageV']).toEqual([null, null, null]);
     expect(r.series['uplink.fiber.latencyMs']).toEqual([5, 5, 5]);
+  });
+});
+
+describe('fault-injection panel', () => {
+  it('offers only knobs the plant takes, and every one-click incident applies cleanly (default config, uplinks on)', () => {
+    const cfg = validateConfig({}, 'test');
+    const board = createSimBoard(cfg, 0);
+    for (const k of knobList(cfg)) expect(board.cabinet.hasKnob(k.name), k.name).toBe(true);
+    const list = incidents(cfg);
+    expect(list.map((i) => i.name)).toEqual([
+      'utility outage',
+      'generator fails to start',
+      'welded contactor A',
+      'fiber cut (fiber)',
+      'silent LTE (lte)',
+      'restore all',
+    ]);
+    for (const i of list) expect(board.setKnobs({ ...i.knobs }), i.name).toBeUndefined();
   });
 });
