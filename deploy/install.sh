@@ -120,6 +120,8 @@ rm -rf "$PREFIX/dist"
 cp -a "$SRC/dist" "$PREFIX/dist"
 rm -rf "$PREFIX/dist/test"
 cp -a "$SRC/boards" "$SRC/deploy" "$SRC/package.json" "$SRC/package-lock.json" "$PREFIX/"
+# The dashboard's page, served from src/runtime/dashboard/web/ (uPlot comes with npm ci below).
+rm -rf "$PREFIX/src" && install -d "$PREFIX/src/runtime/dashboard" && cp -a "$SRC/src/runtime/dashboard/web" "$PREFIX/src/runtime/dashboard/"
 [ -f "$SRC/README.md" ] && cp "$SRC/README.md" "$PREFIX/"
 [ -d "$SRC/sim/scenarios" ] && install -d "$PREFIX/sim" && cp -a "$SRC/sim/scenarios" "$PREFIX/sim/"
 # Already built: the installed copy must not try to compile TypeScript (no dev dependencies there).

@@ -40,6 +40,8 @@ export interface RunOptions {
   readonly onState?: (state: ControllerState, nowMs: number) => void;
   /** Called for each controller event with its wall-clock time (`twinfeed sim --journal`). */
   readonly onControllerEvent?: (e: ControllerEvent, atMs: number) => void;
+  /** Called after every scan with the published status (plotted scenarios, `--html`). */
+  readonly onStatus?: (t: number, status: Status) => void;
 }
 
 export function scenarioConfig(s: Scenario, baseConfig: unknown): Config {
@@ -92,6 +94,7 @@ export function runScenario(s: Scenario, opts: RunOptions = {}): RunResult {
       opts.onControllerEvent?.(e, now);
       emit({ t, ...(e as ControllerEvent) });
     }
+    opts.onStatus?.(t, statusOf(cfg, state, now));
     while (ci < statusChecks.length && (statusChecks[ci]?.e.at ?? Infinity) <= t) {
       const { e, index } = statusChecks[ci++] as (typeof statusChecks)[number];
       const st = statusOf(cfg, state, now);

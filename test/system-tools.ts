@@ -48,6 +48,7 @@ export const TOOLS = {
     packages: ['nut-server', 'nut-client'],
     probe: ['/lib/nut/upsd', '-V'],
   },
+  chromium: { why: 'a real browser for the dashboard tests (driven by playwright-core)', packages: ['chromium'], probe: ['/usr/bin/chromium', '--version'] },
 } as const satisfies Record<string, Tool>;
 export type ToolName = keyof typeof TOOLS;
 

@@ -9,9 +9,10 @@ import { runSim } from './sim.js';
 
 const USAGE = `usage:
   twinfeed run [--board FILE] [--config FILE]      run the controller (default: simulated cabinet)
-  twinfeed sim FILE... [--config FILE] [--json] [--seed N] [--journal DIR]
+  twinfeed sim FILE... [--config FILE] [--json] [--seed N] [--journal DIR] [--html OUT.html]
                                                    run scenario files in virtual time (--journal:
-                                                   write the journal a real run would, DIR as stateDir)
+                                                   write the journal a real run would, DIR as stateDir;
+                                                   --html: plotted)
   twinfeed check-config FILE [--board FILE]        validate a config (and board) file
   twinfeed schema                                  print the config JSON Schema
   twinfeed registers [--format md|json|csv]        print the SCADA register map
@@ -40,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
     config: { type: 'string' },
     json: { type: 'boolean', default: false },
     seed: { type: 'string' },
+    html: { type: 'string' },
     format: { type: 'string', default: 'md' },
     url: { type: 'string' },
     'modbus-port': { type: 'string', default: '5020' },
@@ -76,7 +78,7 @@ async function main(argv: string[]): Promise<number> {
         seed = Number(v.seed);
       }
       if (v.journal === '') return usage('--journal takes a directory (the stateDir: the journal goes to DIR/journal/)');
-      return runSim({ files: positionals, json: v.json, ...(v.config ? { config: v.config } : {}), ...(seed !== undefined ? { seed } : {}), ...(v.journal !== undefined ? { journal: v.journal } : {}) }, io);
+      return runSim({ files: positionals, json: v.json, ...(v.config ? { config: v.config } : {}), ...(seed !== undefined ? { seed } : {}), ...(v.journal !== undefined ? { journal: v.journal } : {}), ...(v.html !== undefined ? { html: v.html } : {}) }, io);
     }
     case 'check-config': {
       if (positionals.length !== 1) return usage('check-config takes exactly one config file');

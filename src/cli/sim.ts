@@ -9,6 +9,8 @@ import { createSimCabinet } from '../../sim/plant/cabinet.js';
 import { runScenario, scenarioConfig, type TimedEvent } from '../../sim/runner.js';
 import { checkNames, loadScenario, type Scenario } from '../../sim/scenario.js';
 import { journalDirProblem, openSimJournal, type SimJournal } from './sim-journal.js';
+import { writeFileSync } from 'node:fs';
+import { createRecorder, renderHtml, type PlotInput } from './sim-html.js';
 
 export interface SimArgs {
   files: string[];
@@ -17,6 +19,8 @@ export interface SimArgs {
   seed?: number;
   /** A stateDir: the journal is written to <journal>/journal/ (see sim-journal.ts). */
   journal?: string;
+  /** Write the plotted scenarios to this HTML file. */
+  html?: string;
 }
 
 type Out = { out: (line: string) => void; err: (line: string) => void };
@@ -111,7 +115,9 @@ export async function runSim(args: SimArgs, io: Out): Promise<number> {
 function runAll(scenarios: readonly Scenario[], base: unknown, args: SimArgs, io: Out, journal: SimJournal | undefined): number {
   const several = scenarios.length > 1;
   let failed = 0;
+  const plots: PlotInput[] = [];
   for (const s of scenarios) {
+    const rec = args.html !== undefined ? createRecorder() : undefined;
     if (!args.json) io.out(`== ${s.name}`);
     const onEvent = (e: TimedEvent) => {
       const line = several ? { ...e, scenario: s.name } : e;
@@ -121,9 +127,10 @@ function runAll(scenarios: readonly Scenario[], base: unknown, args: SimArgs, io
     const startMs = Date.parse(s.start);
     try {
       journal?.begin({ name: s.name, seed }, scenarioConfig(s, base), startMs);
-      const r = runScenario(s, { baseConfig: base, seed, onEvent, ...(journal ? { onControllerEvent: (e, atMs) => journal.event(e, atMs) } : {}) });
+      const r = runScenario(s, { baseConfig: base, seed, onEvent, ...(journal ? { onControllerEvent: (e, atMs) => journal.event(e, atMs) } : {}), ...(rec ? { onStatus: rec.onStatus } : {}) });
       journal?.end(startMs + s.duration);
       if (!r.ok) failed++;
+      if (rec) plots.push({ name: s.name, ok: r.ok, durationMs: s.duration, samples: rec.samples, events: r.events });
       if (!args.json) io.out(r.ok ? `   ok: ${s.name}` : `   FAILED: ${s.name} (${String(r.summary.expectFailures)} expectation(s))`);
     } catch (e) {
       if (e instanceof ConfigInvalid) {
@@ -132,6 +139,10 @@ function runAll(scenarios: readonly Scenario[], base: unknown, args: SimArgs, io
       }
       throw e;
     }
+  }
+  if (args.html !== undefined) {
+    writeFileSync(args.html, renderHtml(plots));
+    io.err(`wrote ${args.html} (${plots.length} scenario(s) plotted)`);
   }
   return failed > 0 ? EX_FAILED : EX_OK;
 }

@@ -173,6 +173,16 @@ const httpSchema = z
     port: port.default(8080),
     /** Networks allowed to POST /command and /sim besides loopback. */
     commandAllow: z.array(cidr).default([]),
+    /**
+     * Optional access control (every route but /healthz): a bearer token and/or basic-auth users, each
+     * read from a file at start so that no secret is in the config. No cookies, hence no CSRF.
+     */
+    auth: z
+      .object({ tokenFile: z.string().min(1).optional(), basicFile: z.string().min(1).optional() })
+      .strict()
+      .refine((a) => a.tokenFile !== undefined || a.basicFile !== undefined, 'give tokenFile, basicFile or both')
+      .nullable()
+      .default(null),
   })
   .strict();
 

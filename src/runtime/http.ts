@@ -1,7 +1,8 @@
 // HTTP: GET /status (JSON), GET /healthz (200 while scans complete, else 503 with the reason),
 // GET /metrics (Prometheus), POST /command (a spec command as JSON; loopback only unless
 // http.commandAllow), POST /sim (plant knobs; sim board only). Bad input → 400 with the reason;
-// nothing a client sends reaches the scan except a validated command.
+// nothing a client sends reaches the scan except a validated command. The dashboard (GET /, /events,
+// /trends, /session) is in ./dashboard/.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { BlockList, isIPv4 } from 'node:net';
 import type { Logger } from 'pino';
@@ -11,9 +12,12 @@ import type { Config } from '../config/schema.js';
 import type { Command } from '../core/types.js';
 import type { Metrics } from './metrics.js';
 import type { ControllerPort } from '../io/controller-port.js';
+import { loadAuth } from './auth.js';
+import { createDashboard, DASHBOARD_ROUTES } from './dashboard/routes.js';
+import type { Incident, KnobInfo } from './dashboard/knobs.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
-const ROUTES = ['GET /status', 'GET /healthz', 'GET /metrics', 'POST /command', 'POST /sim'];
+const ROUTES = ['GET /status', 'GET /healthz', 'GET /metrics', 'POST /command', 'POST /sim', ...DASHBOARD_ROUTES];
 
 export interface HttpOptions {
   readonly config: Config['http'];
@@ -26,6 +30,12 @@ export interface HttpOptions {
   readonly scanPeriodMs?: number;
   /** Wall clock, the scan loop's own (tests inject one). */
   readonly clock?: () => number;
+  /** Uplink ids for the dashboard's trends. */
+  readonly uplinkIds?: readonly string[];
+  /** The sim board's knobs and incidents for the dashboard's fault-injection panel. */
+  readonly knobs?: readonly KnobInfo[];
+  readonly incidents?: readonly Incident[];
+  readonly feedRoles?: Readonly<Record<'A' | 'B', string>>;
 }
 
 /**
@@ -92,9 +102,28 @@ export function startHttpServer(o: HttpOptions): Promise<Server> {
   const allowed = allowList(o.config.commandAllow);
   const log = o.logger.child({ subsystem: 'http' });
   const clock = o.clock ?? Date.now;
+  let auth: ReturnType<typeof loadAuth>;
+  try {
+    auth = loadAuth(o.config.auth);
+  } catch (e) {
+    return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+  }
+  const dashboard = createDashboard({
+    controller: o.controller,
+    uplinkIds: o.uplinkIds ?? [],
+    ...(o.feedRoles ? { feedRoles: o.feedRoles } : {}),
+    ...(o.setKnobs && o.knobs ? { knobs: o.knobs, incidents: o.incidents ?? [] } : {}),
+  });
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = (req.url ?? '/').split('?')[0];
     const route = `${req.method} ${url}`;
+    // /healthz stays open to the service manager and monitoring: it tells whether scans run, no more.
+    if (auth && route !== 'GET /healthz' && !auth.check(req)) {
+      log.warn({ client: `${req.socket.remoteAddress}`, route }, 'refused: no valid credentials (http.auth)');
+      res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': auth.challenge, 'cache-control': 'no-store' });
+      res.end(JSON.stringify({ error: 'authentication required (http.auth)' }) + '\n');
+      return;
+    }
     if (route === 'GET /status') return send(res, 200, o.controller.latest().status);
     if (route === 'GET /healthz') {
       const pub = o.controller.latest();
@@ -102,6 +131,7 @@ export function startHttpServer(o: HttpOptions): Promise<Server> {
       return send(res, h.ok ? 200 : 503, { ...h, scanSeq: pub.scanSeq });
     }
     if (route === 'GET /metrics') return send(res, 200, await o.metrics.registry.metrics(), o.metrics.registry.contentType);
+    if (dashboard.handle(req, res, url ?? '/', clientAllowed(allowed, req))) return;
     if (route === 'POST /command' || route === 'POST /sim') {
       const who = `http:${req.socket.remoteAddress}:${req.socket.remotePort}`;
       if (!clientAllowed(allowed, req)) {
@@ -134,7 +164,14 @@ export function startHttpServer(o: HttpOptions): Promise<Server> {
     });
   });
   server.headersTimeout = 10_000;
+  // Bounds receiving a request only, so an event stream (GET /events) may stay open for days.
   server.requestTimeout = 10_000;
+  // Open event streams would hold close() forever: end them first, so a stopping controller stops.
+  const close = server.close.bind(server);
+  server.close = ((cb?: (err?: Error) => void) => {
+    dashboard.stop();
+    return close(cb);
+  }) as Server['close'];
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(o.config.port, o.config.bind, () => {

@@ -13,6 +13,7 @@ import type { Status } from '../core/types.js';
 import type { Board } from '../io/ports.js';
 import { describeEvent } from './format.js';
 import { startHttpServer } from './http.js';
+import { incidents, knobList } from './dashboard/knobs.js';
 import { withStorageInput } from './journal/board.js';
 import { journalEvent, journalStart, journalStop } from './journal/session.js';
 import { openJournal, type Journal } from './journal/writer.js';
@@ -117,6 +118,9 @@ export async function runController(opts: RunOptions): Promise<number> {
         metrics,
         logger,
         scanPeriodMs: cfg.runtime.scanPeriodMs,
+        uplinkIds,
+        feedRoles: { A: cfg.power.feeds.A.role, B: cfg.power.feeds.B.role },
+        ...(sim ? { knobs: knobList(cfg), incidents: incidents(cfg) } : {}),
         ...(sim ? { setKnobs: (k: Record<string, unknown>) => { const err = sim.setKnobs(k); if (!err) loop.scanNow(); return err; } } : {}),
       });
       closers.push(() => new Promise((r) => http.close(() => r())));
