@@ -92,6 +92,20 @@ export const uplinksSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * Probe budget of a standby uplink (one ranked below the selected uplink, e.g. a metered LTE SIM):
+     * while the selected uplink is healthy, `targets` of its targets (in turn; at least `probe.quorum`)
+     * once every `intervalMs`;
+     * at full rate from the selected uplink's first failed round until it has had `upRounds` good ones.
+     */
+    standbyProbe: z
+      .object({
+        enabled: z.boolean().default(true),
+        intervalMs: duration().default(30_000),
+        targets: z.number().int().min(1).default(1),
+      })
+      .strict()
+      .prefault({}),
     routes: routesSchema.prefault({}),
   })
   .strict()
@@ -113,6 +127,8 @@ export const uplinksSchema = z
       ctx.addIssue({ code: 'custom', path: ['probe', 'timeoutMs'], message: 'timeout longer than the probe interval (rounds would overlap)' });
     if ((u.probe.attempts - 1) * u.probe.attemptSpacingMs >= u.probe.timeoutMs)
       ctx.addIssue({ code: 'custom', path: ['probe', 'attemptSpacingMs'], message: 'the last attempt would start after the timeout (fewer attempts or a shorter spacing)' });
+    if (u.standbyProbe.enabled && u.standbyProbe.intervalMs < u.probe.intervalMs)
+      ctx.addIssue({ code: 'custom', path: ['standbyProbe', 'intervalMs'], message: 'shorter than probe.intervalMs (the standby is probed at most at the full rate)' });
     if (u.probe.intervalMs <= 0) ctx.addIssue({ code: 'custom', path: ['probe', 'intervalMs'], message: 'must be above 0 (e.g. "1s")' });
   });
 

@@ -19,6 +19,8 @@ export interface LinkState {
   readonly downSinceMs: number | null;
   /** The probe round being collected: its send time, answers, losses (timeouts), slow answers. */
   readonly roundAtMs: number | null;
+  /** Targets probed in the open round (a standby's slow round probes fewer than all). */
+  readonly roundTargets: number;
   readonly roundOk: number;
   readonly roundLost: number;
   readonly roundSlow: number;
@@ -65,6 +67,7 @@ export function initialLink(): LinkState {
     upSinceMs: null,
     downSinceMs: null,
     roundAtMs: null,
+    roundTargets: 0,
     roundOk: 0,
     roundLost: 0,
     roundSlow: 0,

@@ -63,7 +63,10 @@ export function createUplinkDriver(o: UplinkDriverOptions): UplinkDriver {
     readCarrier(iface)
       .then((sense) => {
         const prev = sensed.get(iface);
-        if (prev && prev.sense.carrier !== sense.carrier) logger.info({ iface, ...sense }, `uplink: ${iface} carrier ${sense.carrier ? 'up' : 'down'}`);
+        if (prev && prev.sense.carrier !== sense.carrier) {
+          logger.info({ iface, ...sense }, `uplink: ${iface} carrier ${sense.carrier ? 'up' : 'down'}`);
+          cfg.links.forEach((l, i) => l.interface === iface && prober.carrierChanged(i));
+        }
         sensed.set(iface, { sense, atMs: clock() });
       })
       .catch((e: unknown) => logger.warn({ iface, err: String(e) }, 'uplink: carrier read failed'))
@@ -89,6 +92,7 @@ export function createUplinkDriver(o: UplinkDriverOptions): UplinkDriver {
       const selected = on?.id ?? 'none';
       if (selected !== lastSelected) logger.info({ selected, from: lastSelected ?? null }, `uplink: selected ${selected}`);
       lastSelected = selected;
+      prober.select(on ? cfg.links.indexOf(on) : -1);
       routes.want(selected, nowMs);
     },
     faults: () => routes.faults(),
