@@ -84,11 +84,17 @@ export const uplinksSchema = z
     failbackDelayMs: duration().default(60_000),
     /** Loss % and latency for status are measured over this window. */
     healthWindowMs: duration().default(60_000),
+    /**
+     * `downs` downs within `windowMs` hold an uplink down: first for `holdMs`, each further hold twice as
+     * long up to `maxHoldMs`; each `forgetAfterMs` without a down forgives one doubling.
+     */
     holdDown: z
       .object({
         downs: z.number().int().min(1).default(3),
         windowMs: duration().default(600_000),
-        holdMs: duration().default(600_000),
+        holdMs: duration().default(60_000),
+        maxHoldMs: duration().default(1_800_000),
+        forgetAfterMs: duration().default(3_600_000),
       })
       .strict()
       .prefault({}),
@@ -129,6 +135,9 @@ export const uplinksSchema = z
       ctx.addIssue({ code: 'custom', path: ['probe', 'attemptSpacingMs'], message: 'the last attempt would start after the timeout (fewer attempts or a shorter spacing)' });
     if (u.standbyProbe.enabled && u.standbyProbe.intervalMs < u.probe.intervalMs)
       ctx.addIssue({ code: 'custom', path: ['standbyProbe', 'intervalMs'], message: 'shorter than probe.intervalMs (the standby is probed at most at the full rate)' });
+    if (u.holdDown.maxHoldMs < u.holdDown.holdMs)
+      ctx.addIssue({ code: 'custom', path: ['holdDown', 'maxHoldMs'], message: 'shorter than the first hold (holdDown.holdMs)' });
+    if (u.holdDown.forgetAfterMs <= 0) ctx.addIssue({ code: 'custom', path: ['holdDown', 'forgetAfterMs'], message: 'must be above 0 (e.g. "1h")' });
     if (u.probe.intervalMs <= 0) ctx.addIssue({ code: 'custom', path: ['probe', 'intervalMs'], message: 'must be above 0 (e.g. "1s")' });
   });
 

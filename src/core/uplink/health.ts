@@ -1,8 +1,9 @@
 // Health of one uplink: carrier (down at once), probe rounds with a quorum of targets, N bad rounds
-// to go down and M good rounds to come up, hold-down of a flapping uplink.
+// to go down and M good rounds to come up; a down feeds the hold-down (holddown.ts).
 import type { UplinksConfig } from '../../config/uplinks.js';
 import type { ControllerEvent, ProbeResult } from '../types.js';
 import type { LinkReason, LinkState } from './state.js';
+import { noteDown } from './holddown.js';
 import { addRound, windowStats } from './window.js';
 
 /** What a health update needs besides the link itself; events are appended to `events`. */
@@ -30,18 +31,12 @@ function transition(l: Draft, up: boolean, reason: LinkReason, c: HealthCtx): vo
     return;
   }
   c.events.push({ type: 'uplink', id: c.id, up: false, reason, lossPct, latencyMs });
-  const hd = c.cfg.holdDown;
-  const recent = l.downTimesMs.filter((t) => c.nowMs - t < hd.windowMs).slice(-(hd.downs - 1));
-  recent.push(c.nowMs);
-  // The downs that triggered a hold are forgotten, so one more down after the hold does not re-trigger it.
-  const held = recent.length >= hd.downs;
   l.up = false;
   l.reason = reason;
   l.goodRounds = 0;
   l.upSinceMs = null;
   l.downSinceMs = c.nowMs;
-  l.downTimesMs = held ? [] : recent;
-  if (held) l.heldUntilMs = c.nowMs + hd.holdMs;
+  noteDown(l, c.cfg.holdDown, c.nowMs);
 }
 
 /** Applies a changed carrier reading; loss of carrier takes the uplink down at once. */

@@ -34,9 +34,15 @@ export interface LinkState {
   readonly lastBadMs: number | null;
   /** Bucketed sliding window for loss % and latency (see window.ts). */
   readonly win: readonly number[];
-  /** Times of recent up→down transitions (at most holdDown.downs of them). */
+  /**
+   * Hold-down history (see holddown.ts; kept across restarts): times of recent up→down transitions (at
+   * most holdDown.downs of them), the end of the current hold, the doublings of the next hold as of the
+   * last down, and the time of that down (from which quiet periods forgive doublings).
+   */
   readonly downTimesMs: readonly number[];
   readonly heldUntilMs: number | null;
+  readonly holdLevel: number;
+  readonly lastDownMs: number | null;
   /** Modem power-cycle: pulse end (while energized), recent pulse times, total pulses. */
   readonly pulseUntilMs: number | null;
   readonly pulseTimesMs: readonly number[];
@@ -79,6 +85,8 @@ export function initialLink(): LinkState {
     win: emptyWindow(),
     downTimesMs: [],
     heldUntilMs: null,
+    holdLevel: 0,
+    lastDownMs: null,
     pulseUntilMs: null,
     pulseTimesMs: [],
     pulses: 0,
