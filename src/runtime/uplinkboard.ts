@@ -28,7 +28,11 @@ export async function withUplinkDriver(board: Board, cfg: Config, logger: Logger
       await board.close();
     },
   };
-  if (board.onInputChange) joined.onInputChange = (l) => board.onInputChange?.(l) ?? (() => undefined);
+  // A kernel link event (carrier) wakes the scan like a board's input edge does.
+  joined.onInputChange = (l) => {
+    const offs = [board.onInputChange?.(l), up.onInputChange(l)];
+    return () => offs.forEach((off) => off?.());
+  };
   if (board.stats) joined.stats = () => board.stats?.() ?? {};
   return joined;
 }

@@ -4,6 +4,7 @@ import type { UplinksConfig } from '../../config/uplinks.js';
 import type { ProbeResult, Reading, SignalName } from '../../core/types.js';
 import { sysfsCarrier, type CarrierReader, type LinkSense } from './carrier.js';
 import { spawnExec, type Exec } from './exec.js';
+import { ipMonitor, type LinkMonitor } from './monitor.js';
 import { createProber } from './prober.js';
 import { runProbe, type ProbeOutcome } from './probes.js';
 import { createRouteSwitcher, type UplinkLogger } from './routes.js';
@@ -16,8 +17,10 @@ export interface UplinkDriverOptions {
   readonly logger: UplinkLogger;
   /** Runs ping, ip, conntrack (default: spawn without a shell). */
   readonly exec?: Exec;
-  /** Reads carrier/operstate (default: sysfs). */
+  /** Reads carrier/operstate (default: sysfs), polled every scan: the fallback for the monitor. */
   readonly carrier?: CarrierReader;
+  /** Link change events (default: `ip -o monitor link`); false: polling only. */
+  readonly monitor?: LinkMonitor | false;
   /** Monotonic ms for probe round-trip times (default: performance.now). */
   readonly clock?: () => number;
 }
@@ -30,6 +33,8 @@ export interface UplinkDriver {
   write(image: ReadonlyMap<SignalName, boolean>, nowMs: number): void;
   /** Route/conntrack faults: key → message. */
   faults(): ReadonlyMap<string, string>;
+  /** Called when a carrier changes between scans (a kernel event), so the runtime can scan at once. */
+  onInputChange(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -54,20 +59,40 @@ export function createUplinkDriver(o: UplinkDriverOptions): UplinkDriver {
   });
   const routes = createRouteSwitcher(cfg, exec, logger);
 
-  // Carrier is polled in the background, one poll per interface at a time; read() returns the last value.
+  // Carrier comes from kernel events where the monitor runs, and is polled in the background as the
+  // fallback, one poll per interface at a time; read() returns the newest value.
   const sensed = new Map<string, { sense: LinkSense; atMs: number }>();
+  const listeners = new Set<() => void>();
+  const sense = (iface: string, s: LinkSense, how: 'event' | 'poll') => {
+    const prev = sensed.get(iface);
+    sensed.set(iface, { sense: s, atMs: clock() });
+    if (!prev || prev.sense.carrier === s.carrier) return;
+    logger.info({ iface, ...s, how }, `uplink: ${iface} carrier ${s.carrier ? 'up' : 'down'} (${how})`);
+    cfg.links.forEach((l, i) => l.interface === iface && prober.carrierChanged(i));
+    if (how === 'event') for (const f of listeners) f();
+  };
+  const ifaces = new Set(cfg.links.flatMap((l) => (l.interface ? [l.interface] : [])));
+  // A poll that started before an event would report the older state: the event wins.
+  const eventAtMs = new Map<string, number>();
+  const stopMonitor =
+    o.monitor === false || ifaces.size === 0
+      ? undefined
+      : (o.monitor ?? ipMonitor())(
+          (iface, s) => {
+            if (!ifaces.has(iface)) return;
+            eventAtMs.set(iface, clock());
+            sense(iface, s, 'event');
+          },
+          (running, why) => (running ? logger.info({}, 'uplink: carrier from kernel events (ip monitor link)') : logger.warn({ why }, 'uplink: link monitor stopped; carrier polled only')),
+        );
   const polling = new Set<string>();
   const poll = (iface: string) => {
     if (polling.has(iface)) return;
     polling.add(iface);
+    const startedMs = clock();
     readCarrier(iface)
-      .then((sense) => {
-        const prev = sensed.get(iface);
-        if (prev && prev.sense.carrier !== sense.carrier) {
-          logger.info({ iface, ...sense }, `uplink: ${iface} carrier ${sense.carrier ? 'up' : 'down'}`);
-          cfg.links.forEach((l, i) => l.interface === iface && prober.carrierChanged(i));
-        }
-        sensed.set(iface, { sense, atMs: clock() });
+      .then((s) => {
+        if ((eventAtMs.get(iface) ?? -Infinity) < startedMs) sense(iface, s, 'poll');
       })
       .catch((e: unknown) => logger.warn({ iface, err: String(e) }, 'uplink: carrier read failed'))
       .finally(() => polling.delete(iface));
@@ -96,7 +121,12 @@ export function createUplinkDriver(o: UplinkDriverOptions): UplinkDriver {
       routes.want(selected, nowMs);
     },
     faults: () => routes.faults(),
+    onInputChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     async close() {
+      stopMonitor?.();
       await routes.idle();
     },
   };
