@@ -40,11 +40,18 @@ export function ipMonitor(prefix: readonly string[] = []): LinkMonitor {
         kill = undefined;
         if (stopped) return;
         onState?.(false, why);
+        // Without iproute2 there is nothing to restart: polling carries on alone.
+        if (why === 'ENOENT') return;
         timer = setTimeout(start, RESTART_MS);
         timer.unref();
       };
-      child.on('error', (e: NodeJS.ErrnoException) => ended(e.code ?? e.message));
-      child.on('exit', (code, signal) => ended(signal ?? `exit ${code}`));
+      let over = false;
+      const once = (why: string) => {
+        if (!over) ended(why);
+        over = true;
+      };
+      child.on('error', (e: NodeJS.ErrnoException) => once(e.code ?? e.message));
+      child.on('exit', (code, signal) => once(signal ?? `exit ${code}`));
     };
     start();
     return () => {
