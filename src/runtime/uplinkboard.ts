@@ -38,6 +38,6 @@ export async function withUplinkDriver(board: Board, cfg: Config, logger: Logger
     const offs = [board.onInputChange?.(l), up.onInputChange(l)];
     return () => offs.forEach((off) => off?.());
   };
-  if (board.stats) joined.stats = () => board.stats?.() ?? {};
+  joined.stats = () => ({ ...(board.stats?.() ?? {}), ...up.stats() });
   return joined;
 }

@@ -2,7 +2,9 @@
 // route switching when the selected uplink changes. Implements the InputPort/OutputPort shapes.
 import type { UplinksConfig } from '../../config/uplinks.js';
 import type { ProbeResult, Reading, SignalName } from '../../core/types.js';
-import { sysfsCarrier, type CarrierReader, type LinkSense } from './carrier.js';
+import { readFile } from 'node:fs/promises';
+import { createCounters } from './counters.js';
+import { sysfsCarrier, type CarrierReader, type LinkSense, type ReadText } from './carrier.js';
 import { spawnExec, type Exec } from './exec.js';
 import { ipMonitor, type LinkMonitor } from './monitor.js';
 import { createProber } from './prober.js';
@@ -21,6 +23,8 @@ export interface UplinkDriverOptions {
   readonly carrier?: CarrierReader;
   /** Link change events (default: `ip -o monitor link`); false: polling only. */
   readonly monitor?: LinkMonitor | false;
+  /** Reads a text file (default: fs), for the interface byte counters in /sys/class/net/IF/statistics. */
+  readonly readText?: ReadText;
   /** Monotonic ms for probe round-trip times (default: performance.now). */
   readonly clock?: () => number;
 }
@@ -33,6 +37,8 @@ export interface UplinkDriver {
   write(image: ReadonlyMap<SignalName, boolean>, nowMs: number): void;
   /** Route/conntrack faults: key → message. */
   faults(): ReadonlyMap<string, string>;
+  /** `uplink.<id>.rxBytes` / `txBytes`: what each uplink's interface carried (kernel counters), for metrics. */
+  stats(): Readonly<Record<string, number>>;
   /** Called when a carrier changes between scans (a kernel event), so the runtime can scan at once. */
   onInputChange(listener: () => void): () => void;
   close(): Promise<void>;
@@ -98,6 +104,8 @@ export function createUplinkDriver(o: UplinkDriverOptions): UplinkDriver {
       .finally(() => polling.delete(iface));
   };
 
+  const counters = createCounters(cfg, o.readText ?? ((p: string) => readFile(p, 'utf8')), clock);
+
   let lastSelected: string | undefined;
   return {
     read() {
@@ -109,6 +117,7 @@ export function createUplinkDriver(o: UplinkDriverOptions): UplinkDriver {
         out.set(`uplink.${l.id}.carrier`, s ? { value: s.sense.carrier, ageMs: Math.max(0, Math.round(clock() - s.atMs)) } : { value: undefined, reason: 'absent' });
       }
       out.set('uplink.routeFault', { value: routes.faults().size > 0, ageMs: 0 });
+      counters.refresh();
       return out;
     },
     takeProbes: (nowMs) => prober.takeProbes(nowMs),
@@ -121,6 +130,7 @@ export function createUplinkDriver(o: UplinkDriverOptions): UplinkDriver {
       routes.want(selected, nowMs);
     },
     faults: () => routes.faults(),
+    stats: () => counters.values,
     onInputChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -80,4 +80,33 @@ describe('uplink driver', () => {
     expect(log.lines).toContain('info uplink: wwan0 carrier down (event)');
     await d.close();
   });
+
+  it('counts the bytes each uplink carried from the kernel interface counters, at most once a second', async () => {
+    const files: Record<string, string> = {
+      '/sys/class/net/eth0/statistics/rx_bytes': '123456789\n',
+      '/sys/class/net/eth0/statistics/tx_bytes': '2345\n',
+      '/sys/class/net/wwan0/statistics/rx_bytes': '17000000\n',
+    };
+    const reads: string[] = [];
+    const readText = async (p: string) => {
+      reads.push(p);
+      const t = files[p];
+      if (t === undefined) throw new Error('ENOENT');
+      return t;
+    };
+    let t = 0;
+    const d = createUplinkDriver({ cfg, logger: fakeLogger(), exec: fakeExec().exec, carrier: async () => ({ carrier: true, operstate: 'up' }), clock: () => t, monitor: false, readText });
+    d.read(0);
+    await tick();
+    expect(d.stats()).toEqual({ 'uplink.fiber.rxBytes': 123456789, 'uplink.fiber.txBytes': 2345, 'uplink.lte.rxBytes': 17000000 });
+    files['/sys/class/net/wwan0/statistics/rx_bytes'] = '17500000\n';
+    t = 500;
+    d.read(500);
+    await tick();
+    expect(reads).toHaveLength(4);
+    t = 1000;
+    d.read(1000);
+    await tick();
+    expect(d.stats()['uplink.lte.rxBytes']).toBe(17500000);
+  });
 });
