@@ -32,6 +32,8 @@ const uplinkSchema = z
     source: z.string().optional(),
     /** Probe targets: ICMP hosts by default, or `tcp://host:port`, `http(s)://…`, `dns://server/name`. */
     targets: z.array(targetSchema).min(1).default(['t1', 't2', 't3']),
+    /** ModemManager modem of this uplink (`mmcli -m` value, e.g. "0" or "any"): its signal is read. */
+    modem: z.string().min(1).optional(),
     /** Optional modem power-cycle through the output `uplink.<id>.powerCycle`. */
     powerCycle: powerCycleSchema.optional(),
   })

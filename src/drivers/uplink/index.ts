@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { createCounters } from './counters.js';
 import { sysfsCarrier, type CarrierReader, type LinkSense, type ReadText } from './carrier.js';
 import { spawnExec, type Exec } from './exec.js';
+import { createModemReader } from './modem.js';
 import { ipMonitor, type LinkMonitor } from './monitor.js';
 import { createProber } from './prober.js';
 import { runProbe, type ProbeOutcome } from './probes.js';
@@ -37,7 +38,10 @@ export interface UplinkDriver {
   write(image: ReadonlyMap<SignalName, boolean>, nowMs: number): void;
   /** Route/conntrack faults: key → message. */
   faults(): ReadonlyMap<string, string>;
-  /** `uplink.<id>.rxBytes` / `txBytes`: what each uplink's interface carried (kernel counters), for metrics. */
+  /**
+   * For metrics: `uplink.<id>.rxBytes` / `txBytes` (what each uplink's interface carried, kernel
+   * counters) and, for an uplink with a `modem`, its signal (`signalQualityPct`, `rsrpDbm` …).
+   */
   stats(): Readonly<Record<string, number>>;
   /** Called when a carrier changes between scans (a kernel event), so the runtime can scan at once. */
   onInputChange(listener: () => void): () => void;
@@ -105,6 +109,7 @@ export function createUplinkDriver(o: UplinkDriverOptions): UplinkDriver {
   };
 
   const counters = createCounters(cfg, o.readText ?? ((p: string) => readFile(p, 'utf8')), clock);
+  const modems = createModemReader(cfg, exec, logger, clock);
 
   let lastSelected: string | undefined;
   return {
@@ -118,6 +123,7 @@ export function createUplinkDriver(o: UplinkDriverOptions): UplinkDriver {
       }
       out.set('uplink.routeFault', { value: routes.faults().size > 0, ageMs: 0 });
       counters.refresh();
+      modems.refresh();
       return out;
     },
     takeProbes: (nowMs) => prober.takeProbes(nowMs),
@@ -130,7 +136,7 @@ export function createUplinkDriver(o: UplinkDriverOptions): UplinkDriver {
       routes.want(selected, nowMs);
     },
     faults: () => routes.faults(),
-    stats: () => counters.values,
+    stats: () => ({ ...counters.values, ...modems.values }),
     onInputChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
