@@ -3,7 +3,7 @@
 import type { UplinksConfig } from '../../src/config/uplinks.js';
 import { initialUplinkState, stepUplinks, type UplinkState, type UplinkStepResult } from '../../src/core/uplink/index.js';
 import type { Command, ControllerEvent, Reading } from '../../src/core/types.js';
-import { createUplinkPlant } from './uplinks.js';
+import { createUplinkPlant, type UplinkPlant } from './uplinks.js';
 
 export interface HarnessStep {
   readonly atMs: number;
@@ -27,6 +27,8 @@ export interface HarnessOptions {
   readonly onStep?: (tMs: number, r: UplinkStepResult) => void;
   /** Called for every event; return true to stop the run early. */
   readonly onEvent?: (tMs: number, e: ControllerEvent) => boolean | void;
+  /** Called with the plant when the run ends (e.g. for its probe byte counts). */
+  readonly onPlant?: (plant: UplinkPlant) => void;
 }
 
 export interface HarnessResult {
@@ -79,5 +81,6 @@ export function runUplinks(cfg: UplinksConfig, o: HarnessOptions): HarnessResult
     if (next > o.durationMs || !Number.isFinite(next)) break;
     t = next;
   }
+  o.onPlant?.(plant);
   return { state, endMs: t, scans, summary: plant.summary(t) };
 }

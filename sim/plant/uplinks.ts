@@ -2,6 +2,7 @@
 // Loss is drawn from the scenario's seed, so a run is reproducible bit for bit.
 import type { UplinksConfig } from '../../src/config/uplinks.js';
 import type { ProbeResult, SignalName } from '../../src/core/types.js';
+import { budgetCarrier, budgetRound, budgetSelect, ICMP_PACKET_BYTES, initialBudget, planRound, type Budget } from '../../src/core/uplink/budget.js';
 import { mulberry32, subSeed } from '../prng.js';
 import { createUplinkMeter } from './uplink-measure.js';
 
@@ -36,6 +37,8 @@ export interface UplinkPlant {
   /** Sees the output image (which uplink is selected) to measure the summary figures. */
   observe(outputs: ReadonlyMap<SignalName, boolean>, nowMs: number): void;
   summary(nowMs: number): { uplinkSwitches: number; uplinkDownMs: number };
+  /** IPv4 bytes of probe traffic (echoes and answers, ping's sizes) this uplink has carried so far. */
+  probeBytes(id: string): number;
 }
 
 /** One simulated uplink: what the knobs say, and the probe answers still in flight. */
@@ -51,6 +54,7 @@ interface SimLink {
   /** Results not taken yet, in send order, and when each completes (parallel arrays). */
   inFlight: ProbeResult[];
   doneMs: number[];
+  probeBytes: number;
 }
 
 const KNOB = /^uplink\.([a-z][a-z0-9_-]*)\.(carrier|loss|latencyMs|deadTargets)$/;
@@ -77,6 +81,7 @@ export function createUplinkPlant(cfg: UplinksConfig, seed: number): UplinkPlant
     deadTargets: 0,
     inFlight: [],
     doneMs: [],
+    probeBytes: 0,
   }));
   const byId = new Map(links.map((l) => [l.id, l]));
   const meter = createUplinkMeter(links);
@@ -86,23 +91,39 @@ export function createUplinkPlant(cfg: UplinksConfig, seed: number): UplinkPlant
   let lazy = false;
   const latencyOk = Math.min(cfg.probe.latencyMaxMs, timeoutMs, intervalMs - 1);
 
+  // The probe budget, as the real prober keeps it: a standby is probed slowly while the selected uplink is healthy.
+  let budget: Budget = initialBudget(cfg);
   const startRound = (atMs: number) => {
-    for (const l of links) {
-      for (let j = 0; j < l.targets.length; j++) {
+    const good: boolean[] = [];
+    links.forEach((l, i) => {
+      const plan = planRound(cfg, budget, i, atMs);
+      budget = plan.budget;
+      const extra = plan.targets.length < l.targets.length ? { roundSize: plan.targets.length } : {};
+      let ok = 0;
+      for (const target of plan.targets) {
+        const j = l.targets.indexOf(target);
         // The first attempt whose echo comes back in time answers for the target.
         let answeredAtMs: number | undefined;
+        let lost = 0;
         if (l.carrier && j >= l.deadTargets) {
           for (let k = 0; k < attempts && answeredAtMs === undefined; k++) {
             const back = k * attemptSpacingMs + l.latencyMs;
             if (rng() >= l.loss && back <= timeoutMs) answeredAtMs = atMs + back;
+            else lost++;
           }
-        }
-        const ok = answeredAtMs !== undefined;
+        } else lost = attempts;
+        // ping sends every attempt; attempts after the answer are counted as answered too (the worst case).
+        if (l.carrier) l.probeBytes += (2 * attempts - lost) * ICMP_PACKET_BYTES;
+        const answered = answeredAtMs !== undefined;
+        if (answered && l.latencyMs <= cfg.probe.latencyMaxMs) ok++;
         // Without carrier the kernel refuses to send (network unreachable): the failure is immediate.
         l.doneMs.push(!l.carrier ? atMs : (answeredAtMs ?? atMs + timeoutMs));
-        l.inFlight.push({ uplink: l.id, target: l.targets[j] as string, ok, rttMs: ok ? l.latencyMs : undefined, atMs });
+        l.inFlight.push({ uplink: l.id, target, ok: answered, rttMs: answered ? l.latencyMs : undefined, atMs, ...extra });
       }
-    }
+      if (plan.targets.length > 0) good[i] = ok >= cfg.probe.quorum;
+    });
+    // Like the real prober, the next rounds are planned knowing this round's outcome (known within the timeout).
+    good.forEach((g, i) => (budget = budgetRound(budget, i, g)));
   };
   /** Starts the rounds due up to `nowMs` (with `before`: only those that started before it). */
   const advance = (nowMs: number, before = false) => {
@@ -140,7 +161,10 @@ export function createUplinkPlant(cfg: UplinksConfig, seed: number): UplinkPlant
       // Rounds that started before the change were drawn with the knobs as they were then.
       if (nowMs !== undefined) advance(nowMs, true);
       const what = m[2];
-      if (what === 'carrier') l.carrier = value as boolean;
+      if (what === 'carrier') {
+        if (l.carrier !== value) budget = budgetCarrier(budget, links.indexOf(l));
+        l.carrier = value as boolean;
+      }
       else if (what === 'loss') l.loss = value as number;
       else if (what === 'latencyMs') l.latencyMs = value as number;
       else l.deadTargets = value as number;
@@ -209,7 +233,11 @@ export function createUplinkPlant(cfg: UplinksConfig, seed: number): UplinkPlant
       }
       return d;
     },
-    observe: (outputs, nowMs) => meter.observe(outputs, nowMs),
+    observe(outputs, nowMs) {
+      meter.observe(outputs, nowMs);
+      budget = budgetSelect(budget, cfg.links.findIndex((l) => outputs.get(`uplink.${l.id}.selected`) === true));
+    },
+    probeBytes: (id) => byId.get(id)?.probeBytes ?? 0,
     summary: (nowMs) => meter.summary(nowMs),
   };
 }

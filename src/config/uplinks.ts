@@ -32,6 +32,8 @@ const uplinkSchema = z
     source: z.string().optional(),
     /** Probe targets: ICMP hosts by default, or `tcp://host:port`, `http(s)://…`, `dns://server/name`. */
     targets: z.array(targetSchema).min(1).default(['t1', 't2', 't3']),
+    /** ModemManager modem of this uplink (`mmcli -m` value, e.g. "0" or "any"): its signal is read. */
+    modem: z.string().min(1).optional(),
     /** Optional modem power-cycle through the output `uplink.<id>.powerCycle`. */
     powerCycle: powerCycleSchema.optional(),
   })
@@ -84,11 +86,31 @@ export const uplinksSchema = z
     failbackDelayMs: duration().default(60_000),
     /** Loss % and latency for status are measured over this window. */
     healthWindowMs: duration().default(60_000),
+    /**
+     * `downs` downs within `windowMs` hold an uplink down: first for `holdMs`, each further hold twice as
+     * long up to `maxHoldMs`; each `forgetAfterMs` without a down forgives one doubling.
+     */
     holdDown: z
       .object({
         downs: z.number().int().min(1).default(3),
         windowMs: duration().default(600_000),
-        holdMs: duration().default(600_000),
+        holdMs: duration().default(60_000),
+        maxHoldMs: duration().default(1_800_000),
+        forgetAfterMs: duration().default(3_600_000),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * Probe budget of a standby uplink (one ranked below the selected uplink, e.g. a metered LTE SIM):
+     * while the selected uplink is healthy, `targets` of its targets (in turn; at least `probe.quorum`)
+     * once every `intervalMs`;
+     * at full rate from the selected uplink's first failed round until it has had `upRounds` good ones.
+     */
+    standbyProbe: z
+      .object({
+        enabled: z.boolean().default(true),
+        intervalMs: duration().default(30_000),
+        targets: z.number().int().min(1).default(1),
       })
       .strict()
       .prefault({}),
@@ -113,6 +135,11 @@ export const uplinksSchema = z
       ctx.addIssue({ code: 'custom', path: ['probe', 'timeoutMs'], message: 'timeout longer than the probe interval (rounds would overlap)' });
     if ((u.probe.attempts - 1) * u.probe.attemptSpacingMs >= u.probe.timeoutMs)
       ctx.addIssue({ code: 'custom', path: ['probe', 'attemptSpacingMs'], message: 'the last attempt would start after the timeout (fewer attempts or a shorter spacing)' });
+    if (u.standbyProbe.enabled && u.standbyProbe.intervalMs < u.probe.intervalMs)
+      ctx.addIssue({ code: 'custom', path: ['standbyProbe', 'intervalMs'], message: 'shorter than probe.intervalMs (the standby is probed at most at the full rate)' });
+    if (u.holdDown.maxHoldMs < u.holdDown.holdMs)
+      ctx.addIssue({ code: 'custom', path: ['holdDown', 'maxHoldMs'], message: 'shorter than the first hold (holdDown.holdMs)' });
+    if (u.holdDown.forgetAfterMs <= 0) ctx.addIssue({ code: 'custom', path: ['holdDown', 'forgetAfterMs'], message: 'must be above 0 (e.g. "1h")' });
     if (u.probe.intervalMs <= 0) ctx.addIssue({ code: 'custom', path: ['probe', 'intervalMs'], message: 'must be above 0 (e.g. "1s")' });
   });
 

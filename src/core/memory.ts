@@ -6,6 +6,13 @@ import type { ControllerState } from './state.js';
 import type { LockoutReason } from './power/transfer.js';
 import { ALARM_CODES, type AlarmCode, type TransferReason } from './types.js';
 
+export interface RememberedLink {
+  readonly downTimesMs: readonly number[];
+  readonly heldUntilMs: number | null;
+  readonly holdLevel: number;
+  readonly lastDownMs: number | null;
+}
+
 /** Version 1 of the remembered part (the state file's `state`). Add fields; never change one. */
 export interface Remembered {
   /** 'test' is remembered to say a test was running: it is not resumed (see restore). */
@@ -25,8 +32,8 @@ export interface Remembered {
   readonly uplink: {
     /** The operator's selectUplink pin, or null. */
     readonly manual: string | null;
-    /** Hold-down history per uplink id. */
-    readonly links: Readonly<Record<string, { readonly downTimesMs: readonly number[]; readonly heldUntilMs: number | null }>>;
+    /** Hold-down history per uplink id (the learning hold-down's level and last down too). */
+    readonly links: Readonly<Record<string, RememberedLink>>;
   };
 }
 
@@ -36,10 +43,10 @@ export function remembered(cfg: Config, s: ControllerState): Remembered {
   const p = s.power;
   const t = p.transfer;
   const ids = uplinkIds(cfg);
-  const links: Record<string, { downTimesMs: readonly number[]; heldUntilMs: number | null }> = {};
+  const links: Record<string, RememberedLink> = {};
   s.uplink.links.forEach((l, i) => {
     const id = ids[i];
-    if (id !== undefined) links[id] = { downTimesMs: l.downTimesMs, heldUntilMs: l.heldUntilMs };
+    if (id !== undefined) links[id] = { downTimesMs: l.downTimesMs, heldUntilMs: l.heldUntilMs, holdLevel: l.holdLevel, lastDownMs: l.lastDownMs };
   });
   return {
     mode: p.mode,
@@ -97,7 +104,9 @@ export function restore(cfg: Config, fresh: ControllerState, r: Remembered, nowM
   }
   const links = uplink.links.map((l, i) => {
     const h = r.uplink.links[ids[i] ?? ''];
-    return h ? { ...l, downTimesMs: h.downTimesMs, heldUntilMs: h.heldUntilMs !== null && h.heldUntilMs > nowMs ? h.heldUntilMs : null } : l;
+    return h
+      ? { ...l, downTimesMs: h.downTimesMs, heldUntilMs: h.heldUntilMs !== null && h.heldUntilMs > nowMs ? h.heldUntilMs : null, holdLevel: h.holdLevel, lastDownMs: h.lastDownMs }
+      : l;
   });
   uplink = { ...uplink, links };
   const acks = r.ackedAlarms.filter((c) => (ALARM_CODES as readonly string[]).includes(c));

@@ -5,7 +5,7 @@
 // (`power.transfer` of kind 'lockout', with `reason` and `detail`), `power.approved`,
 // `power.transferTimesMs` (anti-hunting), `power.transferCount` and `lastTransferReason`, the latched
 // generator failure (`power.generator.kind === 'failed'`), alarm acknowledgements (`alarms[code].acked`),
-// the uplink pin (`uplink.manual`) and hold-down history (`uplink.links[i].downTimesMs`, `heldUntilMs`),
+// the uplink pin (`uplink.manual`) and hold-down history (`uplink.links[i].downTimesMs`, `heldUntilMs`, `holdLevel`, `lastDownMs`),
 // and `relayOperations`. src/core/memory.ts picks them out and puts them back.
 import type { Config } from '../config/schema.js';
 import type { AlarmState } from './alarms.js';

@@ -20,6 +20,8 @@ export interface ProbeResult {
   readonly ok: boolean;
   readonly rttMs: number | undefined;
   readonly atMs: number;
+  /** Targets probed in this round (a standby's slow round probes fewer); absent: all of the uplink's. */
+  readonly roundSize?: number;
 }
 
 export interface Snapshot {

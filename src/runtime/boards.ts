@@ -57,7 +57,11 @@ export async function checkBoardFile(path: string, config: Config): Promise<void
 /** Opens the board a `--board` file names; throws ConfigInvalid for a bad file. */
 export async function openBoard(path: string, cfg: Config, logger: Logger, nowMs: number): Promise<Board | SimBoard> {
   const file = loadBoardFile(path);
-  if (isSimBoard(file)) return createSimBoard(cfg, nowMs);
+  if (isSimBoard(file)) {
+    // A bench cabinet or a laptop: simulated power plant, real uplinks where they name an interface.
+    const sim = createSimBoard(cfg, nowMs);
+    return { ...(await withUplinkDriver(sim, cfg, logger, true)), cabinet: sim.cabinet, setKnobs: sim.setKnobs };
+  }
   await checkBoardFile(path, cfg);
   const { openHardwareBoard } = await import('../drivers/index.js');
   const board = await openHardwareBoard(path, { logger, signalsNeeded: signalsNeeded(cfg) });

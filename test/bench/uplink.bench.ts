@@ -1,5 +1,6 @@
 // Uplink figures: failover time after carrier loss and after silent total loss (p50/p99 over seeded
-// runs), false failovers per 24 h under random loss, and the same for mwan3 and dpinger defaults.
+// runs), false failovers per 24 h under random loss, and the same for mwan3 and dpinger defaults;
+// probe traffic of the standby uplink per 30 days, with and without the standby probe budget.
 import { uplinksSchema, type UplinksConfig } from '../../src/config/uplinks.js';
 import { runUplinks } from '../../sim/plant/uplink-harness.js';
 import { dpinger, mwan3, type LinkModel, type Verdicts } from '../../sim/plant/uplink-baselines.js';
@@ -78,9 +79,25 @@ function falseFailoverFigures(emit: Emit, who: string, maxRuns: number, budgetMs
   }
 }
 
+/** IPv4 bytes of probes the standby (lte) carries in a simulated day at 10 % loss on both uplinks, × 30. */
+function standbyMbPer30Days(cfg: UplinksConfig, seed: number): number {
+  let bytes = 0;
+  runUplinks(cfg, {
+    seed,
+    durationMs: DAY_MS,
+    steps: [{ atMs: 0, set: { 'uplink.fiber.loss': 0.1, 'uplink.lte.loss': 0.1 } }],
+    onPlant: (p) => (bytes = p.probeBytes('lte')),
+  });
+  return (30 * bytes) / 1e6;
+}
+
 export async function bench(emit: Emit): Promise<void> {
   const cfg = uplinksSchema.parse({});
+  const fullRate = uplinksSchema.parse({ standbyProbe: { enabled: false } });
+  emit('uplink twinfeed: standby probe traffic per 30 days (standby budget)', standbyMbPer30Days(cfg, 1), 'MB');
+  emit('uplink twinfeed: standby probe traffic per 30 days (standbyProbe.enabled: false)', standbyMbPer30Days(fullRate, 1), 'MB');
   failoverFigures(emit, 'twinfeed', (seed, kind) => ourFailoverMs(cfg, seed, kind));
+  failoverFigures(emit, 'twinfeed without standby budget', (seed, kind) => ourFailoverMs(fullRate, seed, kind));
   failoverFigures(emit, 'mwan3 defaults', (seed, kind) => baselineFailoverMs(mwan3, seed, kind));
   failoverFigures(emit, 'dpinger defaults', (seed, kind) => baselineFailoverMs(dpinger, seed, kind));
 

@@ -59,8 +59,8 @@ describe('defaults equal the spec table "Default timers and thresholds"', () => 
     expect(cfg.uplinks.upRounds).toBe(5);
   });
   it('uplink failback delay 60 s', () => expect(cfg.uplinks.failbackDelayMs).toBe(60_000));
-  it('uplink hold-down: 3 downs in 10 min → held down 10 min', () => {
-    expect(cfg.uplinks.holdDown).toEqual({ downs: 3, windowMs: 600_000, holdMs: 600_000 });
+  it('uplink hold-down: 3 downs in 10 min → held down 1 min, doubling up to 30 min, one doubling forgiven per quiet hour', () => {
+    expect(cfg.uplinks.holdDown).toEqual({ downs: 3, windowMs: 600_000, holdMs: 60_000, maxHoldMs: 1_800_000, forgetAfterMs: 3_600_000 });
   });
 });
 

@@ -117,6 +117,18 @@ describe('remembered across a restart', () => {
     expect(restore(other, initialState(other, T0), saved, T0).state.uplink.manual).toBeNull();
   });
 
+  it('keeps each uplink hold-down: downs, the hold still running, the learned level', () => {
+    const s0 = initialState(cfg, T0);
+    const [fiber, lte] = s0.uplink.links;
+    if (!fiber || !lte) throw new Error('two uplinks expected');
+    const held = { ...fiber, downTimesMs: [T0 - 5000, T0 - 1000], heldUntilMs: T0 + 120_000, holdLevel: 2, lastDownMs: T0 - 1000 };
+    const s = { ...s0, uplink: { ...s0.uplink, links: [held, lte] } };
+    const r = restart(s, T0 + 10_000).state.uplink.links[0];
+    expect(r).toMatchObject({ downTimesMs: [T0 - 5000, T0 - 1000], heldUntilMs: T0 + 120_000, holdLevel: 2, lastDownMs: T0 - 1000 });
+    // A hold that ran out while the controller was down is over; the level (what the link has earned) stays.
+    expect(restart(s, T0 + 200_000).state.uplink.links[0]).toMatchObject({ heldUntilMs: null, holdLevel: 2 });
+  });
+
   it('forgets anti-hunting history older than the window, and keeps what is inside it', () => {
     const s0 = initialState(cfg, T0);
     const w = cfg.power.antiHunting.windowMs;

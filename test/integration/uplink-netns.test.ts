@@ -9,6 +9,8 @@ import { initialUplinkState, stepUplinks } from '../../src/core/uplink/index.js'
 import { ipLinkCarrier } from '../../src/drivers/uplink/carrier.js';
 import { prefixedExec, spawnExec } from '../../src/drivers/uplink/exec.js';
 import { createUplinkDriver } from '../../src/drivers/uplink/index.js';
+import { ipMonitor } from '../../src/drivers/uplink/monitor.js';
+import { createRouteSwitcher } from '../../src/drivers/uplink/routes.js';
 import { missingTools } from '../system-tools.js';
 
 const tag = `${process.pid % 100000}`;
@@ -77,6 +79,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe.skipIf(missing !== undefined && !mustRun)('uplink driver on real Linux networking (netns)', () => {
   const events: { t: number; e: ControllerEvent }[] = [];
   const log: string[] = [];
+  const carrierSeen: { t: number; m: string }[] = [];
   let stop = false;
   let loop: Promise<void> = Promise.resolve();
   const t0 = performance.now();
@@ -91,8 +94,20 @@ describe.skipIf(missing !== undefined && !mustRun)('uplink driver on real Linux 
       cfg,
       exec,
       carrier: ipLinkCarrier(exec),
-      logger: { info: (_o, m) => log.push(m), warn: (_o, m) => log.push(m), error: (_o, m) => log.push(`ERROR ${m}`) },
+      // Carrier from kernel events in the cabinet's namespace; the `ip link show` poll is the fallback.
+      monitor: ipMonitor(['ip', 'netns', 'exec', NS.c]),
+      logger: {
+        info: (_o, m) => {
+          log.push(m);
+          if (/carrier (up|down)/.test(m)) carrierSeen.push({ t: now(), m });
+        },
+        warn: (_o, m) => log.push(m),
+        error: (_o, m) => log.push(`ERROR ${m}`),
+      },
     });
+    // The runtime scans early on a kernel link event; so does this loop.
+    let wake: (() => void) | undefined;
+    driver.onInputChange(() => wake?.());
     let state = initialUplinkState(cfg);
     // The scan loop, as the runtime runs it: read → step → write every 100 ms.
     loop = (async () => {
@@ -103,7 +118,10 @@ describe.skipIf(missing !== undefined && !mustRun)('uplink driver on real Linux 
         state = r.state;
         for (const e of r.events) events.push({ t, e });
         driver.write(r.outputs, t);
-        await sleep(100);
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, 100);
+        });
       }
       await driver.close();
     })();
@@ -141,7 +159,8 @@ describe.skipIf(missing !== undefined && !mustRun)('uplink driver on real Linux 
     // Real time on a shared CI machine: the bound here only catches "never"; the failover time is a
     // figure of `npm run bench` (virtual time), and this run's time is printed for the record.
     const took = await switchAfter(cut, 'lte', GIVE_UP_MS);
-    console.info(`uplink netns: carrier-loss failover took ${took} ms`);
+    const seen = carrierSeen.find((x) => x.t >= cut && x.m.includes('c-f0 carrier down'));
+    console.info(`uplink netns: carrier loss seen after ${seen ? seen.t - cut : '—'} ms (${seen?.m ?? 'not logged'}); failover took ${took} ms`);
     expect(events.find((x) => x.e.type === 'uplink' && x.e.id === 'fiber')?.e).toMatchObject({ up: false, reason: 'carrier' });
     await routeSettles(/default via 10\.231\.2\.2 dev c-l0 metric 10 [\s\S]*default via 10\.231\.1\.2 dev c-f0 .*metric 100/);
   });
@@ -164,5 +183,60 @@ describe.skipIf(missing !== undefined && !mustRun)('uplink driver on real Linux 
     expect(down[0]?.e).toMatchObject({ up: false, reason: 'loss' });
     await routeSettles(/default via 10\.231\.2\.2 dev c-l0 metric 10 /);
     expect(log.filter((l) => l.startsWith('ERROR'))).toEqual([]);
+  });
+});
+
+const ctMissing = missing ?? missingTools('conntrack');
+if (ctMissing && !mustRun) console.warn(`uplink conntrack flush test skipped: ${ctMissing}`);
+
+describe.skipIf(ctMissing !== undefined && !mustRun)('targeted conntrack flush on real Linux networking (netns)', () => {
+  const ns = `tfu${tag}k`;
+  const ct = (...args: string[]) => sh(['ip', 'netns', 'exec', ns, 'conntrack', ...args]);
+  beforeAll(() => {
+    if (ctMissing) throw new Error(`conntrack flush test cannot run on CI: ${ctMissing}`);
+    sh(['ip', 'netns', 'del', ns]);
+    sh(['ip', 'netns', 'add', ns]);
+    ipn(ns, 'link', 'set', 'lo', 'up');
+    for (const [dev, addr] of [['k-f0', '10.231.1.1/24'], ['k-l0', '10.231.2.1/24'], ['k-lan0', '192.168.231.1/24']] as const) {
+      // A veth pair with both ends in the namespace: an interface with carrier, without any module beyond veth.
+      ipn(ns, 'link', 'add', dev, 'type', 'veth', 'peer', 'name', `${dev}p`);
+      ipn(ns, 'addr', 'add', addr, 'dev', dev);
+      ipn(ns, 'link', 'set', `${dev}p`, 'up');
+      ipn(ns, 'link', 'set', dev, 'up');
+    }
+    ipn(ns, 'route', 'add', 'default', 'via', '10.231.1.2', 'dev', 'k-f0', 'metric', '10');
+    ipn(ns, 'route', 'add', 'default', 'via', '10.231.2.2', 'dev', 'k-l0', 'metric', '101');
+  });
+  afterAll(() => void sh(['ip', 'netns', 'del', ns]));
+
+  it('after fiber → lte, only the flows that went out through fiber are deleted; SCADA sessions and lte flows stay', async () => {
+    const flow = (src: string, dst: string, sport: string, dport: string, replyDst = src) =>
+      ct('-I', '-p', 'tcp', '-s', src, '-d', dst, '-r', dst, '-q', replyDst, '--sport', sport, '--dport', dport, '--reply-port-src', dport, '--reply-port-dst', sport, '--state', 'ESTABLISHED', '-u', 'SEEN_REPLY', '-t', '300');
+    // The cabinet's own flow out of fiber; a LAN host NATed onto fiber; a SCADA master on the LAN; a flow out of lte.
+    for (const r of [
+      flow('10.231.1.1', '10.231.9.1', '40001', '443'),
+      flow('192.168.231.50', '10.231.9.2', '40002', '443', '10.231.1.1'),
+      flow('192.168.231.20', '192.168.231.1', '40003', '502'),
+      flow('10.231.2.1', '10.231.9.1', '40004', '443'),
+    ])
+      expect(r.ok, r.out).toBe(true);
+    const routeCfg = uplinksSchema.parse({
+      links: [
+        { id: 'fiber', interface: 'k-f0', gateway: '10.231.1.2', targets: ['10.231.9.1'] },
+        { id: 'lte', interface: 'k-l0', gateway: '10.231.2.2', targets: ['10.231.9.1'] },
+      ],
+    });
+    const log: string[] = [];
+    const sw = createRouteSwitcher(routeCfg, prefixedExec(spawnExec, ['ip', 'netns', 'exec', ns]), { info: () => undefined, warn: (_o, m) => log.push(m), error: (_o, m) => log.push(m) });
+    sw.want('fiber', 0);
+    await sw.idle();
+    sw.want('lte', 1000);
+    await sw.idle();
+    expect(sw.faults().size, log.join(' | ')).toBe(0);
+    const left = ct('-L').out;
+    expect(left).not.toMatch(/sport=40001/);
+    expect(left).not.toMatch(/sport=40002/);
+    expect(left).toMatch(/sport=40003 dport=502/);
+    expect(left).toMatch(/sport=40004/);
   });
 });

@@ -1,8 +1,9 @@
 // Health of one uplink: carrier (down at once), probe rounds with a quorum of targets, N bad rounds
-// to go down and M good rounds to come up, hold-down of a flapping uplink.
+// to go down and M good rounds to come up; a down feeds the hold-down (holddown.ts).
 import type { UplinksConfig } from '../../config/uplinks.js';
 import type { ControllerEvent, ProbeResult } from '../types.js';
 import type { LinkReason, LinkState } from './state.js';
+import { noteDown } from './holddown.js';
 import { addRound, windowStats } from './window.js';
 
 /** What a health update needs besides the link itself; events are appended to `events`. */
@@ -10,6 +11,8 @@ export interface HealthCtx {
   readonly cfg: UplinksConfig;
   readonly id: string;
   readonly targets: number;
+  /** The longest the prober may leave this uplink without a round (longer for a slowly probed standby). */
+  readonly cadenceMs: number;
   readonly nowMs: number;
   readonly events: ControllerEvent[];
 }
@@ -28,18 +31,12 @@ function transition(l: Draft, up: boolean, reason: LinkReason, c: HealthCtx): vo
     return;
   }
   c.events.push({ type: 'uplink', id: c.id, up: false, reason, lossPct, latencyMs });
-  const hd = c.cfg.holdDown;
-  const recent = l.downTimesMs.filter((t) => c.nowMs - t < hd.windowMs).slice(-(hd.downs - 1));
-  recent.push(c.nowMs);
-  // The downs that triggered a hold are forgotten, so one more down after the hold does not re-trigger it.
-  const held = recent.length >= hd.downs;
   l.up = false;
   l.reason = reason;
   l.goodRounds = 0;
   l.upSinceMs = null;
   l.downSinceMs = c.nowMs;
-  l.downTimesMs = held ? [] : recent;
-  if (held) l.heldUntilMs = c.nowMs + hd.holdMs;
+  noteDown(l, c.cfg.holdDown, c.nowMs);
 }
 
 /** Applies a changed carrier reading; loss of carrier takes the uplink down at once. */
@@ -72,7 +69,7 @@ function maybeDecide(l: Draft, c: HealthCtx): void {
   if (l.roundOk >= c.cfg.probe.quorum) {
     l.roundDecided = true;
     decide(l, true, 'ok', c);
-  } else if (l.roundLost + l.roundSlow > c.targets - c.cfg.probe.quorum) {
+  } else if (l.roundLost + l.roundSlow > l.roundTargets - c.cfg.probe.quorum) {
     l.roundDecided = true;
     decide(l, false, l.roundSlow > l.roundLost ? 'latency' : 'loss', c);
   }
@@ -81,9 +78,9 @@ function maybeDecide(l: Draft, c: HealthCtx): void {
 /** Ends the open round: targets that never reported count as lost; the round enters the loss window. */
 export function closeRound(l: Draft, c: HealthCtx): void {
   if (l.roundAtMs === null) return;
-  l.roundLost += Math.max(0, c.targets - (l.roundOk + l.roundLost + l.roundSlow));
+  l.roundLost += Math.max(0, l.roundTargets - (l.roundOk + l.roundLost + l.roundSlow));
   maybeDecide(l, c);
-  l.win = addRound(l.win, c.cfg.healthWindowMs, l.roundAtMs, c.targets, l.roundLost + l.roundSlow, l.roundRttSumMs, l.roundOk + l.roundSlow);
+  l.win = addRound(l.win, c.cfg.healthWindowMs, l.roundAtMs, l.roundTargets, l.roundLost + l.roundSlow, l.roundRttSumMs, l.roundOk + l.roundSlow);
   l.roundAtMs = null;
   l.roundOk = 0;
   l.roundLost = 0;
@@ -100,7 +97,8 @@ export function applyProbe(l: Draft, r: ProbeResult, c: HealthCtx): void {
   if (l.roundAtMs === null) {
     l.roundAtMs = r.atMs;
     l.lastRoundAtMs = r.atMs;
-    l.expectRoundByMs = r.atMs + 2 * c.cfg.probe.intervalMs;
+    l.roundTargets = Math.min(c.targets, r.roundSize ?? c.targets);
+    l.expectRoundByMs = r.atMs + 2 * c.cadenceMs;
   }
   const inTime = r.ok && r.rttMs !== undefined && r.rttMs <= c.cfg.probe.latencyMaxMs;
   if (inTime) l.roundOk++;
@@ -108,7 +106,7 @@ export function applyProbe(l: Draft, r: ProbeResult, c: HealthCtx): void {
   else l.roundLost++;
   if (r.ok && r.rttMs !== undefined) l.roundRttSumMs += r.rttMs;
   maybeDecide(l, c);
-  if (l.roundOk + l.roundLost + l.roundSlow >= c.targets) closeRound(l, c);
+  if (l.roundOk + l.roundLost + l.roundSlow >= l.roundTargets) closeRound(l, c);
 }
 
 /** True when `applyTimers` would change this link at `nowMs`. */
@@ -120,12 +118,12 @@ export function timersDue(l: LinkState, c: { cfg: UplinksConfig; nowMs: number }
 /** Timers of one uplink: a round left open too long, a prober that went silent, a hold-down ending. */
 export function applyTimers(l: Draft, c: HealthCtx): void {
   const interval = c.cfg.probe.intervalMs;
-  if (l.expectRoundByMs === null) l.expectRoundByMs = c.nowMs + 2 * interval;
+  if (l.expectRoundByMs === null) l.expectRoundByMs = c.nowMs + 2 * c.cadenceMs;
   if (l.roundAtMs !== null && c.nowMs >= l.roundAtMs + interval) closeRound(l, c);
   if (c.nowMs >= l.expectRoundByMs) {
     // The prober is silent (hung, crashed, misconfigured): that is no evidence of health.
     decide(l, false, 'noProbes', c);
-    l.expectRoundByMs = c.nowMs + interval;
+    l.expectRoundByMs = c.nowMs + c.cadenceMs;
   }
   if (l.heldUntilMs !== null && c.nowMs >= l.heldUntilMs) l.heldUntilMs = null;
 }

@@ -5,6 +5,7 @@ import type { AlarmCode, Command, ControllerEvent, ProbeResult, Reading, SignalN
 import { applyCarrier, applyProbe, applyTimers, roundsBatchable, timersDeadline, timersDue, type Draft, type HealthCtx } from './health.js';
 import { applyPowerCycle, powerCycleDeadline } from './powercycle.js';
 import { choose } from './select.js';
+import { cadenceMs } from './budget.js';
 import { initialState, isHeld, type LinkState, type UplinkState } from './state.js';
 import { imageOf, alarmsOf, applyCommands, EMPTY } from './outputs.js';
 import { windowStats } from './window.js';
@@ -73,6 +74,16 @@ function sameAlarmFacts(a: UplinkState, b: UplinkState, nowMs: number): boolean 
   return true;
 }
 
+/** After a switch, a former standby is probed at full rate again: a silent prober is then noticed as fast. */
+function expectFullRate(cfg: UplinksConfig, links: readonly LinkState[], draft: (i: number) => Draft, active: string, nowMs: number): void {
+  const at = cfg.links.findIndex((l) => l.id === active);
+  for (let i = 0; i < links.length; i++) {
+    const by = nowMs + 2 * cadenceMs(cfg, i, at);
+    const l = links[i] as LinkState;
+    if (l.expectRoundByMs !== null && l.expectRoundByMs > by) draft(i).expectRoundByMs = by;
+  }
+}
+
 export function stepUplinks(cfg: UplinksConfig, prev: UplinkState, input: UplinkInput): UplinkStepResult {
   const hit = idle.get(prev);
   const cached = hit?.cfg === cfg ? hit.result : undefined;
@@ -88,9 +99,10 @@ export function stepUplinks(cfg: UplinksConfig, prev: UplinkState, input: Uplink
   const drafts: (Draft | undefined)[] = [];
   const draft = (i: number): Draft => (drafts[i] ??= links[i] = { ...(links[i] as LinkState) });
   const ctxs: (HealthCtx | undefined)[] = [];
+  const activeAt = cfg.links.findIndex((l) => l.id === prev.active);
   const ctx = (i: number): HealthCtx => {
     const l = cfg.links[i] as UplinksConfig['links'][number];
-    return (ctxs[i] ??= { cfg, id: l.id, targets: l.targets.length, nowMs, events });
+    return (ctxs[i] ??= { cfg, id: l.id, targets: l.targets.length, cadenceMs: cadenceMs(cfg, i, activeAt), nowMs, events });
   };
   for (let i = 0; i < links.length; i++) {
     const carrier = carrierOf(input.carrier((cfg.links[i] as UplinksConfig['links'][number]).id));
@@ -110,7 +122,10 @@ export function stepUplinks(cfg: UplinksConfig, prev: UplinkState, input: Uplink
 
   const { manual, released, verdicts } = applyCommands(cfg, links, prev.manual, input.commands);
   const choice = choose(cfg, links, prev.active, manual, nowMs, released);
-  if (choice.reason !== undefined) events.push({ type: 'uplink.switch', from: prev.active, to: choice.to, reason: choice.reason });
+  if (choice.reason !== undefined) {
+    events.push({ type: 'uplink.switch', from: prev.active, to: choice.to, reason: choice.reason });
+    expectFullRate(cfg, links, draft, choice.to, nowMs);
+  }
 
   let deadlineMs = choice.dueMs;
   let steadyMs = choice.dueMs;

@@ -19,6 +19,8 @@ export interface LinkState {
   readonly downSinceMs: number | null;
   /** The probe round being collected: its send time, answers, losses (timeouts), slow answers. */
   readonly roundAtMs: number | null;
+  /** Targets probed in the open round (a standby's slow round probes fewer than all). */
+  readonly roundTargets: number;
   readonly roundOk: number;
   readonly roundLost: number;
   readonly roundSlow: number;
@@ -32,9 +34,15 @@ export interface LinkState {
   readonly lastBadMs: number | null;
   /** Bucketed sliding window for loss % and latency (see window.ts). */
   readonly win: readonly number[];
-  /** Times of recent up→down transitions (at most holdDown.downs of them). */
+  /**
+   * Hold-down history (see holddown.ts; kept across restarts): times of recent up→down transitions (at
+   * most holdDown.downs of them), the end of the current hold, the doublings of the next hold as of the
+   * last down, and the time of that down (from which quiet periods forgive doublings).
+   */
   readonly downTimesMs: readonly number[];
   readonly heldUntilMs: number | null;
+  readonly holdLevel: number;
+  readonly lastDownMs: number | null;
   /** Modem power-cycle: pulse end (while energized), recent pulse times, total pulses. */
   readonly pulseUntilMs: number | null;
   readonly pulseTimesMs: readonly number[];
@@ -65,6 +73,7 @@ export function initialLink(): LinkState {
     upSinceMs: null,
     downSinceMs: null,
     roundAtMs: null,
+    roundTargets: 0,
     roundOk: 0,
     roundLost: 0,
     roundSlow: 0,
@@ -76,6 +85,8 @@ export function initialLink(): LinkState {
     win: emptyWindow(),
     downTimesMs: [],
     heldUntilMs: null,
+    holdLevel: 0,
+    lastDownMs: null,
     pulseUntilMs: null,
     pulseTimesMs: [],
     pulses: 0,

@@ -3,8 +3,12 @@
 import type { UplinksConfig } from '../../config/uplinks.js';
 import { carrierSignal, ROUTE_FAULT_SIGNAL, selectedSignal } from '../../core/signals.js';
 import type { ProbeResult, Reading, SignalName } from '../../core/types.js';
-import { sysfsCarrier, type CarrierReader, type LinkSense } from './carrier.js';
+import { readFile } from 'node:fs/promises';
+import { createCounters } from './counters.js';
+import { sysfsCarrier, type CarrierReader, type LinkSense, type ReadText } from './carrier.js';
 import { spawnExec, type Exec } from './exec.js';
+import { createModemReader } from './modem.js';
+import { ipMonitor, type LinkMonitor } from './monitor.js';
 import { createProber } from './prober.js';
 import { runProbe, type ProbeOutcome } from './probes.js';
 import { createRouteSwitcher, type UplinkLogger } from './routes.js';
@@ -17,8 +21,12 @@ export interface UplinkDriverOptions {
   readonly logger: UplinkLogger;
   /** Runs ping, ip, conntrack (default: spawn without a shell). */
   readonly exec?: Exec;
-  /** Reads carrier/operstate (default: sysfs). */
+  /** Reads carrier/operstate (default: sysfs), polled every scan: the fallback for the monitor. */
   readonly carrier?: CarrierReader;
+  /** Link change events (default: `ip -o monitor link`); false: polling only. */
+  readonly monitor?: LinkMonitor | false;
+  /** Reads a text file (default: fs), for the interface byte counters in /sys/class/net/IF/statistics. */
+  readonly readText?: ReadText;
   /** Monotonic ms for probe round-trip times (default: performance.now). */
   readonly clock?: () => number;
 }
@@ -31,6 +39,13 @@ export interface UplinkDriver {
   write(image: ReadonlyMap<SignalName, boolean>, nowMs: number): void;
   /** Route/conntrack faults: key → message. */
   faults(): ReadonlyMap<string, string>;
+  /**
+   * For metrics: `uplink.<id>.rxBytes` / `txBytes` (what each uplink's interface carried, kernel
+   * counters) and, for an uplink with a `modem`, its signal (`signalQualityPct`, `rsrpDbm` …).
+   */
+  stats(): Readonly<Record<string, number>>;
+  /** Called when a carrier changes between scans (a kernel event), so the runtime can scan at once. */
+  onInputChange(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -55,21 +70,47 @@ export function createUplinkDriver(o: UplinkDriverOptions): UplinkDriver {
   });
   const routes = createRouteSwitcher(cfg, exec, logger);
 
-  // Carrier is polled in the background, one poll per interface at a time; read() returns the last value.
+  // Carrier comes from kernel events where the monitor runs, and is polled in the background as the
+  // fallback, one poll per interface at a time; read() returns the newest value.
   const sensed = new Map<string, { sense: LinkSense; atMs: number }>();
+  const listeners = new Set<() => void>();
+  const sense = (iface: string, s: LinkSense, how: 'event' | 'poll') => {
+    const prev = sensed.get(iface);
+    sensed.set(iface, { sense: s, atMs: clock() });
+    if (!prev || prev.sense.carrier === s.carrier) return;
+    logger.info({ iface, ...s, how }, `uplink: ${iface} carrier ${s.carrier ? 'up' : 'down'} (${how})`);
+    cfg.links.forEach((l, i) => l.interface === iface && prober.carrierChanged(i));
+    if (how === 'event') for (const f of listeners) f();
+  };
+  const ifaces = new Set(cfg.links.flatMap((l) => (l.interface ? [l.interface] : [])));
+  // A poll that started before an event would report the older state: the event wins.
+  const eventAtMs = new Map<string, number>();
+  const stopMonitor =
+    o.monitor === false || ifaces.size === 0
+      ? undefined
+      : (o.monitor ?? ipMonitor())(
+          (iface, s) => {
+            if (!ifaces.has(iface)) return;
+            eventAtMs.set(iface, clock());
+            sense(iface, s, 'event');
+          },
+          (running, why) => (running ? logger.info({}, 'uplink: carrier from kernel events (ip monitor link)') : logger.warn({ why }, 'uplink: link monitor stopped; carrier polled only')),
+        );
   const polling = new Set<string>();
   const poll = (iface: string) => {
     if (polling.has(iface)) return;
     polling.add(iface);
+    const startedMs = clock();
     readCarrier(iface)
-      .then((sense) => {
-        const prev = sensed.get(iface);
-        if (prev && prev.sense.carrier !== sense.carrier) logger.info({ iface, ...sense }, `uplink: ${iface} carrier ${sense.carrier ? 'up' : 'down'}`);
-        sensed.set(iface, { sense, atMs: clock() });
+      .then((s) => {
+        if ((eventAtMs.get(iface) ?? -Infinity) < startedMs) sense(iface, s, 'poll');
       })
       .catch((e: unknown) => logger.warn({ iface, err: String(e) }, 'uplink: carrier read failed'))
       .finally(() => polling.delete(iface));
   };
+
+  const counters = createCounters(cfg, o.readText ?? ((p: string) => readFile(p, 'utf8')), clock);
+  const modems = createModemReader(cfg, exec, logger, clock);
 
   let lastSelected: string | undefined;
   return {
@@ -82,6 +123,8 @@ export function createUplinkDriver(o: UplinkDriverOptions): UplinkDriver {
         out.set(carrierSignal(l.id), s ? { value: s.sense.carrier, ageMs: Math.max(0, Math.round(clock() - s.atMs)) } : { value: undefined, reason: 'absent' });
       }
       out.set(ROUTE_FAULT_SIGNAL, { value: routes.faults().size > 0, ageMs: 0 });
+      counters.refresh();
+      modems.refresh();
       return out;
     },
     takeProbes: (nowMs) => prober.takeProbes(nowMs),
@@ -90,10 +133,17 @@ export function createUplinkDriver(o: UplinkDriverOptions): UplinkDriver {
       const selected = on?.id ?? 'none';
       if (selected !== lastSelected) logger.info({ selected, from: lastSelected ?? null }, `uplink: selected ${selected}`);
       lastSelected = selected;
+      prober.select(on ? cfg.links.indexOf(on) : -1);
       routes.want(selected, nowMs);
     },
     faults: () => routes.faults(),
+    stats: () => ({ ...counters.values, ...modems.values }),
+    onInputChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     async close() {
+      stopMonitor?.();
       await routes.idle();
     },
   };

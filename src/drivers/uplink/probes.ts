@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { Resolver } from 'node:dns/promises';
+import { ICMP_PAYLOAD_BYTES } from '../../core/uplink/budget.js';
 import type { Exec } from './exec.js';
 import type { ProbeSpec } from './targets.js';
 
@@ -45,7 +46,7 @@ function bounded(timeoutMs: number, f: (done: (o: ProbeOutcome) => void) => () =
 export async function icmpProbe(exec: Exec, host: string, o: ProbeOptions): Promise<ProbeOutcome> {
   // The last echo still gets its full wait inside the round's timeout; ping is stopped at the timeout anyway.
   const lastWaitMs = Math.max(100, o.timeoutMs - (o.attempts - 1) * o.attemptSpacingMs);
-  const args = ['-n', '-q', '-c', String(o.attempts), '-i', (o.attemptSpacingMs / 1000).toFixed(3), '-W', (lastWaitMs / 1000).toFixed(3)];
+  const args = ['-n', '-q', '-s', String(ICMP_PAYLOAD_BYTES), '-c', String(o.attempts), '-i', (o.attemptSpacingMs / 1000).toFixed(3), '-W', (lastWaitMs / 1000).toFixed(3)];
   if (o.iface) args.push('-I', o.iface);
   args.push(host);
   const r = await exec('ping', args, o.timeoutMs);

@@ -1,8 +1,9 @@
 // Route switching: the selected uplink's default route gets the low metric, the others a high one
-// (make before break), then conntrack is flushed so NATed flows re-establish on the new uplink.
+// (make before break), then the flows of the uplink left behind are deleted from conntrack so NATed
+// flows re-establish on the new uplink; every other flow (SCADA from the LAN, the new uplink's) stays.
 // Every action is logged; a failure becomes a fault (an alarm upstream) and is retried, never thrown.
-import type { UplinksConfig } from '../../config/uplinks.js';
-import { describeFailure, type Exec } from './exec.js';
+import type { UplinkConfig, UplinksConfig } from '../../config/uplinks.js';
+import { describeFailure, type Exec, type ExecOutcome } from './exec.js';
 
 export interface UplinkLogger {
   info(obj: object, msg: string): void;
@@ -21,6 +22,19 @@ export interface RouteSwitcher {
 
 const CMD_TIMEOUT_MS = 3000;
 
+/** `conntrack -D` exits 1 when no flow matched ("0 flow entries have been deleted"): nothing to do is fine. */
+const noFlows = (o: ExecOutcome): boolean => o.code === 1 && /\b0 flow entries/.test(o.stderr + o.stdout);
+
+/** The addresses in `ip -o addr show dev IF` (inet and inet6, without prefix length; no link-local). */
+export function parseAddresses(out: string): string[] {
+  const addrs: string[] = [];
+  for (const m of out.matchAll(/\binet6? ([0-9a-fA-F.:]+)\/\d+/g)) {
+    const a = m[1] as string;
+    if (!/^fe80:/i.test(a)) addrs.push(a);
+  }
+  return addrs;
+}
+
 export function createRouteSwitcher(cfg: UplinksConfig, exec: Exec, log: UplinkLogger): RouteSwitcher {
   const r = cfg.routes;
   const faults = new Map<string, string>();
@@ -30,9 +44,9 @@ export function createRouteSwitcher(cfg: UplinksConfig, exec: Exec, log: UplinkL
   let running: Promise<void> = Promise.resolve();
   let busy = false;
 
-  const run = async (key: string, cmd: string, args: string[], mayFail = false): Promise<boolean> => {
+  const run = async (key: string, cmd: string, args: string[], mayFail = false, fine?: (o: ExecOutcome) => boolean): Promise<boolean> => {
     const o = await exec(cmd, args, CMD_TIMEOUT_MS);
-    if (o.code === 0 || mayFail) {
+    if (o.code === 0 || mayFail || fine?.(o)) {
       log.info({ cmd, args, code: o.code }, `uplink: ${cmd} ${args.join(' ')}`);
       return true;
     }
@@ -62,9 +76,39 @@ export function createRouteSwitcher(cfg: UplinksConfig, exec: Exec, log: UplinkL
       }
       ok &&= added;
     }
+    // Routes first (traffic moves at once), then every uplink's addresses are noted while they are
+    // there: a switch deletes the flows of the uplink left behind by them, even once it has lost them.
+    if (r.flushConntrack) for (const l of cfg.links) await addressesOf(l);
     if (r.flushConntrack && applied !== undefined && applied !== selected) {
-      const flushed = await run('conntrack', 'conntrack', ['-F'], false);
-      if (flushed) faults.delete('conntrack');
+      const left = cfg.links.find((l) => l.id === applied);
+      if (left && (await flushFlowsOf(left, known.get(left.id) ?? []))) faults.delete('conntrack');
+    }
+    return ok;
+  };
+
+  // Last addresses seen per uplink: an interface that went down may have lost its address by the switch.
+  const known = new Map<string, readonly string[]>();
+  const addressesOf = async (l: UplinkConfig): Promise<void> => {
+    if (l.source) return void known.set(l.id, [l.source]);
+    if (!l.interface) return;
+    const o = await exec('ip', ['-o', 'addr', 'show', 'dev', l.interface], CMD_TIMEOUT_MS);
+    const now = o.code === 0 ? parseAddresses(o.stdout) : [];
+    if (now.length > 0) known.set(l.id, now);
+  };
+
+  /**
+   * Deletes the flows that went out through `l`: those it originated (original source = its address)
+   * and those NATed onto it (replies come back to its address). Without any address known for it, all.
+   */
+  const flushFlowsOf = async (l: UplinkConfig, addrs: readonly string[]): Promise<boolean> => {
+    if (addrs.length === 0) {
+      log.warn({ uplink: l.id }, `uplink: no address known for ${l.id}; flushing every conntrack flow`);
+      return run('conntrack', 'conntrack', ['-F']);
+    }
+    let ok = true;
+    for (const a of addrs) {
+      const family = a.includes(':') ? ['-f', 'ipv6'] : [];
+      for (const dir of ['--orig-src', '--reply-dst']) ok = (await run('conntrack', 'conntrack', ['-D', ...family, dir, a], false, noFlows)) && ok;
     }
     return ok;
   };

@@ -18,7 +18,10 @@ export const rememberedSchema = z.object({
   generatorFailed: z.boolean(),
   uplink: z.object({
     manual: z.string().nullable(),
-    links: z.record(z.string(), z.object({ downTimesMs: z.array(ms).max(1000), heldUntilMs: ms.nullable() })),
+    links: z.record(
+      z.string(),
+      z.object({ downTimesMs: z.array(ms).max(1000), heldUntilMs: ms.nullable(), holdLevel: z.number().int().min(0).max(64), lastDownMs: ms.nullable() }),
+    ),
   }),
 });
 

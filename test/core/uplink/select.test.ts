@@ -48,7 +48,7 @@ describe('uplink selection', () => {
     return t;
   };
 
-  it('holds down a flapping uplink: 3 downs in 10 min, not used for 10 min, then used again', () => {
+  it('holds down a flapping uplink: 3 downs in 10 min, not used for the first hold (1 min), then used again', () => {
     const d = driver(config({ failbackDelayMs: 5000 }));
     const t = flapFiber(d, 3, 1000);
     const st = uplinkStatus(d.cfg, d.last.state);
@@ -56,11 +56,38 @@ describe('uplink selection', () => {
     expect(d.selected()).toBe('lte');
     expect(d.last.alarms.get('UPLINK_DOWN')).toMatch(/fiber held down/);
     expect(switches(d).filter((s) => s.to === 'fiber')).toHaveLength(2);
-    d.rounds(t, 61_000 + 600_000 - 1000, { fiber: ALL, lte: ALL });
+    // The third down was at 61 s.
+    d.rounds(t, 61_000 + 60_000 - 1000, { fiber: ALL, lte: ALL });
     expect(d.selected()).toBe('lte');
-    d.rounds(61_000 + 600_000 - 1000, 61_000 + 600_000 + 2000, { fiber: ALL, lte: ALL });
+    d.rounds(61_000 + 60_000 - 1000, 61_000 + 60_000 + 2000, { fiber: ALL, lte: ALL });
     expect(d.selected()).toBe('fiber');
     expect(d.last.alarms.has('UPLINK_DOWN')).toBe(false);
+  });
+
+  /** Flaps fiber 3 times (a hold) every `everyMs` from `fromMs`, `holds` times; returns each hold's length. */
+  const holdsOf = (d: ReturnType<typeof driver>, holds: number, fromMs: number, everyMs: number): number[] => {
+    const out: number[] = [];
+    for (let k = 0; k < holds; k++) {
+      const t0 = fromMs + k * everyMs;
+      flapFiber(d, 3, t0);
+      const l = d.last.state.links[0];
+      out.push((l?.heldUntilMs ?? NaN) - (l?.lastDownMs ?? NaN));
+      d.rounds(t0 + 90_000, t0 + everyMs, { fiber: ALL, lte: ALL });
+    }
+    return out;
+  };
+
+  it('each further hold lasts twice as long, up to 30 min; quiet hours forgive one doubling each', () => {
+    const d = driver(config({ failbackDelayMs: 5000 }));
+    const min = 60_000;
+    expect(holdsOf(d, 7, 1000, 40 * min)).toEqual([1, 2, 4, 8, 16, 30, 30].map((m) => m * min));
+    // The history is plain state (kept across restarts): the level of the next hold and the last down.
+    const l = d.last.state.links[0];
+    expect(l?.holdLevel).toBe(5);
+    // Two quiet hours forgive two doublings: the next hold is 8 min, not 30.
+    const after = 1000 + 7 * 40 * min + 2 * 60 * min;
+    d.rounds(1000 + 7 * 40 * min, after, { fiber: ALL, lte: ALL });
+    expect(holdsOf(d, 1, after, 40 * min)).toEqual([8 * min]);
   });
 
   it('a held-down uplink is still used when nothing else works', () => {

@@ -38,4 +38,27 @@ describe('probe rounds', () => {
     await tick();
     expect(p.inFlight()).toBe(1);
   });
+
+  it('probes the standby within its budget once the selected uplink is healthy, at full rate again after a failed round', async () => {
+    const three = uplinksSchema.parse({ links: [{ id: 'fiber', targets: ['a', 'b', 'c'] }, { id: 'lte', targets: ['d', 'e', 'f'] }] });
+    let fiberOk = true;
+    const p = createProber(three, async (i) => ({ ok: i === 1 || fiberOk, rttMs: 5 }));
+    p.select(0);
+    const lte: { atMs: number; roundSize?: number }[] = [];
+    const run = async (fromMs: number, toMs: number) => {
+      for (let t = fromMs; t <= toMs; t += 1000) {
+        for (const r of p.takeProbes(t)) if (r.uplink === 'lte') lte.push(r);
+        await tick();
+      }
+    };
+    await run(0, 40_000);
+    // Five full rounds settle both uplinks; then one target per 30 s, marked as a round of one.
+    expect(lte.filter((r) => r.roundSize === undefined).length).toBe(15);
+    expect(lte.filter((r) => r.roundSize === 1).map((r) => r.atMs)).toEqual([34_000]);
+    fiberOk = false;
+    lte.length = 0;
+    await run(41_000, 43_000);
+    // Round 41 of fiber fails; the standby is probed in full from round 42 on.
+    expect(lte.filter((r) => r.atMs === 42_000 && r.roundSize === undefined)).toHaveLength(3);
+  });
 });
