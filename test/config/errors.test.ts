@@ -8,17 +8,7 @@ import { formatDuration, parseDuration } from '../../src/config/duration.js';
 import { ConfigInvalid, formatError } from '../../src/config/errors.js';
 import { configHash, configJsonSchema, deepMerge, loadConfig, validateConfig } from '../../src/config/load.js';
 import { parseYaml } from '../../src/config/yaml.js';
-
-/** The `path: problem (hint)` lines a raw config produces, or [] when it is valid. */
-function errorsOf(raw: unknown): string[] {
-  try {
-    validateConfig(raw, 'test.yaml');
-    return [];
-  } catch (e) {
-    if (e instanceof ConfigInvalid) return e.errors.map(formatError);
-    throw e;
-  }
-}
+import { configErrorLines as errorsOf } from '../error-lines.js';
 
 const LINE = /^[^\s:][^:]*: .+ \(.+\)$/;
 

@@ -1,18 +1,7 @@
 // Uplink ids `active` and `manual` are status keys (`uplink.active`, `uplink.manual`): the config refuses them.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConfigInvalid, formatError } from '../../src/config/errors.js';
-import { validateConfig } from '../../src/config/load.js';
 import { cli, ensureBuilt, files } from '../cli/cli-helpers.js';
-
-function errorsOf(raw: unknown): string[] {
-  try {
-    validateConfig(raw, 'test.yaml');
-    return [];
-  } catch (e) {
-    if (e instanceof ConfigInvalid) return e.errors.map(formatError);
-    throw e;
-  }
-}
+import { configErrorLines as errorsOf } from '../error-lines.js';
 
 const links = (...ids: string[]) => ({ uplinks: { links: ids.map((id) => ({ id })) } });
 

@@ -6,19 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { boardWarnings } from '../../src/cli/check.js';
-import { ConfigInvalid, formatError } from '../../src/config/errors.js';
-import { validateBoard } from '../../src/drivers/board.js';
+import { formatError } from '../../src/config/errors.js';
 import { stringify } from 'yaml';
+import { boardErrorLines as errorsOf } from '../error-lines.js';
 
-const errorsOf = (raw: unknown): string[] => {
-  try {
-    validateBoard(raw, 't.yaml');
-    return [];
-  } catch (err) {
-    if (err instanceof ConfigInvalid) return err.errors.map(formatError);
-    throw err;
-  }
-};
 const dir = mkdtempSync(join(tmpdir(), 'twinfeed-pins-'));
 let n = 0;
 const warningsOf = async (raw: object): Promise<string[]> => {

@@ -1,20 +1,11 @@
 // Board files for the modbus driver: TCP buses beside serial ones, coils as outputs, device profiles
 // named by point — and the `path: problem (hint)` a user sees for each mistake.
 import { describe, expect, it } from 'vitest';
-import { ConfigInvalid, formatError } from '../../src/config/errors.js';
 import { validateBoard, type HardwareBoardFile } from '../../src/drivers/board.js';
 import { PROFILES } from '../../src/drivers/modbus/profiles.js';
 import { showProfiles } from '../../src/cli/profiles.js';
+import { boardErrorLines as errorsOf } from '../error-lines.js';
 
-function errorsOf(raw: unknown): string[] {
-  try {
-    validateBoard(raw, 'test.yaml');
-  } catch (err) {
-    if (err instanceof ConfigInvalid) return err.errors.map(formatError);
-    throw err;
-  }
-  return [];
-}
 const modbus = (sec: Record<string, unknown>, signals: Record<string, unknown>) => ({ name: 'x', driver: 'modbus', modbus: sec, signals });
 const gateway = {
   buses: { gw: { host: '192.0.2.10' } },

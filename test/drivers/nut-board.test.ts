@@ -1,18 +1,8 @@
 // The `nut:` section and `driver: nut` signals in a board file: defaults, the `var` override, and
 // every mistake reported as path: problem (hint).
 import { describe, expect, it } from 'vitest';
-import { ConfigInvalid, formatError } from '../../src/config/errors.js';
 import { validateBoard, type HardwareBoardFile } from '../../src/drivers/board.js';
-
-const errorsOf = (raw: unknown): string[] => {
-  try {
-    validateBoard(raw, 't.yaml');
-    return [];
-  } catch (err) {
-    if (err instanceof ConfigInvalid) return err.errors.map(formatError);
-    throw err;
-  }
-};
+import { boardErrorLines as errorsOf } from '../error-lines.js';
 
 describe('nut in a board file', () => {
   it('defaults: upsd on 127.0.0.1:3493, the UPS signals read ups.status, battery.charge and battery.runtime', () => {

@@ -1,18 +1,8 @@
 // Every board-file error a user can meet, exactly as it was worded before the drivers became plug-ins:
 // the loader now runs a table of driver sections, and this pins the messages, their order and hints.
 import { describe, expect, it } from 'vitest';
-import { ConfigInvalid, formatError } from '../../src/config/errors.js';
 import { validateBoard } from '../../src/drivers/board.js';
-
-function errorsOf(raw: unknown): string[] {
-  try {
-    validateBoard(raw, 'test.yaml');
-  } catch (err) {
-    if (err instanceof ConfigInvalid) return err.errors.map(formatError);
-    throw err;
-  }
-  return [];
-}
+import { boardErrorLines as errorsOf } from '../error-lines.js';
 
 const CASES: [string, unknown, string[]][] = [
   [

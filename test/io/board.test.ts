@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigInvalid, formatError } from '../../src/config/errors.js';
 import { isSimBoard, loadBoardFile, validateBoard, type HardwareBoardFile } from '../../src/drivers/board.js';
+import { boardErrorLines as errorsOf } from '../error-lines.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'twinfeed-board-'));
 const file = (name: string, text: string) => {
@@ -11,17 +11,6 @@ const file = (name: string, text: string) => {
   writeFileSync(p, text);
   return p;
 };
-
-/** The `path: problem (hint)` lines a user would see for this board data. */
-function errorsOf(raw: unknown): string[] {
-  try {
-    validateBoard(raw, 'test.yaml');
-  } catch (err) {
-    if (err instanceof ConfigInvalid) return err.errors.map(formatError);
-    throw err;
-  }
-  return [];
-}
 
 const hardware = (raw: unknown) => validateBoard(raw, 'test.yaml') as HardwareBoardFile;
 

@@ -64,21 +64,25 @@ function judge(r: SourceReadings, feed: FeedConfig, cfg: PowerConfig) {
   return { drop: outside(v, f, feed, cfg.thresholds, 'dropoutPct'), pick: outside(v, f, feed, cfg.thresholds, 'pickupPct'), v, f };
 }
 
+/** A feed nothing is known about (no readings yet, or none that can be trusted). */
+export function unknownHealth(nowMs: number): SourceHealth {
+  return {
+    healthy: false,
+    reason: 'comm',
+    sinceMs: nowMs,
+    trustedSinceMs: nowMs,
+    pendingSinceMs: null,
+    pendingReason: null,
+    commLost: true,
+    voltageV: null,
+    frequencyHz: null,
+  };
+}
+
 /** At boot the controller adopts what it sees at once (bumpless): in pickup limits → healthy. */
 export function bootHealth(r: SourceReadings, feed: FeedConfig, cfg: PowerConfig, nowMs: number): SourceHealth {
   const j = judge(r, feed, cfg);
-  if (!j)
-    return {
-      healthy: false,
-      reason: 'comm',
-      sinceMs: nowMs,
-      trustedSinceMs: nowMs,
-      pendingSinceMs: null,
-      pendingReason: null,
-      commLost: true,
-      voltageV: null,
-      frequencyHz: null,
-    };
+  if (!j) return unknownHealth(nowMs);
   return {
     healthy: j.pick === null,
     reason: j.pick ?? 'ok',

@@ -2,7 +2,7 @@
 // wishes, as flat plain data. What an operator expects to survive a restart comes first (issue 11).
 import type { FeedId, Mode, TransferReason } from '../types.js';
 import { GEN_STOPPED, type GeneratorState } from './generator.js';
-import type { SourceHealth } from './source.js';
+import { unknownHealth, type SourceHealth } from './source.js';
 import type { Feedback, TransferState } from './transfer.js';
 
 export interface TestRun {
@@ -41,17 +41,7 @@ export interface PowerState {
 }
 
 export function initialPowerState(nowMs: number): PowerState {
-  const unknown: SourceHealth = {
-    healthy: false,
-    reason: 'comm',
-    sinceMs: nowMs,
-    trustedSinceMs: nowMs,
-    pendingSinceMs: null,
-    pendingReason: null,
-    commLost: true,
-    voltageV: null,
-    frequencyHz: null,
-  };
+  const unknown = unknownHealth(nowMs);
   return {
     mode: 'auto',
     transfer: { kind: 'open', sinceMs: nowMs },
