@@ -15,12 +15,9 @@ let loop: ScanLoop;
 let board: SimBoard;
 let base = '';
 
-beforeAll(async () => {
-  const now = Date.now();
-  board = createSimBoard(cfg, now);
-  loop = createScanLoop({ config: cfg, configHash: 'test', board });
-  loop.start();
-  server = await startHttpServer({
+/** The HTTP server in front of this file's scan loop, with options of the test's own. */
+const serve = (over: Partial<Parameters<typeof startHttpServer>[0]> = {}) =>
+  startHttpServer({
     config: cfg.http,
     controller: loop,
     metrics: createMetrics(
@@ -28,6 +25,15 @@ beforeAll(async () => {
       cfg.uplinks.links.map((l) => l.id),
     ),
     logger: pino({ level: 'silent' }),
+    ...over,
+  });
+
+beforeAll(async () => {
+  const now = Date.now();
+  board = createSimBoard(cfg, now);
+  loop = createScanLoop({ config: cfg, configHash: 'test', board });
+  loop.start();
+  server = await serve({
     setKnobs: (k) => {
       const err = board.setKnobs(k);
       if (!err) loop.scanNow();
@@ -174,17 +180,7 @@ describe('GET /healthz', () => {
 
   it('answers 503 with the reason when no scan has completed for longer than the limit', async () => {
     // The same controller seen from a clock 10 s later: its last scan is then 10 s old.
-    const late = await startHttpServer({
-      config: cfg.http,
-      controller: loop,
-      metrics: createMetrics(
-        loop.latest,
-        cfg.uplinks.links.map((l) => l.id),
-      ),
-      logger: pino({ level: 'silent' }),
-      scanPeriodMs: 100,
-      clock: () => Date.now() + 10_000,
-    });
+    const late = await serve({ scanPeriodMs: 100, clock: () => Date.now() + 10_000 });
     try {
       const r = await fetch(`http://127.0.0.1:${(late.address() as AddressInfo).port}/healthz`);
       expect(r.status).toBe(503);
