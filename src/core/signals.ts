@@ -24,7 +24,9 @@ export type OutputSignal =
   | 'generator.start'
   | 'alarm.common'
   | `uplink.${string}.selected`
-  | `uplink.${string}.powerCycle`;
+  | `uplink.${string}.powerCycle`
+  | `uplink.${string}.modemReconnect`
+  | `uplink.${string}.modemReset`;
 
 /** Logical signal names; boards map them to pins/registers. */
 export type SignalName = InputSignal | OutputSignal;
@@ -38,6 +40,9 @@ export const psuOkSignal = (id: string) => `psu.${id}.ok` as const;
 export const carrierSignal = (id: string) => `uplink.${id}.carrier` as const;
 export const selectedSignal = (id: string) => `uplink.${id}.selected` as const;
 export const powerCycleSignal = (id: string) => `uplink.${id}.powerCycle` as const;
+/** Requests to the uplink driver (ModemManager), on for a second per recovery step: it acts on the rising edge. */
+export const modemReconnectSignal = (id: string) => `uplink.${id}.modemReconnect` as const;
+export const modemResetSignal = (id: string) => `uplink.${id}.modemReset` as const;
 
 export const LOAD_LIVE = 'load.live' satisfies InputSignal;
 export const GENERATOR_START = 'generator.start' satisfies OutputSignal;

@@ -104,7 +104,8 @@ export type ControllerEvent =
   | { type: 'psu'; ok: number; required: number; state: PsuStateName }
   | { type: 'uplink'; id: string; up: boolean; reason: string; lossPct: number; latencyMs: number | null }
   | { type: 'uplink.switch'; from: string; to: string; reason: string }
-  | { type: 'uplink.powerCycle'; id: string; count: number };
+  | { type: 'uplink.powerCycle'; id: string; count: number }
+  | { type: 'uplink.recovery'; id: string; step: 'reconnect' | 'reset' | 'powerCycle'; attempt: number };
 
 /** The timer the controller is counting down now (SCADA register 13/14). */
 export const TIMER_NAMES = [

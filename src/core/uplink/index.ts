@@ -4,6 +4,7 @@ import type { UplinksConfig } from '../../config/uplinks.js';
 import type { AlarmCode, Command, ControllerEvent, ProbeResult, Reading, SignalName, Status } from '../types.js';
 import { applyCarrier, applyProbe, applyTimers, roundsBatchable, timersDeadline, timersDue, type Draft, type HealthCtx } from './health.js';
 import { applyPowerCycle, powerCycleDeadline } from './powercycle.js';
+import { applyLadder, ladderDeadline } from './ladder.js';
 import { choose } from './select.js';
 import { cadenceMs } from './budget.js';
 import { initialState, isHeld, type LinkState, type UplinkState } from './state.js';
@@ -138,14 +139,16 @@ export function stepUplinks(cfg: UplinksConfig, prev: UplinkState, input: Uplink
   };
   for (let i = 0; i < links.length; i++) {
     const link = cfg.links[i] as UplinksConfig['links'][number];
+    const stepDue = ladderDeadline(links[i] as LinkState, link, nowMs);
+    if (stepDue !== undefined && nowMs >= stepDue) applyLadder(draft(i), link, nowMs, events);
     const pcDue = powerCycleDeadline(links[i] as LinkState, link, nowMs);
     if (pcDue !== undefined && nowMs >= pcDue) applyPowerCycle(draft(i), link, nowMs, events);
     const l = links[i] as LinkState;
-    const pc = powerCycleDeadline(l, link, nowMs);
+    const pc = Math.min(powerCycleDeadline(l, link, nowMs) ?? Infinity, ladderDeadline(l, link, nowMs) ?? Infinity);
     soonest(timersDeadline(l, { cfg }));
-    soonest(pc);
+    soonest(pc === Infinity ? undefined : pc);
     soonestSteady(timersDeadline(l, { cfg }, false));
-    soonestSteady(pc);
+    soonestSteady(pc === Infinity ? undefined : pc);
     if (!roundsBatchable(l)) batchable = false;
   }
   const state: UplinkState = { active: choice.to, manual, links, atMs: nowMs, deadlineMs };

@@ -47,6 +47,15 @@ export interface LinkState {
   readonly pulseUntilMs: number | null;
   readonly pulseTimesMs: readonly number[];
   readonly pulses: number;
+  /**
+   * Modem recovery ladder (ladder.ts): steps taken in the outage of `ladderAtMs` and the time of the last,
+   * the request output on until `stepUntilMs` (`stepKind`), recent reset times for the hourly cap.
+   */
+  readonly ladderSteps: number;
+  readonly ladderAtMs: number | null;
+  readonly stepUntilMs: number | null;
+  readonly stepKind: 'reconnect' | 'reset' | null;
+  readonly resetTimesMs: readonly number[];
 }
 
 export interface UplinkState {
@@ -90,6 +99,11 @@ export function initialLink(): LinkState {
     pulseUntilMs: null,
     pulseTimesMs: [],
     pulses: 0,
+    ladderSteps: 0,
+    ladderAtMs: null,
+    stepUntilMs: null,
+    stepKind: null,
+    resetTimesMs: [],
   };
 }
 
