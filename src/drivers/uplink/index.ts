@@ -8,6 +8,7 @@ import { createCounters } from './counters.js';
 import { sysfsCarrier, type CarrierReader, type LinkSense, type ReadText } from './carrier.js';
 import { spawnExec, type Exec } from './exec.js';
 import { createModemReader } from './modem.js';
+import { createModemRecovery } from './recovery.js';
 import { ipMonitor, type LinkMonitor } from './monitor.js';
 import { createProber } from './prober.js';
 import { runProbe, type ProbeOutcome } from './probes.js';
@@ -35,7 +36,10 @@ export interface UplinkDriver {
   /** `uplink.<id>.carrier` for uplinks with an interface, and `uplink.routeFault`. Never blocks. */
   read(nowMs: number): ReadonlyMap<SignalName, Reading>;
   takeProbes(nowMs: number): readonly ProbeResult[];
-  /** Acts on `uplink.<id>.selected` changes (routes, conntrack); relay outputs are the board's. */
+  /**
+   * Acts on `uplink.<id>.selected` changes (routes, conntrack) and on the modem recovery requests
+   * (`uplink.<id>.modemReconnect` / `modemReset`, through mmcli); relay outputs are the board's.
+   */
   write(image: ReadonlyMap<SignalName, boolean>, nowMs: number): void;
   /** Route/conntrack faults: key → message. */
   faults(): ReadonlyMap<string, string>;
@@ -111,6 +115,7 @@ export function createUplinkDriver(o: UplinkDriverOptions): UplinkDriver {
 
   const counters = createCounters(cfg, o.readText ?? ((p: string) => readFile(p, 'utf8')), clock);
   const modems = createModemReader(cfg, exec, logger, clock);
+  const recovery = createModemRecovery(cfg, exec, logger, (modem) => modems.forget(modem));
 
   let lastSelected: string | undefined;
   return {
@@ -135,6 +140,7 @@ export function createUplinkDriver(o: UplinkDriverOptions): UplinkDriver {
       lastSelected = selected;
       prober.select(on ? cfg.links.indexOf(on) : -1);
       routes.want(selected, nowMs);
+      recovery.write(image);
     },
     faults: () => routes.faults(),
     stats: () => ({ ...counters.values, ...modems.values }),
@@ -145,6 +151,7 @@ export function createUplinkDriver(o: UplinkDriverOptions): UplinkDriver {
     async close() {
       stopMonitor?.();
       await routes.idle();
+      await recovery.idle();
     },
   };
 }

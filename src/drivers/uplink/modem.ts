@@ -49,6 +49,8 @@ export interface ModemReader {
   readonly values: Readonly<Record<string, number>>;
   /** Starts a background read of every modem when the last is 10 s old and done. Never blocks. */
   refresh(): void;
+  /** After a reset the modem has forgotten its signal refresh rate: set it up again on the next read. */
+  forget(modem: string): void;
 }
 
 export function createModemReader(cfg: UplinksConfig, exec: Exec, log: UplinkLogger, clock: () => number): ModemReader {
@@ -87,6 +89,7 @@ export function createModemReader(cfg: UplinksConfig, exec: Exec, log: UplinkLog
   const modems = cfg.links.flatMap((l) => (l.modem !== undefined ? [{ id: l.id, modem: l.modem }] : []));
   return {
     values,
+    forget: (modem) => void setUp.delete(modem),
     refresh() {
       if (noMmcli || busy || modems.length === 0 || clock() - atMs < EVERY_MS) return;
       busy = true;
