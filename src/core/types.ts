@@ -137,6 +137,23 @@ export interface UplinkStatus {
   lossPct: number;
   latencyMs: number | null;
   heldDown: boolean;
+  /** Bytes the uplink's interface received / sent (kernel counters); null when not read (no interface). */
+  rxBytes?: number | null;
+  txBytes?: number | null;
+  /** The modem's radio (ModemManager), null without a modem reading. */
+  radio?: UplinkRadio | null;
+}
+
+export interface UplinkRadio {
+  /** ModemManager's access technology (`lte`, `5gnr`, `umts` …), or 'unknown'. */
+  tech: string;
+  /** MCC+MNC of the operator (e.g. "26201"); null when unknown. */
+  operatorCode: string | null;
+  qualityPct: number | null;
+  rsrpDbm: number | null;
+  rsrqDb: number | null;
+  sinrDb: number | null;
+  rssiDbm: number | null;
 }
 
 /** The published status: `GET /status`, scenario `status` expectations, the SCADA map. */

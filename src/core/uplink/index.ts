@@ -10,6 +10,7 @@ import { cadenceMs } from './budget.js';
 import { initialState, isHeld, type LinkState, type UplinkState } from './state.js';
 import { imageOf, alarmsOf, applyCommands, EMPTY } from './outputs.js';
 import { windowStats } from './window.js';
+import { changedMeasures, measuresStatus } from './radio.js';
 
 export type { UplinkState, LinkState } from './state.js';
 
@@ -20,6 +21,8 @@ export interface UplinkInput {
   readonly probes: readonly ProbeResult[];
   /** Only `selectUplink` / `releaseUplink`, in arrival order. */
   readonly commands: readonly Command[];
+  /** The scan's inputs, for the driver's measurements of each uplink (`uplink.<id>.rxBytes` …, radio.ts). */
+  readonly inputs?: ReadonlyMap<SignalName, Reading>;
 }
 
 export interface UplinkStepResult {
@@ -60,6 +63,7 @@ function isIdle(cfg: UplinksConfig, prev: UplinkState, input: UplinkInput): bool
   for (let i = 0; i < cfg.links.length; i++) {
     const id = (cfg.links[i] as UplinksConfig['links'][number]).id;
     if (carrierOf(input.carrier(id)) !== (prev.links[i] as LinkState).carrier) return false;
+    if (changedMeasures(cfg, i, (prev.links[i] as LinkState).measures, input.inputs) !== undefined) return false;
   }
   return true;
 }
@@ -108,6 +112,8 @@ export function stepUplinks(cfg: UplinksConfig, prev: UplinkState, input: Uplink
   for (let i = 0; i < links.length; i++) {
     const carrier = carrierOf(input.carrier((cfg.links[i] as UplinksConfig['links'][number]).id));
     if (carrier !== (links[i] as LinkState).carrier) applyCarrier(draft(i), carrier, ctx(i));
+    const measures = changedMeasures(cfg, i, (links[i] as LinkState).measures, input.inputs);
+    if (measures !== undefined) draft(i).measures = measures;
   }
   // Results come grouped by uplink (a batch may hold many rounds): look the uplink up once per group.
   let pi = -1;
@@ -172,7 +178,7 @@ export function uplinkStatus(cfg: UplinksConfig, state: UplinkState): Status['up
     const l = state.links[i];
     if (!l) return;
     const { lossPct, latencyMs } = windowStats(l.win, cfg.healthWindowMs, state.atMs);
-    out[link.id] = { up: l.up, reason: l.reason, lossPct, latencyMs, heldDown: isHeld(l, state.atMs) };
+    out[link.id] = { up: l.up, reason: l.reason, lossPct, latencyMs, heldDown: isHeld(l, state.atMs), ...measuresStatus(link, l.measures) };
   });
   return out;
 }

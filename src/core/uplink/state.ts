@@ -1,6 +1,7 @@
 // The uplink part of the controller's memory: plain, flat data per uplink so a step can copy just
 // the uplink that changed (copy-on-write) and leave everything else shared.
 import type { UplinksConfig } from '../../config/uplinks.js';
+import { NO_MEASURES } from './radio.js';
 import { emptyWindow } from './window.js';
 
 /** Why an uplink is up or down, as `uplink` events and status show it. */
@@ -56,6 +57,8 @@ export interface LinkState {
   readonly stepUntilMs: number | null;
   readonly stepKind: 'reconnect' | 'reset' | null;
   readonly resetTimesMs: readonly number[];
+  /** The driver's last readings of this uplink, in UPLINK_MEASURES order (radio.ts); null: not read. */
+  readonly measures: readonly (number | null)[];
 }
 
 export interface UplinkState {
@@ -104,6 +107,7 @@ export function initialLink(): LinkState {
     stepUntilMs: null,
     stepKind: null,
     resetTimesMs: [],
+    measures: NO_MEASURES,
   };
 }
 

@@ -1,7 +1,8 @@
 // The real uplink driver: carrier of each uplink's interface, probe rounds bound to each uplink, and
 // route switching when the selected uplink changes. Implements the InputPort/OutputPort shapes.
 import type { UplinksConfig } from '../../config/uplinks.js';
-import { carrierSignal, ROUTE_FAULT_SIGNAL, selectedSignal } from '../../core/signals.js';
+import { carrierSignal, ROUTE_FAULT_SIGNAL, selectedSignal, uplinkMeasureSignal } from '../../core/signals.js';
+import { UPLINK_MEASURES } from '../../core/uplink/radio.js';
 import type { ProbeResult, Reading, SignalName } from '../../core/types.js';
 import { readFile } from 'node:fs/promises';
 import { createCounters } from './counters.js';
@@ -117,6 +118,19 @@ export function createUplinkDriver(o: UplinkDriverOptions): UplinkDriver {
   const modems = createModemReader(cfg, exec, logger, clock);
   const recovery = createModemRecovery(cfg, exec, logger, (modem) => modems.forget(modem));
 
+  // The byte counters and modem radio as inputs, so that status and SCADA show them (absent until read).
+  const measureNames = cfg.links.map((l) => UPLINK_MEASURES.map((m) => uplinkMeasureSignal(l.id, m)));
+  const measures = (out: Map<SignalName, Reading>) => {
+    const ages = [counters.doneAtMs(), modems.doneAtMs()].map((t) => Math.max(0, Math.round(clock() - t)));
+    for (const names of measureNames) {
+      for (const n of names) {
+        const fromCounters = counters.values[n];
+        const v = fromCounters ?? modems.values[n];
+        if (v !== undefined) out.set(n, { value: v, ageMs: (fromCounters !== undefined ? ages[0] : ages[1]) ?? 0 });
+      }
+    }
+  };
+
   let lastSelected: string | undefined;
   return {
     read() {
@@ -128,6 +142,7 @@ export function createUplinkDriver(o: UplinkDriverOptions): UplinkDriver {
         out.set(carrierSignal(l.id), s ? { value: s.sense.carrier, ageMs: Math.max(0, Math.round(clock() - s.atMs)) } : { value: undefined, reason: 'absent' });
       }
       out.set(ROUTE_FAULT_SIGNAL, { value: routes.faults().size > 0, ageMs: 0 });
+      measures(out);
       counters.refresh();
       modems.refresh();
       return out;

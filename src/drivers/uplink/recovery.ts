@@ -54,7 +54,8 @@ export function createModemRecovery(cfg: UplinksConfig, exec: Exec, log: UplinkL
     onReset(modem);
   };
   const start = (id: string, modem: string, step: Step) => {
-    if (running.has(modem)) return log.warn({ uplink: id, modem, step }, `uplink: ${id}: ${step} skipped, the previous step is still running`);
+    if (running.has(modem))
+      return log.warn({ uplink: id, modem, step }, `uplink: ${id}: ${step} skipped, the previous step is still running`);
     log.info({ uplink: id, modem, step }, `uplink: ${id}: recovery step ${step}`);
     const p = (step === 'reconnect' ? reconnect(id, modem) : reset(id, modem)).finally(() => running.delete(modem));
     running.set(modem, p);
@@ -63,7 +64,10 @@ export function createModemRecovery(cfg: UplinksConfig, exec: Exec, log: UplinkL
   return {
     write(image) {
       for (const { id, modem } of links) {
-        for (const [step, name] of [['reconnect', modemReconnectSignal(id)], ['reset', modemResetSignal(id)]] as const) {
+        for (const [step, name] of [
+          ['reconnect', modemReconnectSignal(id)],
+          ['reset', modemResetSignal(id)],
+        ] as const) {
           const on = image.get(name) === true;
           if (on && was.get(name) !== true) start(id, modem, step);
           was.set(name, on);

@@ -4,7 +4,13 @@ import { describe, expect, it } from 'vitest';
 import type { ControllerEvent } from '../../../src/core/types.js';
 import { config, driver } from './helpers.js';
 
-const lte = (over: Record<string, unknown> = {}) => ({ id: 'lte', targets: ['a', 'b', 'c'], modem: 'any', powerCycle: { afterMs: '2m', pulseMs: '5s', maxPerHour: 2 }, ...over });
+const lte = (over: Record<string, unknown> = {}) => ({
+  id: 'lte',
+  targets: ['a', 'b', 'c'],
+  modem: 'any',
+  powerCycle: { afterMs: '2m', pulseMs: '5s', maxPerHour: 2 },
+  ...over,
+});
 
 /** Steps on deadlines (as the runtime would) and every second, with lte's carrier as `lteCarrier(t)`. */
 function run(untilMs: number, link: Record<string, unknown> = lte(), lteCarrier: (t: number) => boolean = () => false) {
@@ -17,7 +23,8 @@ function run(untilMs: number, link: Record<string, unknown> = lte(), lteCarrier:
     t = Math.min(d.last.nextDeadlineMs ?? Infinity, Math.floor(t / 1000) * 1000 + 1000);
     d.carrier = { fiber: true, lte: lteCarrier(t) };
     const fiber = t % 1000 === 0 ? ['a', 'b', 'c'].map((target) => ({ uplink: 'fiber', target, ok: true, rttMs: 5, atMs: t })) : [];
-    const ok = lteCarrier(t) && t % 1000 === 0 ? ['a', 'b', 'c'].map((target) => ({ uplink: 'lte', target, ok: true, rttMs: 40, atMs: t })) : [];
+    const ok =
+      lteCarrier(t) && t % 1000 === 0 ? ['a', 'b', 'c'].map((target) => ({ uplink: 'lte', target, ok: true, rttMs: 40, atMs: t })) : [];
     d.step(t, [...fiber, ...ok]);
     images.push({ t, reconnect: d.last.outputs.get('uplink.lte.modemReconnect'), reset: d.last.outputs.get('uplink.lte.modemReset') });
   }

@@ -64,7 +64,12 @@ echo "error: unknown option" >&2; exit 1
   const routes = fakeExec();
   const exec: Exec = (cmd, args, t) => (cmd === 'mmcli' ? spawnExec(cmd, args, t) : routes.exec(cmd, args, t));
   const cfg = (recovery: Record<string, unknown> = {}) =>
-    uplinksSchema.parse({ links: [{ id: 'fiber', targets: ['192.0.2.10'] }, { id: 'lte', interface: 'wwan0', modem: 'any', targets: ['198.51.100.10'], recovery }] });
+    uplinksSchema.parse({
+      links: [
+        { id: 'fiber', targets: ['192.0.2.10'] },
+        { id: 'lte', interface: 'wwan0', modem: 'any', targets: ['198.51.100.10'], recovery },
+      ],
+    });
   const image = (reconnect: boolean, reset: boolean) =>
     new Map<SignalName, boolean>([
       ['uplink.fiber.selected', true],
@@ -102,7 +107,7 @@ echo "error: unknown option" >&2; exit 1
     d.write(image(false, true), 3000);
     await d.close();
     expect(calls()).toHaveLength(2);
-    expect(log.lines.some((l) => l.startsWith('warn uplink: mmcli -m any --reset: exit 1 (error: couldn\'t reset the modem'))).toBe(true);
+    expect(log.lines.some((l) => l.startsWith("warn uplink: mmcli -m any --reset: exit 1 (error: couldn't reset the modem"))).toBe(true);
   });
 
   it('warns when the modem has no bearer to reconnect, and connects nothing', async () => {
