@@ -75,7 +75,8 @@ export const DEFAULT_LATENCY_MS = { first: 10, others: 40 } as const;
 function checkValue(what: string, value: unknown): string | undefined {
   if (what === 'carrier') return typeof value !== 'boolean' ? 'must be true or false' : undefined;
   if (what === 'loss') return typeof value !== 'number' || !(value >= 0 && value <= 1) ? 'must be a probability from 0 to 1 (0.1 = 10 % loss)' : undefined;
-  if (what === 'modemStuck') return value !== false && !CURES.includes(value as Cure) ? `must be false or the step that frees it: ${CURES.join(', ')}` : undefined;
+  if (what === 'modemStuck')
+    return value !== false && !CURES.includes(value as Cure) ? `must be false or the step that frees it: ${CURES.join(', ')}` : undefined;
   if (what === 'latencyMs') return typeof value !== 'number' || !(value >= 0) ? 'must be a number of ms, 0 or more' : undefined;
   return typeof value !== 'number' || !Number.isInteger(value) || value < 0 ? 'must be a whole number of targets, 0 or more' : undefined;
 }
@@ -180,7 +181,8 @@ export function createUplinkPlant(cfg: UplinksConfig, seed: number): UplinkPlant
     set(knob, value, nowMs) {
       const m = KNOB.exec(knob);
       const l = m ? byId.get(m[1] as string) : undefined;
-      if (!m || !l) return `unknown knob "${knob}" (uplink knobs: ${links.map((x) => `uplink.${x.id}.carrier|loss|latencyMs|deadTargets|modemStuck`).join(', ')})`;
+      if (!m || !l)
+        return `unknown knob "${knob}" (uplink knobs: ${links.map((x) => `uplink.${x.id}.carrier|loss|latencyMs|deadTargets|modemStuck`).join(', ')})`;
       const bad = checkValue(m[2] as string, value);
       if (bad !== undefined) return bad;
       // Rounds that started before the change were drawn with the knobs as they were then.
@@ -189,8 +191,7 @@ export function createUplinkPlant(cfg: UplinksConfig, seed: number): UplinkPlant
       if (what === 'carrier') {
         if (l.carrier !== value) budget = budgetCarrier(budget, links.indexOf(l));
         l.carrier = value as boolean;
-      }
-      else if (what === 'loss') l.loss = value as number;
+      } else if (what === 'loss') l.loss = value as number;
       else if (what === 'latencyMs') l.latencyMs = value as number;
       else if (what === 'modemStuck') l.stuck = value as Cure | false;
       else l.deadTargets = value as number;
@@ -262,7 +263,10 @@ export function createUplinkPlant(cfg: UplinksConfig, seed: number): UplinkPlant
     observe(outputs, nowMs) {
       meter.observe(outputs, nowMs);
       for (const l of links) freeModem(l, outputs, nowMs);
-      budget = budgetSelect(budget, cfg.links.findIndex((l) => outputs.get(`uplink.${l.id}.selected`) === true));
+      budget = budgetSelect(
+        budget,
+        cfg.links.findIndex((l) => outputs.get(`uplink.${l.id}.selected`) === true),
+      );
     },
     probeBytes: (id) => byId.get(id)?.probeBytes ?? 0,
     summary: (nowMs) => meter.summary(nowMs),

@@ -47,6 +47,14 @@ describe('modem recovery ladder config', () => {
       'uplinks.links[1].recovery.resetWaitMs: shorter than 2 s (a step needs time to act; e.g. "30s")',
     ]);
     const cfg = validateConfig({ uplinks: { links: [{ id: 'fiber' }, lte] } }, 'test.yaml');
-    expect(cfg.uplinks.links[1]?.recovery).toEqual({ enabled: true, afterMs: 30_000, reconnects: 2, reconnectWaitMs: 60_000, resets: 1, resetWaitMs: 180_000, resetsPerHour: 2 });
+    expect(cfg.uplinks.links[1]?.recovery).toEqual({
+      enabled: true,
+      afterMs: 30_000,
+      reconnects: 2,
+      reconnectWaitMs: 60_000,
+      resets: 1,
+      resetWaitMs: 180_000,
+      resetsPerHour: 2,
+    });
   });
 });

@@ -20,8 +20,7 @@ function stepsThisOutage(l: LinkState): number {
 }
 
 const kindAt = (link: UplinkConfig, n: number): LadderStep => (n < link.recovery.reconnects ? 'reconnect' : 'reset');
-const waitOf = (link: UplinkConfig, k: LadderStep): number =>
-  k === 'reconnect' ? link.recovery.reconnectWaitMs : link.recovery.resetWaitMs;
+const waitOf = (link: UplinkConfig, k: LadderStep): number => (k === 'reconnect' ? link.recovery.reconnectWaitMs : link.recovery.resetWaitMs);
 const totalSteps = (link: UplinkConfig): number => link.recovery.reconnects + link.recovery.resets;
 
 /** When the next step is due, or undefined when none is wanted (up, asserting, or the ladder is climbed). */

@@ -72,4 +72,3 @@ export function applyCommands(cfg: UplinksConfig, links: readonly LinkState[], m
   });
   return { manual, released, verdicts };
 }
-

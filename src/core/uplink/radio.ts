@@ -46,8 +46,7 @@ function namesOf(cfg: UplinksConfig): readonly (readonly SignalName[])[] {
   return n;
 }
 
-const valueOf = (r: Reading | undefined): number | null =>
-  r !== undefined && typeof r.value === 'number' && Number.isFinite(r.value) ? r.value : null;
+const valueOf = (r: Reading | undefined): number | null => (r !== undefined && typeof r.value === 'number' && Number.isFinite(r.value) ? r.value : null);
 
 /** Only uplinks the driver measures (an interface or a modem) have readings: the rest are never looked up. */
 const measured = (cfg: UplinksConfig, i: number): boolean => {
@@ -77,10 +76,7 @@ export function changedMeasures(
 const at = (m: readonly (number | null)[], k: UplinkMeasure): number | null => m[UPLINK_MEASURES.indexOf(k)] ?? null;
 
 /** The status fields of one uplink's readings. */
-export function measuresStatus(
-  link: UplinksConfig['links'][number],
-  m: readonly (number | null)[],
-): Pick<UplinkStatus, 'rxBytes' | 'txBytes' | 'radio'> {
+export function measuresStatus(link: UplinksConfig['links'][number], m: readonly (number | null)[]): Pick<UplinkStatus, 'rxBytes' | 'txBytes' | 'radio'> {
   const tech = at(m, 'accessTech');
   const op = at(m, 'operatorCode');
   const radio: UplinkRadio | null =

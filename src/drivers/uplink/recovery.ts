@@ -54,8 +54,7 @@ export function createModemRecovery(cfg: UplinksConfig, exec: Exec, log: UplinkL
     onReset(modem);
   };
   const start = (id: string, modem: string, step: Step) => {
-    if (running.has(modem))
-      return log.warn({ uplink: id, modem, step }, `uplink: ${id}: ${step} skipped, the previous step is still running`);
+    if (running.has(modem)) return log.warn({ uplink: id, modem, step }, `uplink: ${id}: ${step} skipped, the previous step is still running`);
     log.info({ uplink: id, modem, step }, `uplink: ${id}: recovery step ${step}`);
     const p = (step === 'reconnect' ? reconnect(id, modem) : reset(id, modem)).finally(() => running.delete(modem));
     running.set(modem, p);

@@ -23,8 +23,7 @@ function run(untilMs: number, link: Record<string, unknown> = lte(), lteCarrier:
     t = Math.min(d.last.nextDeadlineMs ?? Infinity, Math.floor(t / 1000) * 1000 + 1000);
     d.carrier = { fiber: true, lte: lteCarrier(t) };
     const fiber = t % 1000 === 0 ? ['a', 'b', 'c'].map((target) => ({ uplink: 'fiber', target, ok: true, rttMs: 5, atMs: t })) : [];
-    const ok =
-      lteCarrier(t) && t % 1000 === 0 ? ['a', 'b', 'c'].map((target) => ({ uplink: 'lte', target, ok: true, rttMs: 40, atMs: t })) : [];
+    const ok = lteCarrier(t) && t % 1000 === 0 ? ['a', 'b', 'c'].map((target) => ({ uplink: 'lte', target, ok: true, rttMs: 40, atMs: t })) : [];
     d.step(t, [...fiber, ...ok]);
     images.push({ t, reconnect: d.last.outputs.get('uplink.lte.modemReconnect'), reset: d.last.outputs.get('uplink.lte.modemReset') });
   }

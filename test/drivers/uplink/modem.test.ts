@@ -61,7 +61,12 @@ exit 1
   });
 
   it('reads signal quality, RSRP/RSRQ/SINR/RSSI and logs technology and operator; a wrong modem is a warning', async () => {
-    const cfg = uplinksSchema.parse({ links: [{ id: 'fiber', modem: '7' }, { id: 'lte', modem: '0' }] });
+    const cfg = uplinksSchema.parse({
+      links: [
+        { id: 'fiber', modem: '7' },
+        { id: 'lte', modem: '0' },
+      ],
+    });
     const log = fakeLogger();
     let t = 0;
     const r = createModemReader(cfg, spawnExec, log, () => t);
