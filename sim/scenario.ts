@@ -64,6 +64,7 @@ export const EVENT_FIELDS: Readonly<Record<string, readonly string[]>> = {
   uplink: ['id', 'up', 'reason', 'lossPct', 'latencyMs'],
   'uplink.switch': ['from', 'to', 'reason'],
   'uplink.powerCycle': ['id', 'count'],
+  'uplink.recovery': ['id', 'step', 'attempt'],
   expect: ['index', 'ok', 'detail'],
 };
 

@@ -3,12 +3,13 @@
 import type { UplinksConfig } from '../../src/config/uplinks.js';
 import type { ProbeResult, SignalName } from '../../src/core/types.js';
 import { budgetCarrier, budgetRound, budgetSelect, ICMP_PACKET_BYTES, initialBudget, planRound, type Budget } from '../../src/core/uplink/budget.js';
+import { modemReconnectSignal, modemResetSignal, powerCycleSignal } from '../../src/core/signals.js';
 import { mulberry32, subSeed } from '../prng.js';
 import { createUplinkMeter } from './uplink-measure.js';
 
 export interface UplinkPlant {
   /**
-   * Sets a knob `uplink.<id>.carrier|loss|latencyMs|deadTargets` from `nowMs` on (rounds that started
+   * Sets a knob `uplink.<id>.carrier|loss|latencyMs|deadTargets|modemStuck` from `nowMs` on (rounds that started
    * before `nowMs` keep the knobs they started with; without `nowMs`, from the last time seen);
    * returns an error text when name or value is invalid.
    */
@@ -34,7 +35,7 @@ export interface UplinkPlant {
    * no later than per-round wake-ups would have delivered them before anything else happens.
    */
   lastDoneBeforeMs(nowMs: number, beforeMs: number): number | undefined;
-  /** Sees the output image (which uplink is selected) to measure the summary figures. */
+  /** Sees the output image: which uplink is selected (summary figures), the modem recovery steps (modemStuck). */
   observe(outputs: ReadonlyMap<SignalName, boolean>, nowMs: number): void;
   summary(nowMs: number): { uplinkSwitches: number; uplinkDownMs: number };
   /** IPv4 bytes of probe traffic (echoes and answers, ping's sizes) this uplink has carried so far. */
@@ -55,9 +56,18 @@ interface SimLink {
   inFlight: ProbeResult[];
   doneMs: number[];
   probeBytes: number;
+  /** A hung modem (carrier up, nothing passes) until a recovery step at least this strong, or false. */
+  stuck: Cure | false;
+  /** Last seen recovery request outputs, to act on their rising edges. */
+  requests: Record<Cure, boolean>;
 }
 
-const KNOB = /^uplink\.([a-z][a-z0-9_-]*)\.(carrier|loss|latencyMs|deadTargets)$/;
+/** Recovery steps from weakest to strongest: a stronger one cures what a weaker one does. */
+const CURES = ['reconnect', 'reset', 'powerCycle'] as const;
+type Cure = (typeof CURES)[number];
+const REQUEST: Record<Cure, (id: string) => SignalName> = { reconnect: modemReconnectSignal, reset: modemResetSignal, powerCycle: powerCycleSignal };
+
+const KNOB = /^uplink\.([a-z][a-z0-9_-]*)\.(carrier|loss|latencyMs|deadTargets|modemStuck)$/;
 
 /** Default round-trip times: the preferred uplink like fiber, the others like LTE. */
 export const DEFAULT_LATENCY_MS = { first: 10, others: 40 } as const;
@@ -65,6 +75,8 @@ export const DEFAULT_LATENCY_MS = { first: 10, others: 40 } as const;
 function checkValue(what: string, value: unknown): string | undefined {
   if (what === 'carrier') return typeof value !== 'boolean' ? 'must be true or false' : undefined;
   if (what === 'loss') return typeof value !== 'number' || !(value >= 0 && value <= 1) ? 'must be a probability from 0 to 1 (0.1 = 10 % loss)' : undefined;
+  if (what === 'modemStuck')
+    return value !== false && !CURES.includes(value as Cure) ? `must be false or the step that frees it: ${CURES.join(', ')}` : undefined;
   if (what === 'latencyMs') return typeof value !== 'number' || !(value >= 0) ? 'must be a number of ms, 0 or more' : undefined;
   return typeof value !== 'number' || !Number.isInteger(value) || value < 0 ? 'must be a whole number of targets, 0 or more' : undefined;
 }
@@ -82,6 +94,8 @@ export function createUplinkPlant(cfg: UplinksConfig, seed: number): UplinkPlant
     inFlight: [],
     doneMs: [],
     probeBytes: 0,
+    stuck: false,
+    requests: { reconnect: false, reset: false, powerCycle: false },
   }));
   const byId = new Map(links.map((l) => [l.id, l]));
   const meter = createUplinkMeter(links);
@@ -105,7 +119,7 @@ export function createUplinkPlant(cfg: UplinksConfig, seed: number): UplinkPlant
         // The first attempt whose echo comes back in time answers for the target.
         let answeredAtMs: number | undefined;
         let lost = 0;
-        if (l.carrier && j >= l.deadTargets) {
+        if (l.carrier && j >= l.deadTargets && l.stuck === false) {
           for (let k = 0; k < attempts && answeredAtMs === undefined; k++) {
             const back = k * attemptSpacingMs + l.latencyMs;
             if (rng() >= l.loss && back <= timeoutMs) answeredAtMs = atMs + back;
@@ -141,10 +155,22 @@ export function createUplinkPlant(cfg: UplinksConfig, seed: number): UplinkPlant
     if (!cfg.enabled) return false;
     advance(nowMs);
     for (const l of links) {
-      if (!(l.carrier && l.loss === 0 && l.deadTargets === 0 && l.latencyMs <= latencyOk)) return false;
+      if (!(l.carrier && l.stuck === false && l.loss === 0 && l.deadTargets === 0 && l.latencyMs <= latencyOk)) return false;
       for (const r of l.inFlight) if (!r.ok || r.rttMs === undefined || r.rttMs > latencyOk) return false;
     }
     return true;
+  };
+
+  // A recovery request's rising edge frees a modem stuck for that step or a weaker one.
+  const freeModem = (l: SimLink, outputs: ReadonlyMap<SignalName, boolean>, nowMs: number) => {
+    for (const cure of CURES) {
+      const on = outputs.get(REQUEST[cure](l.id)) === true;
+      if (on && !l.requests[cure] && l.stuck !== false && CURES.indexOf(cure) >= CURES.indexOf(l.stuck)) {
+        advance(nowMs, true);
+        l.stuck = false;
+      }
+      l.requests[cure] = on;
+    }
   };
 
   return {
@@ -155,7 +181,8 @@ export function createUplinkPlant(cfg: UplinksConfig, seed: number): UplinkPlant
     set(knob, value, nowMs) {
       const m = KNOB.exec(knob);
       const l = m ? byId.get(m[1] as string) : undefined;
-      if (!m || !l) return `unknown knob "${knob}" (uplink knobs: ${links.map((x) => `uplink.${x.id}.carrier|loss|latencyMs|deadTargets`).join(', ')})`;
+      if (!m || !l)
+        return `unknown knob "${knob}" (uplink knobs: ${links.map((x) => `uplink.${x.id}.carrier|loss|latencyMs|deadTargets|modemStuck`).join(', ')})`;
       const bad = checkValue(m[2] as string, value);
       if (bad !== undefined) return bad;
       // Rounds that started before the change were drawn with the knobs as they were then.
@@ -166,6 +193,7 @@ export function createUplinkPlant(cfg: UplinksConfig, seed: number): UplinkPlant
         l.carrier = value as boolean;
       } else if (what === 'loss') l.loss = value as number;
       else if (what === 'latencyMs') l.latencyMs = value as number;
+      else if (what === 'modemStuck') l.stuck = value as Cure | false;
       else l.deadTargets = value as number;
       return undefined;
     },
@@ -234,6 +262,7 @@ export function createUplinkPlant(cfg: UplinksConfig, seed: number): UplinkPlant
     },
     observe(outputs, nowMs) {
       meter.observe(outputs, nowMs);
+      for (const l of links) freeModem(l, outputs, nowMs);
       budget = budgetSelect(
         budget,
         cfg.links.findIndex((l) => outputs.get(`uplink.${l.id}.selected`) === true),

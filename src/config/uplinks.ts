@@ -3,6 +3,9 @@
 import { z } from 'zod';
 import { duration } from './duration.js';
 
+/** Shortest wait of a recovery step: the step's request is held for a second, then its effect is awaited. */
+export const MIN_STEP_WAIT_MS = 2000;
+
 const ID = /^[a-z][a-z0-9_-]*$/;
 /** Status keys beside the per-uplink ones (`uplink.active`, `uplink.manual`): an uplink id may not shadow them. */
 const RESERVED_IDS: readonly string[] = ['active', 'manual'];
@@ -21,6 +24,26 @@ const powerCycleSchema = z
   })
   .strict();
 
+/**
+ * Modem recovery ladder of an uplink with `modem` (ModemManager): on a dead link, reconnect the bearer,
+ * then reset the modem, then (if configured) the power-cycle relay. Each step waits for its effect.
+ */
+const recoverySchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** The first step once the uplink has been down this long. */
+    afterMs: duration().default(30_000),
+    /** Bearer reconnects (mmcli disconnect + connect) per outage, each followed by `reconnectWaitMs`. */
+    reconnects: z.number().int().min(0).default(2),
+    reconnectWaitMs: duration().default(60_000),
+    /** Modem resets (mmcli --reset) per outage, each followed by `resetWaitMs` (re-enumeration, registration). */
+    resets: z.number().int().min(0).default(1),
+    resetWaitMs: duration().default(180_000),
+    /** At most this many resets in any hour (a link that flaps all day is not reset all day). */
+    resetsPerHour: z.number().int().min(1).default(2),
+  })
+  .strict();
+
 const uplinkSchema = z
   .object({
     id: z.string().regex(ID, 'lowercase letters, digits, _ or -, starting with a letter'),
@@ -36,6 +59,8 @@ const uplinkSchema = z
     modem: z.string().min(1).optional(),
     /** Optional modem power-cycle through the output `uplink.<id>.powerCycle`. */
     powerCycle: powerCycleSchema.optional(),
+    /** Recovery ladder for a `modem` uplink (ignored without `modem`). */
+    recovery: recoverySchema.prefault({}),
   })
   .strict();
 
@@ -59,7 +84,7 @@ export const uplinksSchema = z
     links: z
       .array(uplinkSchema)
       .min(1)
-      .default([
+      .prefault([
         { id: 'fiber', targets: ['t1', 't2', 't3'] },
         { id: 'lte', targets: ['t1', 't2', 't3'] },
       ]),
@@ -142,6 +167,13 @@ export const uplinksSchema = z
           path: ['links', i, 'powerCycle', 'pulseMs'],
           message: 'pulse longer than the wait before it (make pulseMs shorter than afterMs)',
         });
+      for (const k of ['afterMs', 'reconnectWaitMs', 'resetWaitMs'] as const)
+        if (l.recovery[k] < MIN_STEP_WAIT_MS)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['links', i, 'recovery', k],
+            message: `shorter than ${MIN_STEP_WAIT_MS / 1000} s (a step needs time to act; e.g. "30s")`,
+          });
     });
     if (u.probe.timeoutMs > u.probe.intervalMs)
       ctx.addIssue({ code: 'custom', path: ['probe', 'timeoutMs'], message: 'timeout longer than the probe interval (rounds would overlap)' });

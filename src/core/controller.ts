@@ -83,6 +83,7 @@ export function step(cfg: Config, prev: ControllerState, snap: Snapshot, request
     nowMs: now,
     carrier: (id) => snap.inputs.get(carrierOf(id)),
     probes: snap.probes ?? NONE,
+    inputs: snap.inputs,
     commands: routed.uplink.length === 0 ? NONE : routed.uplink.map((r) => r.command),
   });
   const upCmd = uplinkCommandEvents(routed.uplink, up.verdicts);

@@ -7,6 +7,12 @@ export type FeedMeasure = 'voltage' | 'frequency' | 'available';
 /** What the UPS reports (flags and its charge and runtime). */
 export type UpsField = 'onBattery' | 'lowBattery' | 'fault' | 'chargePct' | 'runtimeS';
 
+/**
+ * What the uplink driver measures of an uplink: interface byte counters and, with a modem, its radio
+ * (access technology and operator as numbers: see ACCESS_TECHS in core/uplink/radio.ts, MCC+MNC).
+ */
+export type UplinkMeasure = 'rxBytes' | 'txBytes' | 'signalQualityPct' | 'rsrpDbm' | 'rsrqDb' | 'sinrDb' | 'rssiDbm' | 'accessTech' | 'operatorCode';
+
 /** Names the controller reads. PSU and uplink ids come from the config, so they are any string. */
 export type InputSignal =
   | `breaker.${FeedId}.closedFb`
@@ -15,11 +21,19 @@ export type InputSignal =
   | 'load.live'
   | `psu.${string}.ok`
   | `uplink.${string}.carrier`
+  | `uplink.${string}.${UplinkMeasure}`
   | 'uplink.routeFault'
   | 'storage.fault';
 
 /** Names the controller drives (the output image holds one value for each it uses). */
-export type OutputSignal = `breaker.${FeedId}.closeCmd` | 'generator.start' | 'alarm.common' | `uplink.${string}.selected` | `uplink.${string}.powerCycle`;
+export type OutputSignal =
+  | `breaker.${FeedId}.closeCmd`
+  | 'generator.start'
+  | 'alarm.common'
+  | `uplink.${string}.selected`
+  | `uplink.${string}.powerCycle`
+  | `uplink.${string}.modemReconnect`
+  | `uplink.${string}.modemReset`;
 
 /** Logical signal names; boards map them to pins/registers. */
 export type SignalName = InputSignal | OutputSignal;
@@ -31,8 +45,12 @@ export const feedSignal = <M extends FeedMeasure>(f: FeedId, m: M) => `feed.${f}
 export const upsSignal = <K extends UpsField>(k: K) => `ups.${k}` as const;
 export const psuOkSignal = (id: string) => `psu.${id}.ok` as const;
 export const carrierSignal = (id: string) => `uplink.${id}.carrier` as const;
+export const uplinkMeasureSignal = <M extends UplinkMeasure>(id: string, m: M) => `uplink.${id}.${m}` as const;
 export const selectedSignal = (id: string) => `uplink.${id}.selected` as const;
 export const powerCycleSignal = (id: string) => `uplink.${id}.powerCycle` as const;
+/** Requests to the uplink driver (ModemManager), on for a second per recovery step: it acts on the rising edge. */
+export const modemReconnectSignal = (id: string) => `uplink.${id}.modemReconnect` as const;
+export const modemResetSignal = (id: string) => `uplink.${id}.modemReset` as const;
 
 export const LOAD_LIVE = 'load.live' satisfies InputSignal;
 export const GENERATOR_START = 'generator.start' satisfies OutputSignal;

@@ -102,7 +102,8 @@ export type ControllerEvent =
   | { type: 'psu'; ok: number; required: number; state: PsuStateName }
   | { type: 'uplink'; id: string; up: boolean; reason: string; lossPct: number; latencyMs: number | null }
   | { type: 'uplink.switch'; from: string; to: string; reason: string }
-  | { type: 'uplink.powerCycle'; id: string; count: number };
+  | { type: 'uplink.powerCycle'; id: string; count: number }
+  | { type: 'uplink.recovery'; id: string; step: 'reconnect' | 'reset' | 'powerCycle'; attempt: number };
 
 /** The timer the controller is counting down now (SCADA register 13/14). */
 export const TIMER_NAMES = [
@@ -134,6 +135,23 @@ export interface UplinkStatus {
   lossPct: number;
   latencyMs: number | null;
   heldDown: boolean;
+  /** Bytes the uplink's interface received / sent (kernel counters); null when not read (no interface). */
+  rxBytes?: number | null;
+  txBytes?: number | null;
+  /** The modem's radio (ModemManager), null without a modem reading. */
+  radio?: UplinkRadio | null;
+}
+
+export interface UplinkRadio {
+  /** ModemManager's access technology (`lte`, `5gnr`, `umts` …), or 'unknown'. */
+  tech: string;
+  /** MCC+MNC of the operator (e.g. "26201"); null when unknown. */
+  operatorCode: string | null;
+  qualityPct: number | null;
+  rsrpDbm: number | null;
+  rsrqDb: number | null;
+  sinrDb: number | null;
+  rssiDbm: number | null;
 }
 
 /** The published status: `GET /status`, scenario `status` expectations, the SCADA map. */

@@ -2,6 +2,7 @@
 // `twinfeed registers` and the README table are all generated. Addresses are protocol (0-based).
 import { ALARM_CODES, TIMER_NAMES, type Status, type TransferReason, type UplinkStatus } from '../core/types.js';
 import type { Published } from '../io/controller-port.js';
+import { ACCESS_TECHS } from '../core/uplink/radio.js';
 
 export const MAP_VERSION = 1;
 /** 0–99: the status block (gaps read 0, so block reads survive the map growing). */
@@ -12,8 +13,8 @@ export const COMMAND_STATUS_ADDR = 102;
 /** One past the last mapped address: any read reaching this or beyond is exception 02. */
 export const MAP_END = 103;
 
-export type RegisterType = 'u16' | 'u32' | 'u64';
-export const WORDS: Readonly<Record<RegisterType, number>> = { u16: 1, u32: 2, u64: 4 };
+export type RegisterType = 'u16' | 'u32' | 'u64' | 's16';
+export const WORDS: Readonly<Record<RegisterType, number>> = { u16: 1, u32: 2, u64: 4, s16: 1 };
 
 /** What the encoder needs besides the snapshot: uplink ids in config order (uplink 1 = first). */
 export interface MapContext {
@@ -332,6 +333,101 @@ const ROWS: RegisterDef[] = [
     values: ['idle', 'selected', 'executed', 'refused (state or interlock)', 'select expired or mismatch', 'writes not permitted'],
   },
 ];
+
+// Appended: per-uplink traffic and modem radio (uplink 1 at 60–75, uplink 2 at 76–91), away from the
+// lower addresses that other appends fill first.
+/** Physical value → s16 register (two's complement): scaled, rounded, clamped; null (unknown) → 0. */
+export function signed16(v: number | null | undefined, scale = 1): number {
+  if (v === null || v === undefined || !Number.isFinite(v)) return 0;
+  const x = Math.min(0x7fff, Math.max(-0x8000, Math.round(v * scale)));
+  return x < 0 ? x + 0x10000 : x;
+}
+const radioOf = (s: Status, c: MapContext, i: number) => uplinkAt(s, c, i)?.radio ?? null;
+const radioRows = (n: 1 | 2, base: number): RegisterDef[] => [
+  {
+    address: base,
+    name: `uplink${n}RxBytes`,
+    type: 'u64',
+    access: 'r',
+    unit: 'B',
+    description: `bytes uplink ${n} (config order) received (kernel interface counter); 0 when not read`,
+    read: (p, c) => BigInt(scaled(uplinkAt(p.status, c, n - 1)?.rxBytes, 1, Number.MAX_SAFE_INTEGER)),
+  },
+  {
+    address: base + 4,
+    name: `uplink${n}TxBytes`,
+    type: 'u64',
+    access: 'r',
+    unit: 'B',
+    description: `bytes uplink ${n} sent; 0 when not read`,
+    read: (p, c) => BigInt(scaled(uplinkAt(p.status, c, n - 1)?.txBytes, 1, Number.MAX_SAFE_INTEGER)),
+  },
+  {
+    address: base + 8,
+    name: `uplink${n}AccessTech`,
+    type: 'u16',
+    access: 'r',
+    description: `uplink ${n} modem access technology (ModemManager); 0 also without a modem reading`,
+    values: ACCESS_TECHS,
+    read: (p, c) => code(ACCESS_TECHS, radioOf(p.status, c, n - 1)?.tech ?? 'unknown'),
+  },
+  {
+    address: base + 9,
+    name: `uplink${n}SignalQualityPct`,
+    type: 'u16',
+    access: 'r',
+    unit: '%',
+    description: `uplink ${n} modem signal quality; 0 when unknown`,
+    read: (p, c) => scaled(radioOf(p.status, c, n - 1)?.qualityPct),
+  },
+  {
+    address: base + 10,
+    name: `uplink${n}RsrpDbm`,
+    type: 's16',
+    access: 'r',
+    unit: 'dBm',
+    description: `uplink ${n} LTE/5G RSRP; 0 when unknown`,
+    read: (p, c) => signed16(radioOf(p.status, c, n - 1)?.rsrpDbm),
+  },
+  {
+    address: base + 11,
+    name: `uplink${n}RsrqDb`,
+    type: 's16',
+    access: 'r',
+    scale: 10,
+    unit: 'dB',
+    description: `uplink ${n} LTE/5G RSRQ; 0 when unknown`,
+    read: (p, c) => signed16(radioOf(p.status, c, n - 1)?.rsrqDb, 10),
+  },
+  {
+    address: base + 12,
+    name: `uplink${n}SinrDb`,
+    type: 's16',
+    access: 'r',
+    scale: 10,
+    unit: 'dB',
+    description: `uplink ${n} LTE/5G SINR; 0 when unknown`,
+    read: (p, c) => signed16(radioOf(p.status, c, n - 1)?.sinrDb, 10),
+  },
+  {
+    address: base + 13,
+    name: `uplink${n}RssiDbm`,
+    type: 's16',
+    access: 'r',
+    unit: 'dBm',
+    description: `uplink ${n} RSSI; 0 when unknown`,
+    read: (p, c) => signed16(radioOf(p.status, c, n - 1)?.rssiDbm),
+  },
+  {
+    address: base + 14,
+    name: `uplink${n}OperatorCode`,
+    type: 'u32',
+    access: 'r',
+    description: `uplink ${n} operator MCC+MNC as a number (26201 = MCC 262, MNC 01); 0 when unknown`,
+    read: (p, c) => scaled(Number(radioOf(p.status, c, n - 1)?.operatorCode ?? 0), 1, 0xffffffff),
+  },
+];
+ROWS.push(...radioRows(1, 60), ...radioRows(2, 76));
 
 /** The table, in address order. */
 export const REGISTERS: readonly RegisterDef[] = ROWS.sort((a, b) => a.address - b.address);

@@ -1,6 +1,7 @@
 // Uplink ids `active` and `manual` are status keys (`uplink.active`, `uplink.manual`): the config refuses them.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, ensureBuilt, files } from '../cli/cli-helpers.js';
+import { validateConfig } from '../../src/config/load.js';
 import { configErrorLines as errorsOf } from '../error-lines.js';
 
 const links = (...ids: string[]) => ({ uplinks: { links: ids.map((id) => ({ id })) } });
@@ -25,5 +26,25 @@ describe('twinfeed run with a reserved uplink id', () => {
     const r = await cli(['run', '--config', f['reserved.yaml'] as string]);
     expect(r.code).toBe(78);
     expect(r.stderr).toContain('uplinks.links[1].id: "active" is reserved (');
+  });
+});
+
+describe('modem recovery ladder config', () => {
+  it('has the documented defaults and refuses a step wait too short to act', () => {
+    const lte = { id: 'lte', modem: 'any' };
+    expect(errorsOf({ uplinks: { links: [{ id: 'fiber' }, { ...lte, recovery: { afterMs: '1s', resetWaitMs: 500 } }] } })).toEqual([
+      'uplinks.links[1].recovery.afterMs: shorter than 2 s (a step needs time to act; e.g. "30s")',
+      'uplinks.links[1].recovery.resetWaitMs: shorter than 2 s (a step needs time to act; e.g. "30s")',
+    ]);
+    const cfg = validateConfig({ uplinks: { links: [{ id: 'fiber' }, lte] } }, 'test.yaml');
+    expect(cfg.uplinks.links[1]?.recovery).toEqual({
+      enabled: true,
+      afterMs: 30_000,
+      reconnects: 2,
+      reconnectWaitMs: 60_000,
+      resets: 1,
+      resetWaitMs: 180_000,
+      resetsPerHour: 2,
+    });
   });
 });

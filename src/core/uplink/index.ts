@@ -4,11 +4,13 @@ import type { UplinksConfig } from '../../config/uplinks.js';
 import type { AlarmCode, Command, ControllerEvent, ProbeResult, Reading, SignalName, Status } from '../types.js';
 import { applyCarrier, applyProbe, applyTimers, roundsBatchable, timersDeadline, timersDue, type Draft, type HealthCtx } from './health.js';
 import { applyPowerCycle, powerCycleDeadline } from './powercycle.js';
+import { applyLadder, ladderDeadline } from './ladder.js';
 import { choose } from './select.js';
 import { cadenceMs } from './budget.js';
 import { initialState, isHeld, type LinkState, type UplinkState } from './state.js';
 import { imageOf, alarmsOf, applyCommands, EMPTY } from './outputs.js';
 import { windowStats } from './window.js';
+import { changedMeasures, measuresStatus } from './radio.js';
 
 export type { UplinkState, LinkState } from './state.js';
 
@@ -19,6 +21,8 @@ export interface UplinkInput {
   readonly probes: readonly ProbeResult[];
   /** Only `selectUplink` / `releaseUplink`, in arrival order. */
   readonly commands: readonly Command[];
+  /** The scan's inputs, for the driver's measurements of each uplink (`uplink.<id>.rxBytes` …, radio.ts). */
+  readonly inputs?: ReadonlyMap<SignalName, Reading>;
 }
 
 export interface UplinkStepResult {
@@ -59,6 +63,7 @@ function isIdle(cfg: UplinksConfig, prev: UplinkState, input: UplinkInput): bool
   for (let i = 0; i < cfg.links.length; i++) {
     const id = (cfg.links[i] as UplinksConfig['links'][number]).id;
     if (carrierOf(input.carrier(id)) !== (prev.links[i] as LinkState).carrier) return false;
+    if (changedMeasures(cfg, i, (prev.links[i] as LinkState).measures, input.inputs) !== undefined) return false;
   }
   return true;
 }
@@ -116,6 +121,8 @@ export function stepUplinks(cfg: UplinksConfig, prev: UplinkState, input: Uplink
   for (let i = 0; i < links.length; i++) {
     const carrier = carrierOf(input.carrier((cfg.links[i] as UplinksConfig['links'][number]).id));
     if (carrier !== (links[i] as LinkState).carrier) applyCarrier(draft(i), carrier, ctx(i));
+    const measures = changedMeasures(cfg, i, (links[i] as LinkState).measures, input.inputs);
+    if (measures !== undefined) draft(i).measures = measures;
   }
   // Results come grouped by uplink (a batch may hold many rounds): look the uplink up once per group.
   let pi = -1;
@@ -147,14 +154,16 @@ export function stepUplinks(cfg: UplinksConfig, prev: UplinkState, input: Uplink
   };
   for (let i = 0; i < links.length; i++) {
     const link = cfg.links[i] as UplinksConfig['links'][number];
+    const stepDue = ladderDeadline(links[i] as LinkState, link, nowMs);
+    if (stepDue !== undefined && nowMs >= stepDue) applyLadder(draft(i), link, nowMs, events);
     const pcDue = powerCycleDeadline(links[i] as LinkState, link, nowMs);
     if (pcDue !== undefined && nowMs >= pcDue) applyPowerCycle(draft(i), link, nowMs, events);
     const l = links[i] as LinkState;
-    const pc = powerCycleDeadline(l, link, nowMs);
+    const pc = Math.min(powerCycleDeadline(l, link, nowMs) ?? Infinity, ladderDeadline(l, link, nowMs) ?? Infinity);
     soonest(timersDeadline(l, { cfg }));
-    soonest(pc);
+    soonest(pc === Infinity ? undefined : pc);
     soonestSteady(timersDeadline(l, { cfg }, false));
-    soonestSteady(pc);
+    soonestSteady(pc === Infinity ? undefined : pc);
     if (!roundsBatchable(l)) batchable = false;
   }
   const state: UplinkState = { active: choice.to, manual, links, atMs: nowMs, deadlineMs };
@@ -178,7 +187,7 @@ export function uplinkStatus(cfg: UplinksConfig, state: UplinkState): Status['up
     const l = state.links[i];
     if (!l) return;
     const { lossPct, latencyMs } = windowStats(l.win, cfg.healthWindowMs, state.atMs);
-    out[link.id] = { up: l.up, reason: l.reason, lossPct, latencyMs, heldDown: isHeld(l, state.atMs) };
+    out[link.id] = { up: l.up, reason: l.reason, lossPct, latencyMs, heldDown: isHeld(l, state.atMs), ...measuresStatus(link, l.measures) };
   });
   return out;
 }

@@ -2,7 +2,8 @@
 // the verdicts on operator commands.
 import type { UplinksConfig } from '../../config/uplinks.js';
 import type { AlarmCode, Command, SignalName } from '../types.js';
-import { powerCycleSignal, selectedSignal } from '../signals.js';
+import { modemReconnectSignal, modemResetSignal, powerCycleSignal, selectedSignal } from '../signals.js';
+import { hasLadder } from './ladder.js';
 import { isHeld, type LinkState, type UplinkState } from './state.js';
 
 export const EMPTY: readonly never[] = Object.freeze([]);
@@ -13,7 +14,7 @@ const images = new WeakMap<UplinksConfig, Map<string, ReadonlyMap<SignalName, bo
 
 export function imageOf(cfg: UplinksConfig, s: UplinkState): ReadonlyMap<SignalName, boolean> {
   let key = s.active;
-  for (const l of s.links) key += l.pulseUntilMs !== null ? '1' : '0';
+  for (const l of s.links) key += (l.pulseUntilMs !== null ? '1' : '0') + (l.stepKind === null ? '-' : l.stepKind[2]);
   let perCfg = images.get(cfg);
   if (!perCfg) images.set(cfg, (perCfg = new Map()));
   const hit = perCfg.get(key);
@@ -21,7 +22,12 @@ export function imageOf(cfg: UplinksConfig, s: UplinkState): ReadonlyMap<SignalN
   const image = new Map<SignalName, boolean>();
   cfg.links.forEach((link, i) => {
     image.set(selectedSignal(link.id), link.id === s.active);
-    if (link.powerCycle) image.set(powerCycleSignal(link.id), (s.links[i] as LinkState).pulseUntilMs !== null);
+    const l = s.links[i] as LinkState;
+    if (link.powerCycle) image.set(powerCycleSignal(link.id), l.pulseUntilMs !== null);
+    if (hasLadder(link)) {
+      image.set(modemReconnectSignal(link.id), l.stepKind === 'reconnect');
+      image.set(modemResetSignal(link.id), l.stepKind === 'reset');
+    }
   });
   perCfg.set(key, image);
   return image;

@@ -3,17 +3,20 @@
 import type { UplinkConfig } from '../../config/uplinks.js';
 import type { ControllerEvent } from '../types.js';
 import type { Draft } from './health.js';
+import { hasLadder, ladderDoneMs } from './ladder.js';
 import type { LinkState } from './state.js';
 
 const HOUR_MS = 3_600_000;
 
 /** When the next pulse may start, or undefined when none is wanted. */
-function pulseDueMs(l: LinkState, pc: NonNullable<UplinkConfig['powerCycle']>, nowMs: number): number | undefined {
+function pulseDueMs(l: LinkState, link: UplinkConfig, pc: NonNullable<UplinkConfig['powerCycle']>, nowMs: number): number | undefined {
   if (l.up || l.downSinceMs === null || l.pulseUntilMs !== null) return undefined;
   const last = l.pulseTimesMs[l.pulseTimesMs.length - 1];
   // After a pulse the modem needs the full wait again to boot and register before we judge it.
   const waitFrom = last !== undefined && last >= l.downSinceMs ? last + pc.pulseMs : l.downSinceMs;
-  let due = waitFrom + pc.afterMs;
+  // With a modem ladder, the relay is the last resort: only after the ladder's steps have had their wait.
+  let due = Math.max(waitFrom + pc.afterMs, ladderDoneMs(l, link) ?? -Infinity);
+  if (due === Infinity) return undefined;
   const inHour = l.pulseTimesMs.filter((t) => nowMs - t < HOUR_MS);
   const oldest = inHour[0];
   if (inHour.length >= pc.maxPerHour && oldest !== undefined) due = Math.max(due, oldest + HOUR_MS);
@@ -28,10 +31,11 @@ export function applyPowerCycle(l: Draft, link: UplinkConfig, nowMs: number, eve
     if (nowMs >= l.pulseUntilMs) l.pulseUntilMs = null;
     return;
   }
-  const due = pulseDueMs(l, pc, nowMs);
+  const due = pulseDueMs(l, link, pc, nowMs);
   if (due === undefined || nowMs < due) return;
   l.pulses++;
   events.push({ type: 'uplink.powerCycle', id: link.id, count: l.pulses });
+  if (hasLadder(link)) events.push({ type: 'uplink.recovery', id: link.id, step: 'powerCycle', attempt: l.pulses });
   l.pulseUntilMs = nowMs + pc.pulseMs;
   l.pulseTimesMs = [...l.pulseTimesMs, nowMs].slice(-pc.maxPerHour);
 }
@@ -40,5 +44,5 @@ export function powerCycleDeadline(l: LinkState, link: UplinkConfig, nowMs: numb
   const pc = link.powerCycle;
   if (!pc) return undefined;
   if (l.pulseUntilMs !== null) return l.pulseUntilMs;
-  return pulseDueMs(l, pc, nowMs);
+  return pulseDueMs(l, link, pc, nowMs);
 }

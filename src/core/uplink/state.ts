@@ -1,6 +1,7 @@
 // The uplink part of the controller's memory: plain, flat data per uplink so a step can copy just
 // the uplink that changed (copy-on-write) and leave everything else shared.
 import type { UplinksConfig } from '../../config/uplinks.js';
+import { NO_MEASURES } from './radio.js';
 import { emptyWindow } from './window.js';
 
 /** Why an uplink is up or down, as `uplink` events and status show it. */
@@ -47,6 +48,17 @@ export interface LinkState {
   readonly pulseUntilMs: number | null;
   readonly pulseTimesMs: readonly number[];
   readonly pulses: number;
+  /**
+   * Modem recovery ladder (ladder.ts): steps taken in the outage of `ladderAtMs` and the time of the last,
+   * the request output on until `stepUntilMs` (`stepKind`), recent reset times for the hourly cap.
+   */
+  readonly ladderSteps: number;
+  readonly ladderAtMs: number | null;
+  readonly stepUntilMs: number | null;
+  readonly stepKind: 'reconnect' | 'reset' | null;
+  readonly resetTimesMs: readonly number[];
+  /** The driver's last readings of this uplink, in UPLINK_MEASURES order (radio.ts); null: not read. */
+  readonly measures: readonly (number | null)[];
 }
 
 export interface UplinkState {
@@ -90,6 +102,12 @@ export function initialLink(): LinkState {
     pulseUntilMs: null,
     pulseTimesMs: [],
     pulses: 0,
+    ladderSteps: 0,
+    ladderAtMs: null,
+    stepUntilMs: null,
+    stepKind: null,
+    resetTimesMs: [],
+    measures: NO_MEASURES,
   };
 }
 

@@ -10,12 +10,15 @@ export interface Counters {
   readonly values: Readonly<Record<string, number>>;
   /** Starts a background read when the last one is a second old and done. Never blocks. */
   refresh(): void;
+  /** When the last read finished (clock ms; -Infinity before the first): the readings' age. */
+  doneAtMs(): number;
 }
 
 export function createCounters(cfg: UplinksConfig, readText: ReadText, clock: () => number): Counters {
   const values: Record<string, number> = {};
   let atMs = -Infinity;
   let busy = false;
+  let doneMs = -Infinity;
   const readOne = (id: string, iface: string, dir: 'rx' | 'tx') =>
     readText(`/sys/class/net/${iface}/statistics/${dir}_bytes`).then(
       (t) => {
@@ -31,7 +34,11 @@ export function createCounters(cfg: UplinksConfig, readText: ReadText, clock: ()
       busy = true;
       atMs = clock();
       const reads = cfg.links.flatMap((l) => (l.interface ? [readOne(l.id, l.interface, 'rx'), readOne(l.id, l.interface, 'tx')] : []));
-      void Promise.all(reads).finally(() => (busy = false));
+      void Promise.all(reads).finally(() => {
+        busy = false;
+        doneMs = clock();
+      });
     },
+    doneAtMs: () => doneMs,
   };
 }

@@ -1,13 +1,15 @@
 // The real uplink driver: carrier of each uplink's interface, probe rounds bound to each uplink, and
 // route switching when the selected uplink changes. Implements the InputPort/OutputPort shapes.
 import type { UplinksConfig } from '../../config/uplinks.js';
-import { carrierSignal, ROUTE_FAULT_SIGNAL, selectedSignal } from '../../core/signals.js';
+import { carrierSignal, ROUTE_FAULT_SIGNAL, selectedSignal, uplinkMeasureSignal } from '../../core/signals.js';
+import { UPLINK_MEASURES } from '../../core/uplink/radio.js';
 import type { ProbeResult, Reading, SignalName } from '../../core/types.js';
 import { readFile } from 'node:fs/promises';
 import { createCounters } from './counters.js';
 import { sysfsCarrier, type CarrierReader, type LinkSense, type ReadText } from './carrier.js';
 import { spawnExec, type Exec } from './exec.js';
 import { createModemReader } from './modem.js';
+import { createModemRecovery } from './recovery.js';
 import { ipMonitor, type LinkMonitor } from './monitor.js';
 import { createProber } from './prober.js';
 import { runProbe, type ProbeOutcome } from './probes.js';
@@ -35,7 +37,10 @@ export interface UplinkDriver {
   /** `uplink.<id>.carrier` for uplinks with an interface, and `uplink.routeFault`. Never blocks. */
   read(nowMs: number): ReadonlyMap<SignalName, Reading>;
   takeProbes(nowMs: number): readonly ProbeResult[];
-  /** Acts on `uplink.<id>.selected` changes (routes, conntrack); relay outputs are the board's. */
+  /**
+   * Acts on `uplink.<id>.selected` changes (routes, conntrack) and on the modem recovery requests
+   * (`uplink.<id>.modemReconnect` / `modemReset`, through mmcli); relay outputs are the board's.
+   */
   write(image: ReadonlyMap<SignalName, boolean>, nowMs: number): void;
   /** Route/conntrack faults: key → message. */
   faults(): ReadonlyMap<string, string>;
@@ -119,6 +124,20 @@ export function createUplinkDriver(o: UplinkDriverOptions): UplinkDriver {
 
   const counters = createCounters(cfg, o.readText ?? ((p: string) => readFile(p, 'utf8')), clock);
   const modems = createModemReader(cfg, exec, logger, clock);
+  const recovery = createModemRecovery(cfg, exec, logger, (modem) => modems.forget(modem));
+
+  // The byte counters and modem radio as inputs, so that status and SCADA show them (absent until read).
+  const measureNames = cfg.links.map((l) => UPLINK_MEASURES.map((m) => uplinkMeasureSignal(l.id, m)));
+  const measures = (out: Map<SignalName, Reading>) => {
+    const ages = [counters.doneAtMs(), modems.doneAtMs()].map((t) => Math.max(0, Math.round(clock() - t)));
+    for (const names of measureNames) {
+      for (const n of names) {
+        const fromCounters = counters.values[n];
+        const v = fromCounters ?? modems.values[n];
+        if (v !== undefined) out.set(n, { value: v, ageMs: (fromCounters !== undefined ? ages[0] : ages[1]) ?? 0 });
+      }
+    }
+  };
 
   let lastSelected: string | undefined;
   return {
@@ -131,6 +150,7 @@ export function createUplinkDriver(o: UplinkDriverOptions): UplinkDriver {
         out.set(carrierSignal(l.id), s ? { value: s.sense.carrier, ageMs: Math.max(0, Math.round(clock() - s.atMs)) } : { value: undefined, reason: 'absent' });
       }
       out.set(ROUTE_FAULT_SIGNAL, { value: routes.faults().size > 0, ageMs: 0 });
+      measures(out);
       counters.refresh();
       modems.refresh();
       return out;
@@ -143,6 +163,7 @@ export function createUplinkDriver(o: UplinkDriverOptions): UplinkDriver {
       lastSelected = selected;
       prober.select(on ? cfg.links.indexOf(on) : -1);
       routes.want(selected, nowMs);
+      recovery.write(image);
     },
     faults: () => routes.faults(),
     stats: () => ({ ...counters.values, ...modems.values }),
@@ -153,6 +174,7 @@ export function createUplinkDriver(o: UplinkDriverOptions): UplinkDriver {
     async close() {
       stopMonitor?.();
       await routes.idle();
+      await recovery.idle();
     },
   };
 }

@@ -2,6 +2,7 @@
 // technology and operator, read every 10 s. Numbers go to the driver counters (metrics); a changed
 // technology or operator is logged. Without mmcli, or for an uplink without `modem`, nothing is read.
 import type { UplinksConfig } from '../../config/uplinks.js';
+import { ACCESS_TECHS } from '../../core/uplink/radio.js';
 import type { Exec } from './exec.js';
 import type { UplinkLogger } from './routes.js';
 
@@ -12,6 +13,8 @@ export interface ModemInfo {
   readonly qualityPct: number | null;
   readonly tech: string | null;
   readonly operator: string | null;
+  /** MCC+MNC, e.g. "26201". */
+  readonly operatorCode: string | null;
 }
 
 export interface ModemSignal {
@@ -32,7 +35,8 @@ export function parseModemInfo(json: string): ModemInfo {
   const m = obj(obj(JSON.parse(json) as unknown).modem);
   const g = obj(m.generic);
   const tech = Array.isArray(g['access-technologies']) ? (g['access-technologies'] as unknown[]) : [];
-  return { qualityPct: num(obj(g['signal-quality']).value), tech: str(tech[0]), operator: str(obj(m['3gpp'])['operator-name']) };
+  const gpp = obj(m['3gpp']);
+  return { qualityPct: num(obj(g['signal-quality']).value), tech: str(tech[0]), operator: str(gpp['operator-name']), operatorCode: str(gpp['operator-code']) };
 }
 
 /** `mmcli -m M --signal-get -J`: the LTE (else 5G) figures; RSSI also from UMTS/GSM on older networks. */
@@ -49,11 +53,21 @@ export function parseSignal(json: string): ModemSignal {
   };
 }
 
+/** ModemManager's technology name as its code in ACCESS_TECHS ("lte, 5gnr" lists: the first). */
+export function techCode(tech: string): number {
+  const i = (ACCESS_TECHS as readonly string[]).indexOf(tech);
+  return i >= 0 ? i : ACCESS_TECHS.indexOf('other');
+}
+
 export interface ModemReader {
   /** `uplink.<id>.signalQualityPct`, `rsrpDbm`, `rsrqDb`, `sinrDb`, `rssiDbm` as last read. */
   readonly values: Readonly<Record<string, number>>;
   /** Starts a background read of every modem when the last is 10 s old and done. Never blocks. */
   refresh(): void;
+  /** When the last read of every modem finished (clock ms; -Infinity before the first): the readings' age. */
+  doneAtMs(): number;
+  /** After a reset the modem has forgotten its signal refresh rate: set it up again on the next read. */
+  forget(modem: string): void;
 }
 
 export function createModemReader(cfg: UplinksConfig, exec: Exec, log: UplinkLogger, clock: () => number): ModemReader {
@@ -62,6 +76,7 @@ export function createModemReader(cfg: UplinksConfig, exec: Exec, log: UplinkLog
   const setUp = new Set<string>();
   let atMs = -Infinity;
   let busy = false;
+  let doneMs = -Infinity;
   let noMmcli = false;
   const put = (id: string, key: string, v: number | null) => {
     if (v === null) delete values[`uplink.${id}.${key}`];
@@ -80,6 +95,8 @@ export function createModemReader(cfg: UplinksConfig, exec: Exec, log: UplinkLog
     try {
       const i = parseModemInfo(info.stdout);
       put(id, 'signalQualityPct', i.qualityPct);
+      put(id, 'accessTech', i.tech === null ? null : techCode(i.tech));
+      put(id, 'operatorCode', i.operatorCode !== null && /^\d{5,6}$/.test(i.operatorCode) ? Number(i.operatorCode) : null);
       const radio = `${i.tech ?? '?'} ${i.operator ?? '?'}`;
       if (seen.get(id) !== radio) log.info({ uplink: id, tech: i.tech, operator: i.operator }, `uplink: ${id} on ${radio}`);
       seen.set(id, radio);
@@ -93,6 +110,7 @@ export function createModemReader(cfg: UplinksConfig, exec: Exec, log: UplinkLog
   const modems = cfg.links.flatMap((l) => (l.modem !== undefined ? [{ id: l.id, modem: l.modem }] : []));
   return {
     values,
+    forget: (modem) => void setUp.delete(modem),
     refresh() {
       if (noMmcli || busy || modems.length === 0 || clock() - atMs < EVERY_MS) return;
       busy = true;
@@ -100,7 +118,11 @@ export function createModemReader(cfg: UplinksConfig, exec: Exec, log: UplinkLog
       void (async () => {
         for (const m of modems) await readOne(m.id, m.modem);
         if (noMmcli) log.warn({}, 'uplink: mmcli not found (ModemManager); modem signal is not read');
-      })().finally(() => (busy = false));
+      })().finally(() => {
+        busy = false;
+        doneMs = clock();
+      });
     },
+    doneAtMs: () => doneMs,
   };
 }

@@ -145,5 +145,11 @@ describe('uplink driver', () => {
     d.read(1000);
     await tick();
     expect(d.stats()['uplink.lte.rxBytes']).toBe(17500000);
+    // The same counters are inputs (for /status and SCADA), with the age of their read.
+    t = 1200;
+    const r = d.read(1200);
+    expect(r.get('uplink.lte.rxBytes')).toEqual({ value: 17500000, ageMs: 200 });
+    expect(r.get('uplink.fiber.txBytes')).toEqual({ value: 2345, ageMs: 200 });
+    expect(r.has('uplink.lte.rsrpDbm')).toBe(false);
   });
 });

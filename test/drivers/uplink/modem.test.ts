@@ -56,7 +56,7 @@ exit 1
   });
 
   it('parses the JSON mmcli prints: strings for numbers, "--" for unknown', () => {
-    expect(parseModemInfo(INFO)).toEqual({ qualityPct: 67, tech: 'lte', operator: 'Telekom.de' });
+    expect(parseModemInfo(INFO)).toEqual({ qualityPct: 67, tech: 'lte', operator: 'Telekom.de', operatorCode: '26201' });
     expect(parseSignal(SIGNAL)).toEqual({ rsrpDbm: -95, rsrqDb: -11, sinrDb: 12.4, rssiDbm: -65 });
   });
 
@@ -74,6 +74,8 @@ exit 1
     for (let i = 0; i < 100 && r.values['uplink.lte.rsrpDbm'] === undefined; i++) await new Promise((res) => setTimeout(res, 20));
     expect(r.values).toEqual({
       'uplink.lte.signalQualityPct': 67,
+      'uplink.lte.accessTech': 9,
+      'uplink.lte.operatorCode': 26201,
       'uplink.lte.rsrpDbm': -95,
       'uplink.lte.rsrqDb': -11,
       'uplink.lte.sinrDb': 12.4,
