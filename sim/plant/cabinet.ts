@@ -2,7 +2,7 @@
 // plus the scenario knobs and the summary figures the plant itself measures.
 import { parseDuration } from '../../src/config/duration.js';
 import type { Config } from '../../src/config/schema.js';
-import { carrierSignal, closedFbSignal, feedSignal, psuOkSignal, upsSignal } from '../../src/core/signals.js';
+import { carrierSignal, closedFbSignal, feedSignal, GEN_CONTROL_MODE, psuOkSignal, upsSignal } from '../../src/core/signals.js';
 import type { ProbeResult, Reading, SignalName } from '../../src/core/types.js';
 import {
   DEFAULT_PARAMS,
@@ -143,6 +143,8 @@ export function createSimCabinet(cfg: Config, seed: number, startMs: number): Si
     put(r, UPS.fault, s.ups.fault, uAge);
     put(r, UPS.chargePct, ups.charge, uAge);
     put(r, UPS.runtimeS, ups.runtimeS, uAge);
+    // The genset controller answers on its own battery: its key position is always known.
+    if (p.generatorFeed !== null) put(r, GEN_CONTROL_MODE, s.generator.controlMode, 0);
     const powered = m.loadPowered();
     for (const [id, name] of psuSignals) put(r, name, powered && s.psuOk[id] === true, 0);
     // The fiber media converter and the LTE router run on the cabinet's DC bus: no load power, no carrier.

@@ -1,10 +1,11 @@
 // The simulated cabinet's field devices as a Modbus TCP gateway would present them, one unit id per
 // device (`twinfeed plant`): an I/O module (coils drive the relays, discrete inputs are contacts),
-// one Eastron SDM120-style meter per feed, and the UPS card. Pure: readings in, register values out.
-import { ALARM_COMMON, carrierSignal, closeCmdSignal, closedFbSignal, feedSignal, GENERATOR_START, powerCycleSignal, psuOkSignal, upsSignal } from '../../src/core/signals.js';
+// one Eastron SDM120-style meter per feed, the UPS card and a DSE GenComm genset controller. Pure:
+// readings in, register values out.
+import { ALARM_COMMON, GEN_CONTROL_MODE, carrierSignal, closeCmdSignal, closedFbSignal, feedSignal, GENERATOR_START, powerCycleSignal, psuOkSignal, upsSignal } from '../../src/core/signals.js';
 import type { InputSignal, OutputSignal, Reading, SignalName } from '../../src/core/types.js';
 
-export const UNIT = { io: 1, meterA: 2, meterB: 3, ups: 4 } as const;
+export const UNIT = { io: 1, meterA: 2, meterB: 3, ups: 4, genset: 5 } as const;
 
 /** SDM120 input registers (float32, high word first): the ones the plant fills. */
 export const METER_REGISTERS = { voltage: 0x0000, current: 0x0006, power: 0x000c, frequency: 0x0046, importKwh: 0x0048 } as const;
@@ -16,6 +17,9 @@ export const UPS_REGISTERS = { flags: 0, chargePct: 1, runtimeS: 2 } as const;
 /** Bits of the flags register. */
 export const UPS_FLAG_BITS = { onBattery: 0, lowBattery: 1, fault: 2 } as const;
 export const UPS_HOLDING_WORDS = 3;
+
+/** The GenComm holding registers the genset controller answers (0-based, the dse-gencomm profile's). */
+export const GENCOMM_REGISTERS = { controlMode: 772 } as const;
 
 export interface DeviceLayout {
   /** Coil addresses of the I/O module, in order: the controller's outputs. */
@@ -70,3 +74,12 @@ export function upsWords(inputs: ReadonlyMap<SignalName, Reading>, comm: boolean
 /** The I/O module's discrete inputs (a contact that the plant does not report reads open). */
 export const discreteBits = (inputs: ReadonlyMap<SignalName, Reading>, layout: DeviceLayout): boolean[] =>
   layout.discretes.map((n) => valueOf(inputs, n) === true);
+
+/**
+ * One GenComm holding register of the genset controller; undefined for an address it does not
+ * implement (exception 02, as a DSE module answers for an unsupported register).
+ */
+export function gensetRegister(inputs: ReadonlyMap<SignalName, Reading>, addr: number): number | undefined {
+  if (addr === GENCOMM_REGISTERS.controlMode) return Number(valueOf(inputs, GEN_CONTROL_MODE) ?? 0);
+  return undefined;
+}

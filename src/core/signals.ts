@@ -7,6 +7,9 @@ export type FeedMeasure = 'voltage' | 'frequency' | 'available';
 /** What the UPS reports (flags and its charge and runtime). */
 export type UpsField = 'onBattery' | 'lowBattery' | 'fault' | 'chargePct' | 'runtimeS';
 
+/** What a genset controller (DSE GenComm) reports over Modbus; optional, read only where mapped. */
+export type GensetField = 'controlMode';
+
 /** Names the controller reads. PSU and uplink ids come from the config, so they are any string. */
 export type InputSignal =
   | `breaker.${FeedId}.closedFb`
@@ -16,7 +19,8 @@ export type InputSignal =
   | `psu.${string}.ok`
   | `uplink.${string}.carrier`
   | 'uplink.routeFault'
-  | 'storage.fault';
+  | 'storage.fault'
+  | `generator.${GensetField}`;
 
 /** Names the controller drives (the output image holds one value for each it uses). */
 export type OutputSignal =
@@ -44,6 +48,8 @@ export const GENERATOR_START = 'generator.start' satisfies OutputSignal;
 export const ALARM_COMMON = 'alarm.common' satisfies OutputSignal;
 /** Set by the runtime while the journal (or other state under runtime.stateDir) cannot be written. */
 export const STORAGE_FAULT_SIGNAL = 'storage.fault' satisfies InputSignal;
+/** The genset controller's control mode, as GenComm numbers it (src/core/genset.ts). */
+export const GEN_CONTROL_MODE = 'generator.controlMode' satisfies InputSignal;
 /** Set by the uplink driver while switching the route failed (it retries). */
 export const ROUTE_FAULT_SIGNAL = 'uplink.routeFault' satisfies InputSignal;
 

@@ -85,6 +85,7 @@ export const ALARM_CODES = [
   // Beyond the spec's minimum set (appended, so SCADA alarm bits of the codes above never move):
   'UPLINK_ROUTE_FAULT',
   'STORAGE_FAULT',
+  'GEN_NOT_IN_AUTO',
 ] as const;
 export type AlarmCode = (typeof ALARM_CODES)[number];
 

@@ -6,12 +6,14 @@ import { createServer, type Server } from 'node:http';
 import ModbusSerial from 'modbus-serial';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
-import { closeCmdSignal } from '../core/signals.js';
+import { closeCmdSignal, GEN_CONTROL_MODE } from '../core/signals.js';
 import type { SignalName } from '../core/types.js';
 import { createSimCabinet, setKnobsAtomically } from '../../sim/plant/cabinet.js';
 import {
   deviceLayout,
   discreteBits,
+  gensetRegister,
+  GENCOMM_REGISTERS,
   meterWords,
   NO_ANSWER,
   UNIT,
@@ -77,16 +79,28 @@ export async function startPlant(o: PlantOptions): Promise<Plant> {
       if (w === NO_ANSWER) throw fail(TARGET_FAILED, 'UPS does not answer');
       return w;
     }
-    if (unit === UNIT.io || unit === UNIT.meterA || unit === UNIT.meterB || unit === UNIT.ups) throw fail(ILLEGAL_FUNCTION, 'no such table on this device');
+    if (isDevice(unit)) throw fail(ILLEGAL_FUNCTION, 'no such table on this device');
     throw fail(TARGET_FAILED, `no device at unit ${unit}`);
   };
+  const hasGenset = inputs().has(GEN_CONTROL_MODE);
+  const isDevice = (unit: number) => unit === UNIT.io || unit === UNIT.meterA || unit === UNIT.meterB || unit === UNIT.ups || (hasGenset && unit === UNIT.genset);
+  // The genset controller's registers are sparse (GenComm pages), so it is read address by address.
+  const gensetRange = (addr: number, length: number): number[] => {
+    const r = inputs();
+    return Array.from({ length }, (_, i) => {
+      const w = gensetRegister(r, addr + i);
+      if (w === undefined) throw fail(ILLEGAL_ADDRESS, `genset controller: no register ${addr + i}`);
+      return w;
+    });
+  };
   const range = (unit: number, table: 'input' | 'holding', addr: number, length: number): number[] => {
+    if (hasGenset && unit === UNIT.genset && table === 'holding') return gensetRange(addr, length);
     const all = words(unit, table);
     if (addr + length > all.length) throw fail(ILLEGAL_ADDRESS, `registers ${addr}..${addr + length - 1} are past ${all.length - 1}`);
     return all.slice(addr, addr + length);
   };
   const ioOnly = (unit: number) => {
-    if (unit !== UNIT.io) throw fail(unit === UNIT.meterA || unit === UNIT.meterB || unit === UNIT.ups ? ILLEGAL_FUNCTION : TARGET_FAILED, 'bits live on the I/O module (unit 1)');
+    if (unit !== UNIT.io) throw fail(isDevice(unit) ? ILLEGAL_FUNCTION : TARGET_FAILED, 'bits live on the I/O module (unit 1)');
   };
   const bitAt = <T>(xs: readonly T[], addr: number): T => {
     if (addr >= xs.length) throw fail(ILLEGAL_ADDRESS, `point ${addr} is past ${xs.length - 1}`);
@@ -133,7 +147,7 @@ export async function startPlant(o: PlantOptions): Promise<Plant> {
   const http: Server = createServer((req, res) => {
     const route = `${req.method} ${(req.url ?? '/').split('?')[0]}`;
     if (route === 'GET /summary') return send(res, 200, summary());
-    if (route === 'GET /devices') return send(res, 200, { units: UNIT, coils: layout.coils, discretes: layout.discretes, meterInputWords: METER_INPUT_WORDS, upsHoldingWords: UPS_HOLDING_WORDS });
+    if (route === 'GET /devices') return send(res, 200, { units: UNIT, coils: layout.coils, discretes: layout.discretes, meterInputWords: METER_INPUT_WORDS, upsHoldingWords: UPS_HOLDING_WORDS, gensetRegisters: hasGenset ? GENCOMM_REGISTERS : null });
     if (route === 'POST /sim') {
       readBody(req).then(
         (body) => {
@@ -200,7 +214,7 @@ export async function runPlant(opts: RunPlantOptions): Promise<number> {
     process.stderr.write(`twinfeed plant: cannot listen: ${(e as Error).message} (change --modbus-port / --http-port)\n`);
     return EX_OSERR;
   }
-  process.stdout.write(`twinfeed plant: Modbus TCP ${opts.bind}:${opts.modbusPort} (units: 1 I/O, 2 meter A, 3 meter B, 4 UPS), HTTP http://${opts.bind}:${opts.httpPort}/summary — Ctrl-C stops\n`);
+  process.stdout.write(`twinfeed plant: Modbus TCP ${opts.bind}:${opts.modbusPort} (units: 1 I/O, 2 meter A, 3 meter B, 4 UPS, 5 genset controller where a feed is a generator), HTTP http://${opts.bind}:${opts.httpPort}/summary — Ctrl-C stops\n`);
   await new Promise<void>((done) => {
     process.once('SIGINT', () => done());
     process.once('SIGTERM', () => done());
