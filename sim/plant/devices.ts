@@ -2,7 +2,7 @@
 // device (`twinfeed plant`): an I/O module (coils drive the relays, discrete inputs are contacts),
 // one Eastron SDM120-style meter per feed, the UPS card and a DSE GenComm genset controller. Pure:
 // readings in, register values out.
-import { ALARM_COMMON, GEN_CONTROL_MODE, carrierSignal, closeCmdSignal, closedFbSignal, feedSignal, GENERATOR_START, powerCycleSignal, psuOkSignal, upsSignal } from '../../src/core/signals.js';
+import { ALARM_COMMON, GEN_CONTROL_MODE, gensetSignal, carrierSignal, closeCmdSignal, closedFbSignal, feedSignal, GENERATOR_START, powerCycleSignal, psuOkSignal, upsSignal } from '../../src/core/signals.js';
 import type { InputSignal, OutputSignal, Reading, SignalName } from '../../src/core/types.js';
 
 export const UNIT = { io: 1, meterA: 2, meterB: 3, ups: 4, genset: 5 } as const;
@@ -19,7 +19,11 @@ export const UPS_FLAG_BITS = { onBattery: 0, lowBattery: 1, fault: 2 } as const;
 export const UPS_HOLDING_WORDS = 3;
 
 /** The GenComm holding registers the genset controller answers (0-based, the dse-gencomm profile's). */
-export const GENCOMM_REGISTERS = { controlMode: 772 } as const;
+export const GENCOMM_REGISTERS = { controlMode: 772, fuelLevel: 1027, engineSeconds: 1798, engineStarts: 1808 } as const;
+
+/** Pages 3 to 7 (register = page × 256 + offset) answer; 0xFFFF is GenComm's value for an unimplemented register. */
+export const GENCOMM_PAGES = { from: 3 * 256, to: 8 * 256 } as const;
+export const GENCOMM_UNIMPLEMENTED = 0xffff;
 
 export interface DeviceLayout {
   /** Coil addresses of the I/O module, in order: the controller's outputs. */
@@ -80,6 +84,15 @@ export const discreteBits = (inputs: ReadonlyMap<SignalName, Reading>, layout: D
  * implement (exception 02, as a DSE module answers for an unsupported register).
  */
 export function gensetRegister(inputs: ReadonlyMap<SignalName, Reading>, addr: number): number | undefined {
-  if (addr === GENCOMM_REGISTERS.controlMode) return Number(valueOf(inputs, GEN_CONTROL_MODE) ?? 0);
-  return undefined;
+  const G = GENCOMM_REGISTERS;
+  const num = (name: SignalName) => Number(valueOf(inputs, name) ?? 0);
+  // u32 values high word first, as GenComm sends them.
+  const u32 = (v: number, low: boolean) => (low ? Math.round(v) % 0x10000 : Math.floor(Math.round(v) / 0x10000) & 0xffff);
+  if (addr === G.controlMode) return num(GEN_CONTROL_MODE);
+  if (addr === G.fuelLevel) return Math.round(num(gensetSignal('fuelPct')));
+  if (addr === G.engineSeconds || addr === G.engineSeconds + 1) return u32(num(gensetSignal('engineHours')) * 3600, addr !== G.engineSeconds);
+  if (addr === G.engineStarts || addr === G.engineStarts + 1) return u32(num(gensetSignal('starts')), addr !== G.engineStarts);
+  // Other registers of the pages it serves read GenComm's "unimplemented" sentinel, so a master may
+  // read across a gap; outside them, exception 02.
+  return addr >= GENCOMM_PAGES.from && addr < GENCOMM_PAGES.to ? GENCOMM_UNIMPLEMENTED : undefined;
 }

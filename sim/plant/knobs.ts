@@ -21,6 +21,7 @@ export const KNOBS: Readonly<Record<string, Kind>> = {
   'generator.startMs': { type: 'number', min: 0, max: 3_600_000 },
   // The genset controller's key, as GenComm numbers it: 0 stop, 1 auto, 2 manual, 3 test on load, 6 test off load, 7 off.
   'generator.controlMode': { type: 'number', min: 0, max: 7 },
+  'generator.fuelPct': { type: 'number', min: 0, max: 100 },
   'breaker.A.stuck': stuck,
   'breaker.B.stuck': stuck,
   'breaker.A.feedback': fb,
@@ -61,6 +62,7 @@ export function setPowerKnob(s: PowerPlantState, p: PlantParams, knob: string, v
   } else if (part === 'generator') {
     if (id === 'failToStart') s.generator.failToStart = value as boolean;
     else if (id === 'controlMode') setGenerator(s, { controlMode: value as number });
+    else if (id === 'fuelPct') s.generator.fuelPct = value as number;
     else s.generator.startMs = value as number;
   } else if (part === 'breaker') {
     const b = s.breakers[f];

@@ -47,7 +47,18 @@ export interface PowerPlantState {
    * test modes run the set anyway, 0 stop, 2 manual and 7 off never start it). `signalSinceMs`: when
    * the run request (mode and start signal together) last changed.
    */
-  generator: { failToStart: boolean; startMs: number; startSignal: boolean; signalSinceMs: number; controlMode: number };
+  generator: {
+    failToStart: boolean;
+    startMs: number;
+    startSignal: boolean;
+    signalSinceMs: number;
+    controlMode: number;
+    /** What the controller counts: engine run time, starts (each time the engine comes up), fuel level. */
+    runMs: number;
+    starts: number;
+    wasUp: boolean;
+    fuelPct: number;
+  };
   breakers: Record<Feed, Breaker>;
   meterComm: Record<Feed, boolean>;
   meterLastGoodMs: Record<Feed, number>;
@@ -61,7 +72,7 @@ export function createPowerPlant(p: PlantParams, nowMs: number, initiallyOn: Fee
     nowMs,
     voltage: { A: p.nominalV.A, B: p.nominalV.B },
     frequency: { A: p.nominalHz.A, B: p.nominalHz.B },
-    generator: { failToStart: false, startMs: 8000, startSignal: false, signalSinceMs: nowMs, controlMode: 1 },
+    generator: { failToStart: false, startMs: 8000, startSignal: false, signalSinceMs: nowMs, controlMode: 1, runMs: 0, starts: 0, wasUp: false, fuelPct: 80 },
     breakers: { A: breaker(initiallyOn === 'A'), B: breaker(initiallyOn === 'B') },
     meterComm: { A: true, B: true },
     meterLastGoodMs: { A: nowMs, B: nowMs },
@@ -84,12 +95,16 @@ export function setGenerator(s: PowerPlantState, change: { startSignal?: boolean
   if (runRequested(g) !== before) g.signalSinceMs = s.nowMs;
 }
 
+/** The engine is up to speed (the run request held for its start time, and it does start). */
+export function engineUp(s: PowerPlantState): boolean {
+  const g = s.generator;
+  return runRequested(g) && !g.failToStart && s.nowMs >= g.signalSinceMs + g.startMs;
+}
+
 /** The voltage a feed offers at its breaker (a generator only once started and up to speed). */
 export function offeredVoltage(s: PowerPlantState, p: PlantParams, f: Feed): number {
   if (f !== p.generatorFeed) return s.voltage[f];
-  const g = s.generator;
-  const up = runRequested(g) && !g.failToStart && s.nowMs >= g.signalSinceMs + g.startMs;
-  return up ? s.voltage[f] : 0;
+  return engineUp(s) ? s.voltage[f] : 0;
 }
 
 export function offeredFrequency(s: PowerPlantState, p: PlantParams, f: Feed): number {

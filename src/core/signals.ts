@@ -8,7 +8,7 @@ export type FeedMeasure = 'voltage' | 'frequency' | 'available';
 export type UpsField = 'onBattery' | 'lowBattery' | 'fault' | 'chargePct' | 'runtimeS';
 
 /** What a genset controller (DSE GenComm) reports over Modbus; optional, read only where mapped. */
-export type GensetField = 'controlMode';
+export type GensetField = 'controlMode' | 'engineHours' | 'starts' | 'fuelPct';
 
 /** Names the controller reads. PSU and uplink ids come from the config, so they are any string. */
 export type InputSignal =
@@ -50,6 +50,9 @@ export const ALARM_COMMON = 'alarm.common' satisfies OutputSignal;
 export const STORAGE_FAULT_SIGNAL = 'storage.fault' satisfies InputSignal;
 /** The genset controller's control mode, as GenComm numbers it (src/core/genset.ts). */
 export const GEN_CONTROL_MODE = 'generator.controlMode' satisfies InputSignal;
+export const gensetSignal = <K extends GensetField>(k: K) => `generator.${k}` as const;
+/** The genset controller's counters and fuel gauge: reported (status, metrics, SCADA), never acted on. */
+export const GENSET_METERS = ['engineHours', 'starts', 'fuelPct'] as const satisfies readonly GensetField[];
 /** Set by the uplink driver while switching the route failed (it retries). */
 export const ROUTE_FAULT_SIGNAL = 'uplink.routeFault' satisfies InputSignal;
 

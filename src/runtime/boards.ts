@@ -10,6 +10,8 @@ import {
   closedFbSignal,
   feedSignal,
   GEN_CONTROL_MODE,
+  GENSET_METERS,
+  gensetSignal,
   GENERATOR_START,
   LOAD_LIVE,
   powerCycleSignal,
@@ -44,7 +46,7 @@ export function signalsNeeded(cfg: Config): SignalName[] {
 }
 
 /** Signals read only where the board maps them (a genset controller): unmapped, nothing changes and nothing warns. */
-const OPTIONAL_SIGNALS: readonly SignalName[] = [GEN_CONTROL_MODE];
+const OPTIONAL_SIGNALS: readonly SignalName[] = [GEN_CONTROL_MODE, ...GENSET_METERS.map(gensetSignal)];
 
 const mappedSignals = (path: string): Set<string> => new Set(Object.keys((readYamlFile(path) as { signals?: Record<string, unknown> }).signals ?? {}));
 

@@ -90,6 +90,7 @@ describe('formatStatus', () => {
       test: { active: false, onLoad: false, remainingMs: 0 },
       ups: { onBattery: true, lowBattery: true, fault: false, comm: true, chargePct: 18, runtimeS: 240 },
       psu: { state: 'degraded', ok: 2, required: 2, okIds: ['1', '2'], ids: ['1', '2', '3'] },
+      genset: { controlMode: null, engineHours: null, starts: null, fuelPct: null },
       uplink: { active: 'lte', manual: null, fiber: { up: false, reason: 'carrier', lossPct: 100, latencyMs: null, heldDown: true }, lte: { up: true, reason: 'ok', lossPct: 2, latencyMs: 61.4, heldDown: false } },
     };
     expect(formatStatus(s)).toEqual([

@@ -58,4 +58,15 @@ describe('the controller against `twinfeed plant` over Modbus TCP (boards/sim-tc
     await knobs({ 'generator.controlMode': 1 });
     await until(`${ctlUrl}/status`, (j) => !(j.alarms as string[]).includes('GEN_NOT_IN_AUTO'), 'GEN_NOT_IN_AUTO cleared');
   });
+
+  it("reports the genset controller's engine hours, starts and fuel level in /status and /metrics", async () => {
+    // The outage above ran the generator once (started, carried the load, cooled down).
+    const s = await until(`${ctlUrl}/status`, (j) => (j.genset as { starts: number | null }).starts === 1, 'one start counted');
+    const g = s.genset as { controlMode: number; engineHours: number; starts: number; fuelPct: number };
+    expect(g).toMatchObject({ controlMode: 1, starts: 1, fuelPct: 80 });
+    expect(g.engineHours).toBeGreaterThan(0);
+    const metrics = await (await fetch(`${ctlUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^twinfeed_generator_starts 1$/m);
+    expect(metrics).toMatch(/^twinfeed_generator_fuel_percent 80$/m);
+  });
 });

@@ -105,9 +105,23 @@ describe('twinfeed plant over Modbus TCP', () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toMatch(/expected one of 0, 1, 2, 3, 6, 7/);
     expect((await client.readHoldingRegisters(GENCOMM_REGISTERS.controlMode, 1)).data).toEqual([7]);
-    await expect(client.readHoldingRegisters(GENCOMM_REGISTERS.controlMode + 1, 1)).rejects.toMatchObject({ modbusCode: 0x02 });
+    expect((await client.readHoldingRegisters(GENCOMM_REGISTERS.controlMode + 1, 1)).data).toEqual([0xffff]);
+    await expect(client.readHoldingRegisters(8 * 256, 1)).rejects.toMatchObject({ modbusCode: 0x02 });
     await expect(client.readInputRegisters(GENCOMM_REGISTERS.controlMode, 1)).rejects.toMatchObject({ modbusCode: 0x01 });
     await knobs({ 'generator.controlMode': 1 });
+  });
+
+  it('counts engine run time, starts and fuel like a GenComm controller (pages 4 and 7), read across the gap in one request', async () => {
+    await knobs({ 'generator.startMs': 0, 'generator.fuelPct': 55, 'generator.controlMode': 6 });
+    await sleep(1300);
+    await knobs({ 'generator.controlMode': 1 });
+    client.setID(UNIT.genset);
+    expect((await client.readHoldingRegisters(GENCOMM_REGISTERS.fuelLevel, 1)).data).toEqual([55]);
+    const w = (await client.readHoldingRegisters(GENCOMM_REGISTERS.engineSeconds, 12)).data;
+    expect(w[0]).toBe(0);
+    expect(w[1]).toBeGreaterThanOrEqual(1);
+    expect(w.slice(2, 10)).toEqual(new Array(8).fill(0xffff));
+    expect(w.slice(10)).toEqual([0, 1]);
   });
 
   it('judges for itself: closing B while A is closed is counted as paralleled in GET /summary', async () => {
