@@ -53,7 +53,8 @@ export function setPowerKnob(s: PowerPlantState, p: PlantParams, knob: string, v
   if (!kind) return `unknown knob "${knob}"`;
   const bad = check(kind, value);
   if (bad) return `${knob}: ${bad}`;
-  if (knob === 'generator.controlMode' && !GEN_MODE_CODES.includes(value as number)) return `${knob}: expected one of ${GEN_MODE_CODES.join(', ')} (0 stop, 1 auto, 2 manual, 3 test on load, 6 test off load, 7 off)`;
+  if (knob === 'generator.controlMode' && !GEN_MODE_CODES.includes(value as number))
+    return `${knob}: expected one of ${GEN_MODE_CODES.join(', ')} (0 stop, 1 auto, 2 manual, 3 test on load, 6 test off load, 7 off)`;
   const [part, id, field] = knob.split('.') as [string, string, string | undefined];
   const f = id as 'A' | 'B';
   if (part === 'feed') {

@@ -32,7 +32,8 @@ export function alarmConditions(
   if (p.generator.kind === 'failed') c.set('GEN_FAIL_TO_START', `generator did not come up within ${pc.generator.startTimeoutMs} ms`);
   const notInAuto = genNotInAuto(inputs);
   if (notInAuto !== undefined) c.set('GEN_NOT_IN_AUTO', notInAuto);
-  if (rateLimited) c.set('TRANSFER_RATE_LIMIT', `${pc.antiHunting.maxTransfers} transfers within ${pc.antiHunting.windowMs} ms: automatic retransfer suspended`);
+  if (rateLimited)
+    c.set('TRANSFER_RATE_LIMIT', `${pc.antiHunting.maxTransfers} transfers within ${pc.antiHunting.windowMs} ms: automatic retransfer suspended`);
   if (cfg.ups.enabled) {
     if (!s.ups.comm) c.set('UPS_COMM_LOST', 'no fresh status from the UPS');
     if (s.ups.onBattery) c.set('UPS_ON_BATTERY', 'UPS is on battery');
@@ -50,6 +51,7 @@ export function alarmConditions(
   for (const [code, msg] of uplinkAlarms) c.set(code, msg);
   if (inputs.get(ROUTE_FAULT_SIGNAL)?.value === true) c.set('UPLINK_ROUTE_FAULT', 'switching the uplink route failed (see the uplink log); retrying');
   // Storage never stops control: the runtime reports it as an input and the alarm is all it does.
-  if (inputs.get(STORAGE_FAULT_SIGNAL)?.value === true) c.set('STORAGE_FAULT', 'the journal under runtime.stateDir cannot be written (records are dropped and counted; control goes on)');
+  if (inputs.get(STORAGE_FAULT_SIGNAL)?.value === true)
+    c.set('STORAGE_FAULT', 'the journal under runtime.stateDir cannot be written (records are dropped and counted; control goes on)');
   return c;
 }

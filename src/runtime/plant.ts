@@ -53,7 +53,10 @@ const TICK_MS = 50;
 export async function startPlant(o: PlantOptions): Promise<Plant> {
   const clock = o.clock ?? Date.now;
   const cabinet = createSimCabinet(o.config, o.seed, clock());
-  const layout = deviceLayout(o.config.psu.ids, o.config.uplinks.links.map((l) => l.id));
+  const layout = deviceLayout(
+    o.config.psu.ids,
+    o.config.uplinks.links.map((l) => l.id),
+  );
   const log = o.logger.child({ subsystem: 'plant' });
   // The coils start as the plant's relays are (preferred feed closed): a controller that starts or
   // restarts against the plant finds them as its own bumpless boot expects.
@@ -83,7 +86,8 @@ export async function startPlant(o: PlantOptions): Promise<Plant> {
     throw fail(TARGET_FAILED, `no device at unit ${unit}`);
   };
   const hasGenset = inputs().has(GEN_CONTROL_MODE);
-  const isDevice = (unit: number) => unit === UNIT.io || unit === UNIT.meterA || unit === UNIT.meterB || unit === UNIT.ups || (hasGenset && unit === UNIT.genset);
+  const isDevice = (unit: number) =>
+    unit === UNIT.io || unit === UNIT.meterA || unit === UNIT.meterB || unit === UNIT.ups || (hasGenset && unit === UNIT.genset);
   // The genset controller's registers are sparse (GenComm pages), so it is read address by address.
   const gensetRange = (addr: number, length: number): number[] => {
     const r = inputs();
@@ -147,7 +151,15 @@ export async function startPlant(o: PlantOptions): Promise<Plant> {
   const http: Server = createServer((req, res) => {
     const route = `${req.method} ${(req.url ?? '/').split('?')[0]}`;
     if (route === 'GET /summary') return send(res, 200, summary());
-    if (route === 'GET /devices') return send(res, 200, { units: UNIT, coils: layout.coils, discretes: layout.discretes, meterInputWords: METER_INPUT_WORDS, upsHoldingWords: UPS_HOLDING_WORDS, gensetRegisters: hasGenset ? GENCOMM_REGISTERS : null });
+    if (route === 'GET /devices')
+      return send(res, 200, {
+        units: UNIT,
+        coils: layout.coils,
+        discretes: layout.discretes,
+        meterInputWords: METER_INPUT_WORDS,
+        upsHoldingWords: UPS_HOLDING_WORDS,
+        gensetRegisters: hasGenset ? GENCOMM_REGISTERS : null,
+      });
     if (route === 'POST /sim') {
       readBody(req).then(
         (body) => {
@@ -214,7 +226,9 @@ export async function runPlant(opts: RunPlantOptions): Promise<number> {
     process.stderr.write(`twinfeed plant: cannot listen: ${(e as Error).message} (change --modbus-port / --http-port)\n`);
     return EX_OSERR;
   }
-  process.stdout.write(`twinfeed plant: Modbus TCP ${opts.bind}:${opts.modbusPort} (units: 1 I/O, 2 meter A, 3 meter B, 4 UPS, 5 genset controller where a feed is a generator), HTTP http://${opts.bind}:${opts.httpPort}/summary — Ctrl-C stops\n`);
+  process.stdout.write(
+    `twinfeed plant: Modbus TCP ${opts.bind}:${opts.modbusPort} (units: 1 I/O, 2 meter A, 3 meter B, 4 UPS, 5 genset controller where a feed is a generator), HTTP http://${opts.bind}:${opts.httpPort}/summary — Ctrl-C stops\n`,
+  );
   await new Promise<void>((done) => {
     process.once('SIGINT', () => done());
     process.once('SIGTERM', () => done());
