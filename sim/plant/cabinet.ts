@@ -2,12 +2,13 @@
 // plus the scenario knobs and the summary figures the plant itself measures.
 import { parseDuration } from '../../src/config/duration.js';
 import type { Config } from '../../src/config/schema.js';
-import { carrierSignal, closedFbSignal, feedSignal, psuOkSignal, upsSignal } from '../../src/core/signals.js';
+import { carrierSignal, closedFbSignal, feedSignal, GEN_CONTROL_MODE, gensetSignal, psuOkSignal, upsSignal } from '../../src/core/signals.js';
 import type { ProbeResult, Reading, SignalName } from '../../src/core/types.js';
 import {
   DEFAULT_PARAMS,
   applyOutputs,
   createPowerPlant,
+  engineUp,
   feedbackOf,
   offeredFrequency,
   offeredVoltage,
@@ -81,6 +82,14 @@ export function createSimCabinet(cfg: Config, seed: number, startMs: number): Si
     }
   };
 
+  // The genset controller counts a start when the engine comes up (deadlines stop exactly there).
+  const countStart = () => {
+    const g = s.generator;
+    const up = p.generatorFeed !== null && engineUp(s);
+    if (up && !g.wasUp) g.starts += 1;
+    g.wasUp = up;
+  };
+
   /** Integrate from s.nowMs to t with nothing changing in between. */
   const integrate = (t: number) => {
     const dt = t - s.nowMs;
@@ -89,6 +98,7 @@ export function createSimCabinet(cfg: Config, seed: number, startMs: number): Si
     if (!live && !s.ups.fault) s.ups.chargePct = Math.max(0, s.ups.chargePct - (100 * dt) / p.upsRuntimeMs);
     else if (live) s.ups.chargePct = Math.min(100, s.ups.chargePct + (100 * dt) / p.upsRechargeMs);
     m.integrate(dt);
+    if (p.generatorFeed !== null && engineUp(s)) s.generator.runMs += dt;
     s.nowMs = t;
   };
 
@@ -105,6 +115,7 @@ export function createSimCabinet(cfg: Config, seed: number, startMs: number): Si
         }
       }
       m.observe();
+      countStart();
     }
     refreshMeters();
   };
@@ -149,6 +160,15 @@ export function createSimCabinet(cfg: Config, seed: number, startMs: number): Si
     put(r, UPS.fault, s.ups.fault, uAge);
     put(r, UPS.chargePct, ups.charge, uAge);
     put(r, UPS.runtimeS, ups.runtimeS, uAge);
+    // The genset controller answers on its own battery: its key position is always known.
+    if (p.generatorFeed !== null) {
+      const g = s.generator;
+      put(r, GEN_CONTROL_MODE, g.controlMode, 0);
+      // Whole seconds, as the controller counts them.
+      put(r, gensetSignal('engineHours'), Math.floor(g.runMs / 1000) / 3600, 0);
+      put(r, gensetSignal('starts'), g.starts, 0);
+      put(r, gensetSignal('fuelPct'), g.fuelPct, 0);
+    }
     const powered = m.loadPowered();
     for (const [id, name] of psuSignals) put(r, name, powered && s.psuOk[id] === true, 0);
     // The fiber media converter and the LTE router run on the cabinet's DC bus: no load power, no carrier.

@@ -1,8 +1,11 @@
 // The simulated cabinet's field devices as a Modbus TCP gateway would present them, one unit id per
 // device (`twinfeed plant`): an I/O module (coils drive the relays, discrete inputs are contacts),
-// one Eastron SDM120-style meter per feed, and the UPS card. Pure: readings in, register values out.
+// one Eastron SDM120-style meter per feed, the UPS card and a DSE GenComm genset controller. Pure:
+// readings in, register values out.
 import {
   ALARM_COMMON,
+  GEN_CONTROL_MODE,
+  gensetSignal,
   carrierSignal,
   closeCmdSignal,
   closedFbSignal,
@@ -14,7 +17,7 @@ import {
 } from '../../src/core/signals.js';
 import type { InputSignal, OutputSignal, Reading, SignalName } from '../../src/core/types.js';
 
-export const UNIT = { io: 1, meterA: 2, meterB: 3, ups: 4 } as const;
+export const UNIT = { io: 1, meterA: 2, meterB: 3, ups: 4, genset: 5 } as const;
 
 /** SDM120 input registers (float32, high word first): the ones the plant fills. */
 export const METER_REGISTERS = { voltage: 0x0000, current: 0x0006, power: 0x000c, frequency: 0x0046, importKwh: 0x0048 } as const;
@@ -26,6 +29,13 @@ export const UPS_REGISTERS = { flags: 0, chargePct: 1, runtimeS: 2 } as const;
 /** Bits of the flags register. */
 export const UPS_FLAG_BITS = { onBattery: 0, lowBattery: 1, fault: 2 } as const;
 export const UPS_HOLDING_WORDS = 3;
+
+/** The GenComm holding registers the genset controller answers (0-based, the dse-gencomm profile's). */
+export const GENCOMM_REGISTERS = { controlMode: 772, fuelLevel: 1027, engineSeconds: 1798, engineStarts: 1808 } as const;
+
+/** Pages 3 to 7 (register = page × 256 + offset) answer; 0xFFFF is GenComm's value for an unimplemented register. */
+export const GENCOMM_PAGES = { from: 3 * 256, to: 8 * 256 } as const;
+export const GENCOMM_UNIMPLEMENTED = 0xffff;
 
 export interface DeviceLayout {
   /** Coil addresses of the I/O module, in order: the controller's outputs. */
@@ -83,3 +93,21 @@ export function upsWords(inputs: ReadonlyMap<SignalName, Reading>, comm: boolean
 /** The I/O module's discrete inputs (a contact that the plant does not report reads open). */
 export const discreteBits = (inputs: ReadonlyMap<SignalName, Reading>, layout: DeviceLayout): boolean[] =>
   layout.discretes.map((n) => valueOf(inputs, n) === true);
+
+/**
+ * One GenComm holding register of the genset controller; undefined for an address it does not
+ * implement (exception 02, as a DSE module answers for an unsupported register).
+ */
+export function gensetRegister(inputs: ReadonlyMap<SignalName, Reading>, addr: number): number | undefined {
+  const G = GENCOMM_REGISTERS;
+  const num = (name: SignalName) => Number(valueOf(inputs, name) ?? 0);
+  // u32 values high word first, as GenComm sends them.
+  const u32 = (v: number, low: boolean) => (low ? Math.round(v) % 0x10000 : Math.floor(Math.round(v) / 0x10000) & 0xffff);
+  if (addr === G.controlMode) return num(GEN_CONTROL_MODE);
+  if (addr === G.fuelLevel) return Math.round(num(gensetSignal('fuelPct')));
+  if (addr === G.engineSeconds || addr === G.engineSeconds + 1) return u32(num(gensetSignal('engineHours')) * 3600, addr !== G.engineSeconds);
+  if (addr === G.engineStarts || addr === G.engineStarts + 1) return u32(num(gensetSignal('starts')), addr !== G.engineStarts);
+  // Other registers of the pages it serves read GenComm's "unimplemented" sentinel, so a master may
+  // read across a gap; outside them, exception 02.
+  return addr >= GENCOMM_PAGES.from && addr < GENCOMM_PAGES.to ? GENCOMM_UNIMPLEMENTED : undefined;
+}

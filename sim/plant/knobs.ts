@@ -1,7 +1,10 @@
 // Scenario knobs of the power plant: names, value checks and their effect.
-import type { PlantParams, PowerPlantState } from './power.js';
+import { setGenerator, type PlantParams, type PowerPlantState } from './power.js';
 
 type Kind = { type: 'number'; min: number; max: number } | { type: 'bool' } | { type: 'enum'; values: readonly string[] };
+
+/** GenComm control mode codes the simulated genset controller takes (4 and 5 are not modes). */
+const GEN_MODE_CODES: readonly number[] = [0, 1, 2, 3, 6, 7];
 
 const volts: Kind = { type: 'number', min: 0, max: 1000 };
 const hertz: Kind = { type: 'number', min: 0, max: 100 };
@@ -16,6 +19,9 @@ export const KNOBS: Readonly<Record<string, Kind>> = {
   'feed.B.frequency': hertz,
   'generator.failToStart': bool,
   'generator.startMs': { type: 'number', min: 0, max: 3_600_000 },
+  // The genset controller's key, as GenComm numbers it: 0 stop, 1 auto, 2 manual, 3 test on load, 6 test off load, 7 off.
+  'generator.controlMode': { type: 'number', min: 0, max: 7 },
+  'generator.fuelPct': { type: 'number', min: 0, max: 100 },
   'breaker.A.stuck': stuck,
   'breaker.B.stuck': stuck,
   'breaker.A.feedback': fb,
@@ -47,6 +53,8 @@ export function setPowerKnob(s: PowerPlantState, p: PlantParams, knob: string, v
   if (!kind) return `unknown knob "${knob}"`;
   const bad = check(kind, value);
   if (bad) return `${knob}: ${bad}`;
+  if (knob === 'generator.controlMode' && !GEN_MODE_CODES.includes(value as number))
+    return `${knob}: expected one of ${GEN_MODE_CODES.join(', ')} (0 stop, 1 auto, 2 manual, 3 test on load, 6 test off load, 7 off)`;
   const [part, id, field] = knob.split('.') as [string, string, string | undefined];
   const f = id as 'A' | 'B';
   if (part === 'feed') {
@@ -54,6 +62,8 @@ export function setPowerKnob(s: PowerPlantState, p: PlantParams, knob: string, v
     else s.frequency[f] = value as number;
   } else if (part === 'generator') {
     if (id === 'failToStart') s.generator.failToStart = value as boolean;
+    else if (id === 'controlMode') setGenerator(s, { controlMode: value as number });
+    else if (id === 'fuelPct') s.generator.fuelPct = value as number;
     else s.generator.startMs = value as number;
   } else if (part === 'breaker') {
     const b = s.breakers[f];

@@ -42,7 +42,23 @@ export interface PowerPlantState {
   nowMs: number;
   voltage: Record<Feed, number>;
   frequency: Record<Feed, number>;
-  generator: { failToStart: boolean; startMs: number; startSignal: boolean; signalSinceMs: number };
+  /**
+   * `controlMode` is the genset controller's key (GenComm codes: 1 auto obeys the start signal, 3 and 6
+   * test modes run the set anyway, 0 stop, 2 manual and 7 off never start it). `signalSinceMs`: when
+   * the run request (mode and start signal together) last changed.
+   */
+  generator: {
+    failToStart: boolean;
+    startMs: number;
+    startSignal: boolean;
+    signalSinceMs: number;
+    controlMode: number;
+    /** What the controller counts: engine run time, starts (each time the engine comes up), fuel level. */
+    runMs: number;
+    starts: number;
+    wasUp: boolean;
+    fuelPct: number;
+  };
   breakers: Record<Feed, Breaker>;
   meterComm: Record<Feed, boolean>;
   meterLastGoodMs: Record<Feed, number>;
@@ -56,7 +72,7 @@ export function createPowerPlant(p: PlantParams, nowMs: number, initiallyOn: Fee
     nowMs,
     voltage: { A: p.nominalV.A, B: p.nominalV.B },
     frequency: { A: p.nominalHz.A, B: p.nominalHz.B },
-    generator: { failToStart: false, startMs: 8000, startSignal: false, signalSinceMs: nowMs },
+    generator: { failToStart: false, startMs: 8000, startSignal: false, signalSinceMs: nowMs, controlMode: 1, runMs: 0, starts: 0, wasUp: false, fuelPct: 80 },
     breakers: { A: breaker(initiallyOn === 'A'), B: breaker(initiallyOn === 'B') },
     meterComm: { A: true, B: true },
     meterLastGoodMs: { A: nowMs, B: nowMs },
@@ -65,12 +81,30 @@ export function createPowerPlant(p: PlantParams, nowMs: number, initiallyOn: Fee
   };
 }
 
+/** Whether the genset controller is asked to run the engine (its mode decides what the start signal does). */
+export function runRequested(g: PowerPlantState['generator']): boolean {
+  return g.controlMode === 1 ? g.startSignal : g.controlMode === 3 || g.controlMode === 6;
+}
+
+/** Changes the generator's start signal or key; the start time counts from a change of the run request. */
+export function setGenerator(s: PowerPlantState, change: { startSignal?: boolean; controlMode?: number }): void {
+  const g = s.generator;
+  const before = runRequested(g);
+  if (change.startSignal !== undefined) g.startSignal = change.startSignal;
+  if (change.controlMode !== undefined) g.controlMode = change.controlMode;
+  if (runRequested(g) !== before) g.signalSinceMs = s.nowMs;
+}
+
+/** The engine is up to speed (the run request held for its start time, and it does start). */
+export function engineUp(s: PowerPlantState): boolean {
+  const g = s.generator;
+  return runRequested(g) && !g.failToStart && s.nowMs >= g.signalSinceMs + g.startMs;
+}
+
 /** The voltage a feed offers at its breaker (a generator only once started and up to speed). */
 export function offeredVoltage(s: PowerPlantState, p: PlantParams, f: Feed): number {
   if (f !== p.generatorFeed) return s.voltage[f];
-  const g = s.generator;
-  const up = g.startSignal && !g.failToStart && s.nowMs >= g.signalSinceMs + g.startMs;
-  return up ? s.voltage[f] : 0;
+  return engineUp(s) ? s.voltage[f] : 0;
 }
 
 export function offeredFrequency(s: PowerPlantState, p: PlantParams, f: Feed): number {
@@ -100,10 +134,7 @@ export function applyOutputs(s: PowerPlantState, p: PlantParams, image: Readonly
     else if (!b.moving || b.moving.to !== target) b.moving = { to: target, atMs: s.nowMs + p.breakerOperateMs };
   }
   const start = image.get(GENERATOR_START) === true;
-  if (start !== s.generator.startSignal) {
-    s.generator.startSignal = start;
-    s.generator.signalSinceMs = s.nowMs;
-  }
+  if (start !== s.generator.startSignal) setGenerator(s, { startSignal: start });
 }
 
 /** What the aux contact says. */
@@ -119,7 +150,7 @@ export function powerDeadline(s: PowerPlantState, p: PlantParams, loadOnUps: boo
     if (m) ts.push(m.atMs);
   }
   const g = s.generator;
-  if (g.startSignal && !g.failToStart && s.nowMs < g.signalSinceMs + g.startMs) ts.push(g.signalSinceMs + g.startMs);
+  if (runRequested(g) && !g.failToStart && s.nowMs < g.signalSinceMs + g.startMs) ts.push(g.signalSinceMs + g.startMs);
   if (loadOnUps && s.ups.chargePct > 0) ts.push(s.nowMs + Math.ceil((s.ups.chargePct / 100) * p.upsRuntimeMs));
   const future = ts.filter((t) => t > s.nowMs);
   return future.length ? Math.min(...future) : undefined;

@@ -1,6 +1,7 @@
 // Which alarm conditions hold right now, with a message for each (the alarm manager turns these
 // into active/cleared events). One place, so every alarm code has exactly one rule.
 import type { Config } from '../config/schema.js';
+import { genNotInAuto } from './genset.js';
 import { generatorDroppedOut } from './power/generator.js';
 import type { Availability } from './power/source.js';
 import { ROUTE_FAULT_SIGNAL, STORAGE_FAULT_SIGNAL } from './signals.js';
@@ -29,6 +30,8 @@ export function alarmConditions(
   if (p.transfer.kind === 'lockout') c.set(p.transfer.reason, p.transfer.detail);
   if (s.interlockBlocked) c.set('INTERLOCK_BLOCKED', `interlock refused a close command (${s.interlockBlocked})`);
   if (p.generator.kind === 'failed') c.set('GEN_FAIL_TO_START', `generator did not come up within ${pc.generator.startTimeoutMs} ms`);
+  const notInAuto = genNotInAuto(inputs);
+  if (notInAuto !== undefined) c.set('GEN_NOT_IN_AUTO', notInAuto);
   if (rateLimited)
     c.set('TRANSFER_RATE_LIMIT', `${pc.antiHunting.maxTransfers} transfers within ${pc.antiHunting.windowMs} ms: automatic retransfer suspended`);
   if (cfg.ups.enabled) {

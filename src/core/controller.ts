@@ -14,6 +14,7 @@ import { initialState, type ControllerState } from './state.js';
 import { carrierSignal } from './signals.js';
 import type { CommandVerdict, ControllerEvent, InputSignal, Request, SignalName, Snapshot } from './types.js';
 import { stepUps } from './ups.js';
+import { stepGenset } from './genset.js';
 import { stepUplinks } from './uplink/index.js';
 
 export interface StepResult {
@@ -97,6 +98,7 @@ export function step(cfg: Config, prev: ControllerState, snap: Snapshot, request
     ups: ups.state,
     psu: psu.state,
     uplink: up.state,
+    genset: stepGenset(prev.genset, snap.inputs),
     alarms: prev.alarms,
     interlockBlocked: gated.blocked,
     outputs: prev.outputs,

@@ -12,6 +12,8 @@ export type UpsField = 'onBattery' | 'lowBattery' | 'fault' | 'chargePct' | 'run
  * (access technology and operator as numbers: see ACCESS_TECHS in core/uplink/radio.ts, MCC+MNC).
  */
 export type UplinkMeasure = 'rxBytes' | 'txBytes' | 'signalQualityPct' | 'rsrpDbm' | 'rsrqDb' | 'sinrDb' | 'rssiDbm' | 'accessTech' | 'operatorCode';
+/** What a genset controller (DSE GenComm) reports over Modbus; optional, read only where mapped. */
+export type GensetField = 'controlMode' | 'engineHours' | 'starts' | 'fuelPct';
 
 /** Names the controller reads. PSU and uplink ids come from the config, so they are any string. */
 export type InputSignal =
@@ -23,7 +25,8 @@ export type InputSignal =
   | `uplink.${string}.carrier`
   | `uplink.${string}.${UplinkMeasure}`
   | 'uplink.routeFault'
-  | 'storage.fault';
+  | 'storage.fault'
+  | `generator.${GensetField}`;
 
 /** Names the controller drives (the output image holds one value for each it uses). */
 export type OutputSignal =
@@ -57,6 +60,11 @@ export const GENERATOR_START = 'generator.start' satisfies OutputSignal;
 export const ALARM_COMMON = 'alarm.common' satisfies OutputSignal;
 /** Set by the runtime while the journal (or other state under runtime.stateDir) cannot be written. */
 export const STORAGE_FAULT_SIGNAL = 'storage.fault' satisfies InputSignal;
+/** The genset controller's control mode, as GenComm numbers it (src/core/genset.ts). */
+export const GEN_CONTROL_MODE = 'generator.controlMode' satisfies InputSignal;
+export const gensetSignal = <K extends GensetField>(k: K) => `generator.${k}` as const;
+/** The genset controller's counters and fuel gauge: reported (status, metrics, SCADA), never acted on. */
+export const GENSET_METERS = ['engineHours', 'starts', 'fuelPct'] as const satisfies readonly GensetField[];
 /** Set by the uplink driver while switching the route failed (it retries). */
 export const ROUTE_FAULT_SIGNAL = 'uplink.routeFault' satisfies InputSignal;
 

@@ -9,6 +9,7 @@
 // and `relayOperations`. src/core/memory.ts picks them out and puts them back.
 import type { Config } from '../config/schema.js';
 import type { AlarmState } from './alarms.js';
+import { GENSET_UNKNOWN, type GensetReadings } from './genset.js';
 import { initialPowerState, type PowerState } from './power/index.js';
 import type { PsuState } from './psu.js';
 import { UPS_UNKNOWN, type UpsState } from './ups.js';
@@ -22,6 +23,8 @@ export interface ControllerState {
   readonly ups: UpsState;
   readonly psu: PsuState | null;
   readonly uplink: UplinkState;
+  /** The genset controller's readings (all null where the board maps none). */
+  readonly genset: GensetReadings;
   readonly alarms: AlarmState;
   /** Why the interlock gate refused a close command in the last scan, or null. */
   readonly interlockBlocked: string | null;
@@ -40,6 +43,7 @@ export function initialState(cfg: Config, nowMs: number): ControllerState {
     ups: UPS_UNKNOWN,
     psu: null,
     uplink: initialUplinkState(cfg.uplinks),
+    genset: GENSET_UNKNOWN,
     alarms: {},
     interlockBlocked: null,
     outputs: new Map(),

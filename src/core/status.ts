@@ -74,5 +74,6 @@ export function statusOf(cfg: Config, s: ControllerState, nowMs: number): Status
       ids: [...cfg.psu.ids],
     },
     uplink: uplinkStatus(cfg.uplinks, s.uplink),
+    genset: { ...s.genset },
   };
 }

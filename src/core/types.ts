@@ -83,6 +83,7 @@ export const ALARM_CODES = [
   // Beyond the spec's minimum set (appended, so SCADA alarm bits of the codes above never move):
   'UPLINK_ROUTE_FAULT',
   'STORAGE_FAULT',
+  'GEN_NOT_IN_AUTO',
 ] as const;
 export type AlarmCode = (typeof ALARM_CODES)[number];
 
@@ -182,6 +183,8 @@ export interface Status {
     runtimeS: number | null;
   };
   psu: { state: PsuStateName; ok: number; required: number; okIds: string[]; ids: string[] };
+  /** The genset controller's readings where the board maps them (GenComm control mode code, h, count, %); null otherwise. */
+  genset: { controlMode: number | null; engineHours: number | null; starts: number | null; fuelPct: number | null };
   /** `active` is an uplink id or 'none'; every configured uplink id is also a key. */
   uplink: { active: string; manual: string | null } & { [id: string]: UplinkStatus | string | null };
 }

@@ -9,6 +9,9 @@ import {
   closeCmdSignal,
   closedFbSignal,
   feedSignal,
+  GEN_CONTROL_MODE,
+  GENSET_METERS,
+  gensetSignal,
   GENERATOR_START,
   LOAD_LIVE,
   powerCycleSignal,
@@ -42,10 +45,15 @@ export function signalsNeeded(cfg: Config): SignalName[] {
   return out;
 }
 
+/** Signals read only where the board maps them (a genset controller): unmapped, nothing changes and nothing warns. */
+const OPTIONAL_SIGNALS: readonly SignalName[] = [GEN_CONTROL_MODE, ...GENSET_METERS.map(gensetSignal)];
+
+const mappedSignals = (path: string): Set<string> => new Set(Object.keys((readYamlFile(path) as { signals?: Record<string, unknown> }).signals ?? {}));
+
 export async function checkBoardFile(path: string, config: Config): Promise<void> {
   const file = loadBoardFile(path);
   if (isSimBoard(file)) return;
-  const mapped = new Set(Object.keys((readYamlFile(path) as { signals?: Record<string, unknown> }).signals ?? {}));
+  const mapped = mappedSignals(path);
   // Modem power-cycling configured for an uplink needs its relay on the board.
   const wanted = [...requiredSignals(config), ...config.uplinks.links.filter((l) => l.powerCycle).map((l) => powerCycleSignal(l.id))];
   const errors: ConfigError[] = wanted
@@ -72,6 +80,8 @@ export async function openBoard(path: string, cfg: Config, logger: Logger, nowMs
   }
   await checkBoardFile(path, cfg);
   const { openHardwareBoard } = await import('../drivers/index.js');
-  const board = await openHardwareBoard(path, { logger, signalsNeeded: signalsNeeded(cfg) });
+  const mapped = mappedSignals(path);
+  const optional = OPTIONAL_SIGNALS.filter((s) => mapped.has(s));
+  const board = await openHardwareBoard(path, { logger, signalsNeeded: [...signalsNeeded(cfg), ...optional] });
   return withUplinkDriver(board, cfg, logger);
 }

@@ -46,6 +46,11 @@ export function createMetrics(
   });
   g('twinfeed_ups_charge_percent', 'UPS battery charge', [], (m) => m.set(latest().status.ups.chargePct ?? NaN));
   g('twinfeed_ups_on_battery', 'UPS on battery', [], (m) => m.set(latest().status.ups.onBattery ? 1 : 0));
+  // The genset controller's readings (NaN where the board does not map them).
+  g('twinfeed_generator_control_mode', 'Genset controller mode, GenComm code (1 auto)', [], (m) => m.set(latest().status.genset?.controlMode ?? NaN));
+  g('twinfeed_generator_engine_hours', 'Genset engine hours reported by its controller', [], (m) => m.set(latest().status.genset?.engineHours ?? NaN));
+  g('twinfeed_generator_starts', 'Genset engine starts counted by its controller', [], (m) => m.set(latest().status.genset?.starts ?? NaN));
+  g('twinfeed_generator_fuel_percent', 'Genset fuel level reported by its controller', [], (m) => m.set(latest().status.genset?.fuelPct ?? NaN));
   g('twinfeed_psu_ok', 'DC supplies OK', [], (m) => m.set(latest().status.psu.ok));
   g('twinfeed_uplink_up', 'Uplink up (1) or down (0)', ['id'], (m) => {
     const u = latest().status.uplink;

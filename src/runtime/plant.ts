@@ -6,10 +6,21 @@ import { createServer, type Server } from 'node:http';
 import ModbusSerial from 'modbus-serial';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
-import { closeCmdSignal } from '../core/signals.js';
+import { closeCmdSignal, GEN_CONTROL_MODE } from '../core/signals.js';
 import type { SignalName } from '../core/types.js';
 import { createSimCabinet, setKnobsAtomically } from '../../sim/plant/cabinet.js';
-import { deviceLayout, discreteBits, meterWords, NO_ANSWER, UNIT, upsWords, METER_INPUT_WORDS, UPS_HOLDING_WORDS } from '../../sim/plant/devices.js';
+import {
+  deviceLayout,
+  discreteBits,
+  gensetRegister,
+  GENCOMM_REGISTERS,
+  meterWords,
+  NO_ANSWER,
+  UNIT,
+  upsWords,
+  METER_INPUT_WORDS,
+  UPS_HOLDING_WORDS,
+} from '../../sim/plant/devices.js';
 import { ConfigInvalid } from '../config/errors.js';
 import { EX_CONFIG, EX_OK, EX_OSERR } from '../config/exit-codes.js';
 import { readBody, send } from './http.js';
@@ -71,17 +82,29 @@ export async function startPlant(o: PlantOptions): Promise<Plant> {
       if (w === NO_ANSWER) throw fail(TARGET_FAILED, 'UPS does not answer');
       return w;
     }
-    if (unit === UNIT.io || unit === UNIT.meterA || unit === UNIT.meterB || unit === UNIT.ups) throw fail(ILLEGAL_FUNCTION, 'no such table on this device');
+    if (isDevice(unit)) throw fail(ILLEGAL_FUNCTION, 'no such table on this device');
     throw fail(TARGET_FAILED, `no device at unit ${unit}`);
   };
+  const hasGenset = inputs().has(GEN_CONTROL_MODE);
+  const isDevice = (unit: number) =>
+    unit === UNIT.io || unit === UNIT.meterA || unit === UNIT.meterB || unit === UNIT.ups || (hasGenset && unit === UNIT.genset);
+  // The genset controller's registers are sparse (GenComm pages), so it is read address by address.
+  const gensetRange = (addr: number, length: number): number[] => {
+    const r = inputs();
+    return Array.from({ length }, (_, i) => {
+      const w = gensetRegister(r, addr + i);
+      if (w === undefined) throw fail(ILLEGAL_ADDRESS, `genset controller: no register ${addr + i}`);
+      return w;
+    });
+  };
   const range = (unit: number, table: 'input' | 'holding', addr: number, length: number): number[] => {
+    if (hasGenset && unit === UNIT.genset && table === 'holding') return gensetRange(addr, length);
     const all = words(unit, table);
     if (addr + length > all.length) throw fail(ILLEGAL_ADDRESS, `registers ${addr}..${addr + length - 1} are past ${all.length - 1}`);
     return all.slice(addr, addr + length);
   };
   const ioOnly = (unit: number) => {
-    if (unit !== UNIT.io)
-      throw fail(unit === UNIT.meterA || unit === UNIT.meterB || unit === UNIT.ups ? ILLEGAL_FUNCTION : TARGET_FAILED, 'bits live on the I/O module (unit 1)');
+    if (unit !== UNIT.io) throw fail(isDevice(unit) ? ILLEGAL_FUNCTION : TARGET_FAILED, 'bits live on the I/O module (unit 1)');
   };
   const bitAt = <T>(xs: readonly T[], addr: number): T => {
     if (addr >= xs.length) throw fail(ILLEGAL_ADDRESS, `point ${addr} is past ${xs.length - 1}`);
@@ -135,6 +158,7 @@ export async function startPlant(o: PlantOptions): Promise<Plant> {
         discretes: layout.discretes,
         meterInputWords: METER_INPUT_WORDS,
         upsHoldingWords: UPS_HOLDING_WORDS,
+        gensetRegisters: hasGenset ? GENCOMM_REGISTERS : null,
       });
     if (route === 'POST /sim') {
       readBody(req).then(
@@ -203,7 +227,7 @@ export async function runPlant(opts: RunPlantOptions): Promise<number> {
     return EX_OSERR;
   }
   process.stdout.write(
-    `twinfeed plant: Modbus TCP ${opts.bind}:${opts.modbusPort} (units: 1 I/O, 2 meter A, 3 meter B, 4 UPS), HTTP http://${opts.bind}:${opts.httpPort}/summary — Ctrl-C stops\n`,
+    `twinfeed plant: Modbus TCP ${opts.bind}:${opts.modbusPort} (units: 1 I/O, 2 meter A, 3 meter B, 4 UPS, 5 genset controller where a feed is a generator), HTTP http://${opts.bind}:${opts.httpPort}/summary — Ctrl-C stops\n`,
   );
   await new Promise<void>((done) => {
     process.once('SIGINT', () => done());

@@ -64,6 +64,9 @@ export function scaled(v: number | null | undefined, scale = 1, max = 0xffff): n
   return Math.min(max, Math.max(0, Math.round(v * scale)));
 }
 
+/** A reading whose 0 means something: 0xFFFF when unknown. */
+const unknownAsMax = (v: number | null | undefined): number => (v === null || v === undefined || !Number.isFinite(v) ? 0xffff : scaled(v, 1, 0xfffe));
+
 function feedFlags(f: Status['feeds']['A'] | undefined): number {
   if (!f) return 0;
   const reasonBit = f.reason === 'comm' ? 5 : (FEED_FLAG_BITS as readonly string[]).indexOf(f.reason);
@@ -309,6 +312,43 @@ const ROWS: RegisterDef[] = [
     access: 'r',
     description: '1 while locked out (only an operator reset leaves it)',
     read: (p) => (p.status.lockout ? 1 : 0),
+  },
+  // Appended (issue 12): the genset controller's readings where the board maps them. 0xFFFF marks
+  // "unknown" where 0 is a real value (mode 0 is stop, 0 % an empty tank).
+  {
+    address: 39,
+    name: 'genControlMode',
+    type: 'u16',
+    access: 'r',
+    description: 'genset controller mode, GenComm code (0 stop, 1 auto, 2 manual, 3 test on load, 6 test off load, 7 off); 65535 when not mapped or unknown',
+    read: (p) => unknownAsMax(p.status.genset?.controlMode),
+  },
+  {
+    address: 40,
+    name: 'genEngineHours',
+    type: 'u32',
+    access: 'r',
+    scale: 10,
+    unit: 'h',
+    description: 'genset engine hours from its controller, high word first; 0 when not mapped or unknown',
+    read: (p) => scaled(p.status.genset?.engineHours, 10, 0xffffffff),
+  },
+  {
+    address: 42,
+    name: 'genStarts',
+    type: 'u32',
+    access: 'r',
+    description: 'genset engine starts counted by its controller, high word first; 0 when not mapped or unknown',
+    read: (p) => scaled(p.status.genset?.starts, 1, 0xffffffff),
+  },
+  {
+    address: 44,
+    name: 'genFuelPct',
+    type: 'u16',
+    access: 'r',
+    unit: '%',
+    description: 'genset fuel level; 65535 when not mapped or unknown',
+    read: (p) => unknownAsMax(p.status.genset?.fuelPct),
   },
   {
     address: SELECT_ADDR,

@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { loadBoardFile, type HardwareBoardFile } from '../../src/drivers/board.js';
 import { PROFILES } from '../../src/drivers/modbus/profiles.js';
 import { checkBoardFile, signalsNeeded } from '../../src/runtime/boards.js';
-import { deviceLayout, METER_REGISTERS, UNIT, UPS_FLAG_BITS, UPS_REGISTERS } from '../../sim/plant/devices.js';
+import { deviceLayout, GENCOMM_REGISTERS, METER_REGISTERS, UNIT, UPS_FLAG_BITS, UPS_REGISTERS } from '../../sim/plant/devices.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BOARD = join(ROOT, 'boards', 'sim-tcp.yaml');
@@ -52,6 +52,11 @@ describe('boards/sim-tcp.yaml', () => {
     expect(sig('ups.chargePct')).toMatchObject({ table: 'holding', register: UPS_REGISTERS.chargePct, scale: 1 });
     expect(sig('ups.runtimeS')).toMatchObject({ table: 'holding', register: UPS_REGISTERS.runtimeS, scale: 1 });
     expect(unitOf('ups.chargePct')).toBe(UNIT.ups);
+  });
+
+  it("reads the genset controller's control mode by GenComm profile point, where the plant serves it", () => {
+    expect(sig('generator.controlMode')).toMatchObject({ direction: 'in', table: 'holding', register: GENCOMM_REGISTERS.controlMode });
+    expect(unitOf('generator.controlMode')).toBe(UNIT.genset);
   });
 
   it('maps every signal the default config uses that the plant has', () => {

@@ -37,7 +37,9 @@ describe('encoding a published scan', () => {
     expect(w.slice(0, 13)).toEqual([1, 70_000 - 65_536, 1, 1, 1, 0b1, 0b10, 2300, 5001, 0, 0, 0b0011, 0]);
     expect(w.slice(20, 31)).toEqual([0, 100, 1200, 0b111, 0, 1, 0b11, 0, 12, 33, 80]);
     expect(w.slice(32, 39)).toEqual([0x0123, 0x4567, 0x89ab, 0xcdef, 1, 70_000 - 65_536, 0]);
-    expect(w.slice(39)).toEqual(new Array(STATUS_BLOCK_WORDS - 39).fill(0));
+    // The genset controller's registers (appended): not mapped here, so mode and fuel read 0xFFFF (unknown).
+    expect(w.slice(39, 45)).toEqual([0xffff, 0, 0, 0, 0, 0xffff]);
+    expect(w.slice(45)).toEqual(new Array(STATUS_BLOCK_WORDS - 45).fill(0));
   });
 
   it('heartbeat is uptime modulo 65536, uptime a u32', () => {

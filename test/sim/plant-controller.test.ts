@@ -50,4 +50,23 @@ describe('the controller against `twinfeed plant` over Modbus TCP (boards/sim-tc
     const summary = await until(`${plantUrl}/summary`, (j) => j.transfers === 2, 'the plant counting the retransfer', 5000);
     expect(summary).toMatchObject({ interlockViolations: 0, paralleledMs: 0, relayOperations: { 'breaker.A.closeCmd': 2, 'breaker.B.closeCmd': 2 } });
   });
+
+  it('raises GEN_NOT_IN_AUTO from the genset controller over Modbus while its key is in off, and clears it in auto', async () => {
+    await knobs({ 'generator.controlMode': 7 });
+    const s = await until(`${ctlUrl}/status`, (j) => (j.alarms as string[]).includes('GEN_NOT_IN_AUTO'), 'GEN_NOT_IN_AUTO raised');
+    expect(s).toMatchObject({ source: 'A', generator: 'stopped' });
+    await knobs({ 'generator.controlMode': 1 });
+    await until(`${ctlUrl}/status`, (j) => !(j.alarms as string[]).includes('GEN_NOT_IN_AUTO'), 'GEN_NOT_IN_AUTO cleared');
+  });
+
+  it("reports the genset controller's engine hours, starts and fuel level in /status and /metrics", async () => {
+    // The outage above ran the generator once (started, carried the load, cooled down).
+    const s = await until(`${ctlUrl}/status`, (j) => (j.genset as { starts: number | null }).starts === 1, 'one start counted');
+    const g = s.genset as { controlMode: number; engineHours: number; starts: number; fuelPct: number };
+    expect(g).toMatchObject({ controlMode: 1, starts: 1, fuelPct: 80 });
+    expect(g.engineHours).toBeGreaterThan(0);
+    const metrics = await (await fetch(`${ctlUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^twinfeed_generator_starts 1$/m);
+    expect(metrics).toMatch(/^twinfeed_generator_fuel_percent 80$/m);
+  });
 });

@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/load.js';
 import { startPlant, type Plant } from '../../src/runtime/plant.js';
-import { METER_REGISTERS, UNIT } from '../../sim/plant/devices.js';
+import { GENCOMM_REGISTERS, METER_REGISTERS, UNIT } from '../../sim/plant/devices.js';
 import { freePort } from '../scada/fakes.js';
 import { CI, missingTool } from '../system-tools.js';
 
@@ -94,6 +94,34 @@ describe('twinfeed plant over Modbus TCP', () => {
     await expect(client.readInputRegisters(0x0048, 4)).rejects.toMatchObject({ modbusCode: 0x02 });
     client.setID(UNIT.ups);
     await expect(client.readInputRegisters(0, 1)).rejects.toMatchObject({ modbusCode: 0x01 });
+  });
+
+  it("serves the genset controller's GenComm control mode (772) on unit 5 and follows the key knob", async () => {
+    client.setID(UNIT.genset);
+    expect((await client.readHoldingRegisters(GENCOMM_REGISTERS.controlMode, 1)).data).toEqual([1]);
+    expect((await knobs({ 'generator.controlMode': 7 })).status).toBe(200);
+    expect((await client.readHoldingRegisters(GENCOMM_REGISTERS.controlMode, 1)).data).toEqual([7]);
+    const bad = await knobs({ 'generator.controlMode': 4 });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/expected one of 0, 1, 2, 3, 6, 7/);
+    expect((await client.readHoldingRegisters(GENCOMM_REGISTERS.controlMode, 1)).data).toEqual([7]);
+    expect((await client.readHoldingRegisters(GENCOMM_REGISTERS.controlMode + 1, 1)).data).toEqual([0xffff]);
+    await expect(client.readHoldingRegisters(8 * 256, 1)).rejects.toMatchObject({ modbusCode: 0x02 });
+    await expect(client.readInputRegisters(GENCOMM_REGISTERS.controlMode, 1)).rejects.toMatchObject({ modbusCode: 0x01 });
+    await knobs({ 'generator.controlMode': 1 });
+  });
+
+  it('counts engine run time, starts and fuel like a GenComm controller (pages 4 and 7), read across the gap in one request', async () => {
+    await knobs({ 'generator.startMs': 0, 'generator.fuelPct': 55, 'generator.controlMode': 6 });
+    await sleep(1300);
+    await knobs({ 'generator.controlMode': 1 });
+    client.setID(UNIT.genset);
+    expect((await client.readHoldingRegisters(GENCOMM_REGISTERS.fuelLevel, 1)).data).toEqual([55]);
+    const w = (await client.readHoldingRegisters(GENCOMM_REGISTERS.engineSeconds, 12)).data;
+    expect(w[0]).toBe(0);
+    expect(w[1]).toBeGreaterThanOrEqual(1);
+    expect(w.slice(2, 10)).toEqual(new Array(8).fill(0xffff));
+    expect(w.slice(10)).toEqual([0, 1]);
   });
 
   it('judges for itself: closing B while A is closed is counted as paralleled in GET /summary', async () => {
