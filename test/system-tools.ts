@@ -49,6 +49,9 @@ export const TOOLS = {
     packages: ['nut-server', 'nut-client'],
     probe: ['/lib/nut/upsd', '-V'],
   },
+  // The broker is in /usr/sbin (off a user's PATH), and `mosquitto -h` exits 3: the probe checks the file.
+  mosquitto: { why: 'a real MQTT broker for the Sparkplug B edge node', packages: ['mosquitto'], probe: ['test', '-x', '/usr/sbin/mosquitto'] },
+  mosquittoClients: { why: 'mosquitto_sub / mosquitto_pub as an independent Sparkplug host application', packages: ['mosquitto-clients'], probe: ['mosquitto_sub', '--version'] },
   chromium: { why: 'a real browser for the dashboard tests (driven by playwright-core)', packages: ['chromium'], probe: ['/usr/bin/chromium', '--version'] },
 } as const satisfies Record<string, Tool>;
 export type ToolName = keyof typeof TOOLS;
