@@ -26,14 +26,18 @@ function startRun(): { child: ChildProcess; exited: Promise<number | null>; outp
   const cfg = files({
     'c.yaml': `http:\n  port: ${httpPort}\nscada:\n  enabled: false\nuplinks:\n  enabled: false\nruntime:\n  stateDir: ${stateDir}\nsparkplug:\n  broker: ${broker.url}\n  groupId: tf-test\n  edgeNodeId: cab1\n`,
   });
-  const child = spawn(process.execPath, [MAIN, 'run', '--config', cfg['c.yaml'] as string], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN, 'run', '--config', cfg['c.yaml'] as string], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   return { child, exited: new Promise((r) => child.on('exit', (code) => r(code))), output: () => out };
 }
 
-const sim = (knobs: Record<string, unknown>) => fetch(`http://127.0.0.1:${httpPort}/sim`, { method: 'POST', body: JSON.stringify(knobs) }).then((r) => expect(r.status).toBe(200));
+const sim = (knobs: Record<string, unknown>) =>
+  fetch(`http://127.0.0.1:${httpPort}/sim`, { method: 'POST', body: JSON.stringify(knobs) }).then((r) => expect(r.status).toBe(200));
 const metric = (m: Received, name: string): WireMetric | undefined => m.payload.metrics.find((x) => x.name === name);
 const isType = (t: string) => (m: Received) => m.topic === `${T}/${t}/cab1`;
 
@@ -62,7 +66,14 @@ suite('Sparkplug B edge node against mosquitto', () => {
       expect(metric(birth, 'Feeds/A/Voltage V')).toMatchObject({ datatype: 10 });
       expect(metric(birth, 'Alarms/UPS_ON_BATTERY/Active')).toMatchObject({ value: false });
       expect(metric(birth, 'Properties/Config Hash')?.value).toMatch(/^[0-9a-f]{64}$/);
-      for (const g of ['Breakers/B/Closed', 'Generator/State', 'UPS/Charge %', 'Power/Timer/Name', 'Counters/Transfers', 'Counters/Relay Operations/breaker.A.closeCmd']) {
+      for (const g of [
+        'Breakers/B/Closed',
+        'Generator/State',
+        'UPS/Charge %',
+        'Power/Timer/Name',
+        'Counters/Transfers',
+        'Counters/Relay Operations/breaker.A.closeCmd',
+      ]) {
         expect(metric(birth, g), g).toBeDefined();
       }
       const born = new Set(birth.payload.metrics.map((m) => m.name));

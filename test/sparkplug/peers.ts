@@ -80,7 +80,11 @@ export interface Subscriber {
 
 export async function subscribe(port: number, topic: string): Promise<Subscriber> {
   // -F '%t %x': topic, then the payload in hex, one line per message; -v off. QoS 1 so the NDEATH Will keeps its QoS.
-  const child = spawn('mosquitto_sub', ['-h', '127.0.0.1', '-p', String(port), '-q', '1', '-t', topic, '-F', '%t %x', '-i', `sub-${process.pid}-${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    'mosquitto_sub',
+    ['-h', '127.0.0.1', '-p', String(port), '-q', '1', '-t', topic, '-F', '%t %x', '-i', `sub-${process.pid}-${port}`],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const messages: Received[] = [];
   let rest = '';
   child.stdout?.on('data', (d: Buffer) => {
@@ -101,7 +105,10 @@ export async function subscribe(port: number, topic: string): Promise<Subscriber
       for (;;) {
         const m = messages.slice(from).find(pred);
         if (m) return m;
-        if (Date.now() > deadline) throw new Error(`no matching message in ${timeoutMs} ms; got: ${messages.map((x) => `${x.topic} seq=${x.payload.seq}`).join(', ')}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `no matching message in ${timeoutMs} ms; got: ${messages.map((x) => `${x.topic} seq=${x.payload.seq}`).join(', ')}`,
+          );
         await sleep(50);
       }
     },

@@ -57,7 +57,8 @@ function* fields(buf: Uint8Array): Generator<Field> {
 }
 
 const text = (b: Uint8Array | undefined) => new TextDecoder().decode(b);
-const view = (b: Uint8Array | undefined) => new DataView((b ?? new Uint8Array(8)).buffer, (b ?? new Uint8Array(8)).byteOffset, (b ?? new Uint8Array(8)).byteLength);
+const view = (b: Uint8Array | undefined) =>
+  new DataView((b ?? new Uint8Array(8)).buffer, (b ?? new Uint8Array(8)).byteOffset, (b ?? new Uint8Array(8)).byteLength);
 
 function metric(buf: Uint8Array): WireMetric {
   const m: WireMetric = {};
@@ -68,7 +69,8 @@ function metric(buf: Uint8Array): WireMetric {
     else if (f.no === 4) m.datatype = n;
     else if (f.no === 5) m.isHistorical = n !== 0;
     else if (f.no === 7) m.isNull = n !== 0;
-    else if (f.no === 10) m.value = m.datatype === 3 ? n | 0 : n; // Int32 is two's complement in a uint32
+    else if (f.no === 10)
+      m.value = m.datatype === 3 ? n | 0 : n; // Int32 is two's complement in a uint32
     else if (f.no === 11) m.value = n;
     else if (f.no === 12) m.value = view(f.bytes).getFloat32(0, true);
     else if (f.no === 13) m.value = view(f.bytes).getFloat64(0, true);
