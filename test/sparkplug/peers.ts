@@ -38,11 +38,23 @@ export interface Broker {
   stop(): Promise<void>;
 }
 
-export async function startBroker(port?: number): Promise<Broker> {
+/** A broker on `port` (default: a free one); with `users` it refuses anyone but them (a mosquitto_passwd file). */
+export async function startBroker(port?: number, users?: Record<string, string>): Promise<Broker> {
   const p = port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'twinfeed-mosquitto-'));
   const conf = join(dir, 'mosquitto.conf');
-  writeFileSync(conf, `listener ${p} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest stderr\n`);
+  let auth = 'allow_anonymous true\n';
+  if (users) {
+    const pw = join(dir, 'passwd');
+    writeFileSync(pw, '');
+    for (const [u, secret] of Object.entries(users)) {
+      const r = spawnSync('mosquitto_passwd', ['-b', pw, u, secret], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`mosquitto_passwd failed: ${r.stderr}`);
+    }
+    // As root mosquitto drops to its own user, which cannot read a file in our private temp dir.
+    auth = `allow_anonymous false\npassword_file ${pw}\n${process.getuid?.() === 0 ? 'user root\n' : ''}`;
+  }
+  writeFileSync(conf, `listener ${p} 127.0.0.1\n${auth}persistence false\nlog_dest stderr\n`);
   const child = spawn(MOSQUITTO, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
@@ -78,11 +90,25 @@ export interface Subscriber {
   stop(): Promise<void>;
 }
 
-export async function subscribe(port: number, topic: string): Promise<Subscriber> {
+export async function subscribe(port: number, topic: string, extraArgs: readonly string[] = []): Promise<Subscriber> {
   // -F '%t %x': topic, then the payload in hex, one line per message; -v off. QoS 1 so the NDEATH Will keeps its QoS.
   const child = spawn(
     'mosquitto_sub',
-    ['-h', '127.0.0.1', '-p', String(port), '-q', '1', '-t', topic, '-F', '%t %x', '-i', `sub-${process.pid}-${port}`],
+    [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-q',
+      '1',
+      '-t',
+      topic,
+      '-F',
+      '%t %x',
+      '-i',
+      `sub-${process.pid}-${port}-${Math.random().toString(36).slice(2, 8)}`,
+      ...extraArgs,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const messages: Received[] = [];
