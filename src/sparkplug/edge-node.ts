@@ -9,6 +9,7 @@ import { backoffMs, type BdSeqCounter } from './bdseq.js';
 import type { MetricValue } from './metrics.js';
 import { decodeMetrics, encodePayload, type SpPayload } from './proto.js';
 import { createEdgeSession, deathPayload, nodeTopic, REBIRTH } from './session.js';
+import type { ForwardQueue } from './store-forward.js';
 
 export type Connect = (url: string, opts: IClientOptions) => MqttClient;
 
@@ -17,6 +18,8 @@ export interface EdgeNodeOptions {
   /** The whole metric set now, with the time of the scan it came from. */
   readonly current: () => { metrics: MetricValue[]; atMs: number };
   readonly bdSeq: BdSeqCounter;
+  /** Where changes go while offline (loaded before the node starts). */
+  readonly queue: ForwardQueue;
   readonly logger: Logger;
   readonly connect: Connect;
   readonly random?: () => number;
@@ -24,7 +27,7 @@ export interface EdgeNodeOptions {
 }
 
 export interface EdgeNode {
-  /** A scan's metric set: what changed goes out as NDATA (dropped while not connected; the next birth carries the state). */
+  /** A scan's metric set: what changed goes out as NDATA, or while offline into the store-and-forward queue. */
   update(metrics: MetricValue[], atMs: number): void;
   stop(): Promise<void>;
   readonly stats: { births: number; data: number; connects: number; lastError: string | null };
@@ -77,6 +80,12 @@ export function startEdgeNode(o: EdgeNodeOptions): EdgeNode {
     publish('NBIRTH', session.birth(now.metrics, now.atMs));
     stats.births++;
   };
+  // Births first, then what was stored while offline in order (original times, is_historical), then live data.
+  const replay = () => {
+    const stored = o.queue.drain();
+    for (const c of stored) publish('NDATA', session.historical(c.metrics, c.atMs));
+    if (stored.length > 0) log.info({ changes: stored.length, dropped: o.queue.dropped }, 'sparkplug: stored changes forwarded');
+  };
   const onMessage = (_topic: string, payload: Buffer) => {
     let metrics: ReturnType<typeof decodeMetrics>;
     try {
@@ -99,6 +108,7 @@ export function startEdgeNode(o: EdgeNodeOptions): EdgeNode {
     const wait = backoffMs(attempt++, random);
     retry = setTimeout(() => {
       retry = undefined;
+      session.baseline(o.current().metrics);
       void connectOnce();
     }, wait);
     retry.unref();
@@ -135,8 +145,9 @@ export function startEdgeNode(o: EdgeNodeOptions): EdgeNode {
       // NCMD is subscribed before the birth, so a Rebirth sent in answer to it is not missed.
       c.subscribe(nodeTopic(cfg, 'NCMD'), { qos: 0 }, (err) => {
         if (err || c !== client) return;
-        online = true;
         birth();
+        replay();
+        online = true;
       });
     });
     c.on('message', onMessage);
@@ -155,12 +166,17 @@ export function startEdgeNode(o: EdgeNodeOptions): EdgeNode {
     });
   };
 
+  session.baseline(o.current().metrics);
   void connectOnce();
 
   return {
     stats,
     update(metrics, atMs) {
-      if (!online) return;
+      if (!online) {
+        const changes = session.changes(metrics, atMs);
+        if (changes.length > 0) o.queue.push({ atMs, metrics: changes });
+        return;
+      }
       const p = session.data(metrics, atMs);
       if (p === 'rebirth') birth();
       else if (p) {
@@ -172,7 +188,7 @@ export function startEdgeNode(o: EdgeNodeOptions): EdgeNode {
       stopping = true;
       if (retry) clearTimeout(retry);
       const c = client;
-      if (!c) return;
+      if (!c) return void (await o.queue.settled());
       if (online) {
         // A clean stop says goodbye itself (spec 3.0: NDEATH before DISCONNECT); the Will is then discarded.
         const death = Buffer.from(encodePayload(deathPayload(session.bdSeq, clock())));
@@ -183,6 +199,7 @@ export function startEdgeNode(o: EdgeNodeOptions): EdgeNode {
       }
       online = false;
       await Promise.race([c.endAsync(), new Promise((r) => setTimeout(r, 2000))]).catch(() => undefined);
+      await Promise.race([o.queue.settled(), new Promise((r) => setTimeout(r, 2000))]);
     },
   };
 }

@@ -34,6 +34,12 @@ export interface EdgeSession {
    * nothing did; 'rebirth' when a metric appeared that the birth did not list.
    */
   data(metrics: readonly MetricValue[], atMs: number): SpPayload | undefined | 'rebirth';
+  /** What changed, marked as sent, without a seq: for the store-and-forward queue while offline. */
+  changes(metrics: readonly MetricValue[], atMs: number): SpMetric[];
+  /** An NDATA of stored changes (original timestamps, is_historical), taking the next seq. */
+  historical(metrics: readonly SpMetric[], atMs: number): SpPayload;
+  /** The values to compare the first changes with, before any birth (changes from start on are kept). */
+  baseline(metrics: readonly MetricValue[]): void;
   /** Starts a new MQTT connection's session: a new bdSeq (the Will carries it; births repeat it). */
   connect(bdSeq: number): void;
   readonly bdSeq: number;
@@ -46,6 +52,20 @@ export function createEdgeSession(deadbands: Deadbands): EdgeSession {
   let seq = 0;
   let sent = new Map<string, MetricValue['value']>();
   const stamp = (m: MetricValue, atMs: number): SpMetric => ({ name: m.name, datatype: m.datatype, value: m.value, timestampMs: atMs });
+  const next = (metrics: SpMetric[], atMs: number): SpPayload => {
+    const p = { timestampMs: atMs, seq, metrics };
+    seq = (seq + 1) % 256;
+    return p;
+  };
+  const changes = (metrics: readonly MetricValue[], atMs: number): SpMetric[] => {
+    const out: SpMetric[] = [];
+    for (const m of metrics) {
+      if (sent.has(m.name) && !changed(sent.get(m.name), m, deadbands)) continue;
+      sent.set(m.name, m.value);
+      out.push(stamp(m, atMs));
+    }
+    return out;
+  };
   return {
     connect(n) {
       bdSeq = n;
@@ -61,17 +81,19 @@ export function createEdgeSession(deadbands: Deadbands): EdgeSession {
       return { timestampMs: atMs, seq: 0, metrics: all };
     },
     data(metrics, atMs) {
-      const out: SpMetric[] = [];
-      for (const m of metrics) {
-        if (!sent.has(m.name)) return 'rebirth';
-        if (!changed(sent.get(m.name), m, deadbands)) continue;
-        sent.set(m.name, m.value);
-        out.push(stamp(m, atMs));
-      }
-      if (out.length === 0) return undefined;
-      const p = { timestampMs: atMs, seq, metrics: out };
-      seq = (seq + 1) % 256;
-      return p;
+      if (metrics.some((m) => !sent.has(m.name))) return 'rebirth';
+      const out = changes(metrics, atMs);
+      return out.length === 0 ? undefined : next(out, atMs);
+    },
+    changes,
+    historical(metrics, atMs) {
+      return next(
+        metrics.map((m) => ({ ...m, historical: true })),
+        atMs,
+      );
+    },
+    baseline(metrics) {
+      sent = new Map(metrics.map((m) => [m.name, m.value]));
     },
     get bdSeq() {
       return bdSeq;

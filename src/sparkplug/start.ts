@@ -7,6 +7,7 @@ import type { ControllerEvent } from '../core/types.js';
 import { createBdSeqCounter } from './bdseq.js';
 import { startEdgeNode, type Connect, type EdgeNode } from './edge-node.js';
 import { statusMetrics } from './metrics.js';
+import { createForwardQueue } from './store-forward.js';
 
 export interface StatusSource {
   latest(): Published;
@@ -20,6 +21,9 @@ export async function startSparkplug(cfg: Config, source: StatusSource, logger: 
   const mqttConnect = connect ?? (await import('mqtt')).connect;
   const log = logger.child({ subsystem: 'sparkplug' });
   const metricsOf = (p: Published) => statusMetrics(cfg, p.status, p.configHash);
+  const queue = createForwardQueue(cfg.runtime.stateDir, sp.storeForward.maxBytes, (problem) => log.warn(problem));
+  await queue.load();
+  if (queue.length > 0) log.info({ changes: queue.length }, 'sparkplug: changes stored by the previous run will be forwarded');
   const startNode = () =>
     startEdgeNode({
       config: sp,
@@ -28,6 +32,7 @@ export async function startSparkplug(cfg: Config, source: StatusSource, logger: 
         return { metrics: metricsOf(p), atMs: p.atMs };
       },
       bdSeq: createBdSeqCounter(cfg.runtime.stateDir, (problem) => log.warn(problem)),
+      queue,
       logger: log,
       connect: mqttConnect,
     });

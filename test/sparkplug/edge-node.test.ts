@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SparkplugConfig } from '../../src/config/schema.js';
 import { createBdSeqCounter } from '../../src/sparkplug/bdseq.js';
 import { startEdgeNode, type EdgeNode } from '../../src/sparkplug/edge-node.js';
+import { createForwardQueue } from '../../src/sparkplug/store-forward.js';
 import { CI, missingTools } from '../system-tools.js';
 import { startBroker, subscribe, type Broker, type Subscriber } from './peers.js';
 
@@ -53,6 +54,7 @@ function node(cfg: SparkplugConfig, logger: pino.Logger): EdgeNode {
     config: cfg,
     current: () => ({ metrics: [{ name: 'PSU/1/OK', datatype: 'Boolean', value: true }], atMs: Date.now() }),
     bdSeq: createBdSeqCounter(null, () => undefined),
+    queue: createForwardQueue(null, 1 << 20, () => undefined),
     logger,
     connect,
   });

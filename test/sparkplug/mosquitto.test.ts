@@ -146,4 +146,50 @@ suite('Sparkplug B edge node against mosquitto', () => {
       run.child.kill('SIGKILL');
     }
   }, 120_000);
+  it('store-and-forward: changes while the broker is down, or across a controller restart, arrive after the birth, historical, in order', async () => {
+    await sub.stop();
+    const port = broker.port;
+    const birthOf = (m: Received) => isType('NBIRTH')(m);
+    const historical = (name: string, value: unknown) => (m: Received) =>
+      isType('NDATA')(m) && m.payload.metrics.some((x) => x.name === name && x.value === value && x.isHistorical === true);
+
+    // A controller restart: a PSU fails while the broker is down, the controller stops; both come back.
+    let run = startRun();
+    await new Promise((r) => setTimeout(r, 1500));
+    await broker.stop();
+    await new Promise((r) => setTimeout(r, 500));
+    await sim({ 'psu.2.ok': false });
+    await new Promise((r) => setTimeout(r, 1000));
+    run.child.kill('SIGTERM');
+    expect(await run.exited, run.output()).toBe(0);
+    broker = await startBroker(port);
+    sub = await subscribe(port, `${T}/#`);
+    run = startRun();
+    try {
+      const birth = await sub.waitFor(birthOf, 30_000);
+      expect(metric(birth, 'PSU/2/OK')?.value).toBe(true); // a fresh sim plant: the PSU is fine now
+      const old = await sub.waitFor(historical('PSU/2/OK', false), 10_000);
+      expect(sub.messages.indexOf(old)).toBeGreaterThan(sub.messages.indexOf(birth));
+      expect(old.payload.seq).toBe(1);
+      expect(metric(old, 'PSU/2/OK')?.timestamp).toBeLessThan(birth.payload.timestamp ?? 0);
+
+      // A broker restart under a running controller: the change made meanwhile is forwarded, flagged historical.
+      await sub.stop();
+      await broker.stop();
+      await new Promise((r) => setTimeout(r, 500));
+      await sim({ 'psu.1.ok': false });
+      await new Promise((r) => setTimeout(r, 500));
+      const changedAtMs = Date.now();
+      broker = await startBroker(port);
+      sub = await subscribe(port, `${T}/#`);
+      const reborn = await sub.waitFor(birthOf, 30_000);
+      expect(metric(reborn, 'PSU/1/OK')?.value).toBe(false);
+      const fwd = await sub.waitFor(historical('PSU/1/OK', false), 10_000);
+      expect(metric(fwd, 'PSU/1/OK')?.timestamp).toBeLessThan(changedAtMs);
+      expect(sub.messages.indexOf(fwd)).toBeGreaterThan(sub.messages.indexOf(reborn));
+    } finally {
+      run.child.kill('SIGKILL');
+      await run.exited;
+    }
+  }, 180_000);
 });
