@@ -108,7 +108,6 @@ export function startEdgeNode(o: EdgeNodeOptions): EdgeNode {
     const wait = backoffMs(attempt++, random);
     retry = setTimeout(() => {
       retry = undefined;
-      session.baseline(o.current().metrics);
       void connectOnce();
     }, wait);
     retry.unref();
