@@ -109,10 +109,15 @@ export function checkNames(s: Scenario, c: ScenarioChecks): ConfigError[] {
   });
   s.expect.forEach((e, i) => {
     if ('status' in e) {
-      for (const p of Object.keys(e.status)) if (!c.hasStatusPath(p)) errs.push({ path: `expect[${i}].status.${p}`, problem: 'unknown status field', hint: 'see the status fields in the README' });
+      for (const p of Object.keys(e.status))
+        if (!c.hasStatusPath(p)) errs.push({ path: `expect[${i}].status.${p}`, problem: 'unknown status field', hint: 'see the status fields in the README' });
     } else if ('event' in e) {
       if (e.between && e.between[0] > e.between[1]) {
-        errs.push({ path: `expect[${i}].between`, problem: `the range ends (${e.between[1]} ms) before it begins (${e.between[0]} ms)`, hint: 'write [from, to] with from ≤ to' });
+        errs.push({
+          path: `expect[${i}].between`,
+          problem: `the range ends (${e.between[1]} ms) before it begins (${e.between[0]} ms)`,
+          hint: 'write [from, to] with from ≤ to',
+        });
       }
       const fields = EVENT_FIELDS[e.event];
       if (!fields) {
@@ -120,15 +125,21 @@ export function checkNames(s: Scenario, c: ScenarioChecks): ConfigError[] {
         return;
       }
       for (const f of Object.keys(e.with ?? {})) {
-        if (!fields.includes(f)) errs.push({ path: `expect[${i}].with.${f}`, problem: `"${e.event}" events have no field "${f}"`, hint: `fields: ${fields.join(', ')}` });
+        if (!fields.includes(f))
+          errs.push({ path: `expect[${i}].with.${f}`, problem: `"${e.event}" events have no field "${f}"`, hint: `fields: ${fields.join(', ')}` });
       }
       const code = e.with?.code;
       if (e.event === 'alarm' && code !== undefined && !(ALARM_CODES as readonly unknown[]).includes(code)) {
-        errs.push({ path: `expect[${i}].with.code`, problem: `unknown alarm code ${JSON.stringify(code)}`, hint: hintFor(typeof code === 'string' ? code : JSON.stringify(code), ALARM_CODES) });
+        errs.push({
+          path: `expect[${i}].with.code`,
+          problem: `unknown alarm code ${JSON.stringify(code)}`,
+          hint: hintFor(typeof code === 'string' ? code : JSON.stringify(code), ALARM_CODES),
+        });
       }
     } else {
       for (const k of Object.keys(e.summary)) {
-        if (!(SUMMARY_FIELDS as readonly string[]).includes(k)) errs.push({ path: `expect[${i}].summary.${k}`, problem: 'unknown summary field', hint: hintFor(k, SUMMARY_FIELDS) });
+        if (!(SUMMARY_FIELDS as readonly string[]).includes(k))
+          errs.push({ path: `expect[${i}].summary.${k}`, problem: 'unknown summary field', hint: hintFor(k, SUMMARY_FIELDS) });
       }
     }
   });

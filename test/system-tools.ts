@@ -43,7 +43,11 @@ export const TOOLS = {
   },
   netns: { why: 'network namespaces and veth pairs for the uplink driver (as root)', packages: ['iproute2'], probe: ['ip', '-V'] },
   ping: { why: 'ICMP probes through the namespaces', packages: ['iputils-ping'], probe: ['ping', '-V'] },
-  conntrack: { why: 'flows in a network namespace, to check that a switch deletes only those of the uplink left', packages: ['conntrack'], probe: ['conntrack', '--version'] },
+  conntrack: {
+    why: 'flows in a network namespace, to check that a switch deletes only those of the uplink left',
+    packages: ['conntrack'],
+    probe: ['conntrack', '--version'],
+  },
   systemdAnalyze: { why: 'systemd-analyze verify of deploy/twinfeed.service', packages: ['systemd'], probe: ['systemd-analyze', '--version'] },
   nft: { why: 'nft -c of the firewall example in deploy/', packages: ['nftables'], probe: ['nft', '--version'] },
   // upsd and dummy-ups are in nut-server (under /lib/nut, off the PATH); it depends on nut-client.
@@ -54,7 +58,11 @@ export const TOOLS = {
   },
   // The broker is in /usr/sbin (off a user's PATH).
   mosquitto: { why: 'a real MQTT broker for the Sparkplug B edge node', packages: ['mosquitto'], file: '/usr/sbin/mosquitto' },
-  mosquittoClients: { why: 'mosquitto_sub / mosquitto_pub as an independent Sparkplug host application', packages: ['mosquitto-clients'], file: '/usr/bin/mosquitto_sub' },
+  mosquittoClients: {
+    why: 'mosquitto_sub / mosquitto_pub as an independent Sparkplug host application',
+    packages: ['mosquitto-clients'],
+    file: '/usr/bin/mosquitto_sub',
+  },
   chromium: { why: 'a real browser for the dashboard tests (driven by playwright-core)', packages: ['chromium'], probe: ['/usr/bin/chromium', '--version'] },
 } as const satisfies Record<string, Tool>;
 export type ToolName = keyof typeof TOOLS;

@@ -114,7 +114,13 @@ export function createSimCabinet(cfg: Config, seed: number, startMs: number): Si
     A: { fb: closedFbSignal('A'), v: feedSignal('A', 'voltage'), hz: feedSignal('A', 'frequency') },
     B: { fb: closedFbSignal('B'), v: feedSignal('B', 'voltage'), hz: feedSignal('B', 'frequency') },
   } as const;
-  const UPS = { onBattery: upsSignal('onBattery'), lowBattery: upsSignal('lowBattery'), fault: upsSignal('fault'), chargePct: upsSignal('chargePct'), runtimeS: upsSignal('runtimeS') } as const;
+  const UPS = {
+    onBattery: upsSignal('onBattery'),
+    lowBattery: upsSignal('lowBattery'),
+    fault: upsSignal('fault'),
+    chargePct: upsSignal('chargePct'),
+    runtimeS: upsSignal('runtimeS'),
+  } as const;
   const psuSignals = p.psuIds.map((id) => [id, psuOkSignal(id)] as const);
   const carrierSignals = cfg.uplinks.links.map((l) => [l.id, carrierSignal(l.id)] as const);
   type Fresh = { readonly value: boolean | number; readonly ageMs: number };

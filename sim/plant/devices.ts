@@ -1,7 +1,17 @@
 // The simulated cabinet's field devices as a Modbus TCP gateway would present them, one unit id per
 // device (`twinfeed plant`): an I/O module (coils drive the relays, discrete inputs are contacts),
 // one Eastron SDM120-style meter per feed, and the UPS card. Pure: readings in, register values out.
-import { ALARM_COMMON, carrierSignal, closeCmdSignal, closedFbSignal, feedSignal, GENERATOR_START, powerCycleSignal, psuOkSignal, upsSignal } from '../../src/core/signals.js';
+import {
+  ALARM_COMMON,
+  carrierSignal,
+  closeCmdSignal,
+  closedFbSignal,
+  feedSignal,
+  GENERATOR_START,
+  powerCycleSignal,
+  psuOkSignal,
+  upsSignal,
+} from '../../src/core/signals.js';
 import type { InputSignal, OutputSignal, Reading, SignalName } from '../../src/core/types.js';
 
 export const UNIT = { io: 1, meterA: 2, meterB: 3, ups: 4 } as const;
@@ -62,7 +72,10 @@ export function meterWords(inputs: ReadonlyMap<SignalName, Reading>, feed: 'A' |
 export function upsWords(inputs: ReadonlyMap<SignalName, Reading>, comm: boolean): number[] | typeof NO_ANSWER {
   if (!comm) return NO_ANSWER;
   const bit = (name: SignalName, b: number) => (valueOf(inputs, name) === true ? 1 << b : 0);
-  const flags = bit(upsSignal('onBattery'), UPS_FLAG_BITS.onBattery) | bit(upsSignal('lowBattery'), UPS_FLAG_BITS.lowBattery) | bit(upsSignal('fault'), UPS_FLAG_BITS.fault);
+  const flags =
+    bit(upsSignal('onBattery'), UPS_FLAG_BITS.onBattery) |
+    bit(upsSignal('lowBattery'), UPS_FLAG_BITS.lowBattery) |
+    bit(upsSignal('fault'), UPS_FLAG_BITS.fault);
   const word = (name: SignalName) => Math.max(0, Math.min(0xffff, Math.round(Number(valueOf(inputs, name) ?? 0))));
   return [flags, word(upsSignal('chargePct')), word(upsSignal('runtimeS'))];
 }

@@ -164,8 +164,7 @@ export function createUplinkPlant(cfg: UplinksConfig, seed: number): UplinkPlant
       if (what === 'carrier') {
         if (l.carrier !== value) budget = budgetCarrier(budget, links.indexOf(l));
         l.carrier = value as boolean;
-      }
-      else if (what === 'loss') l.loss = value as number;
+      } else if (what === 'loss') l.loss = value as number;
       else if (what === 'latencyMs') l.latencyMs = value as number;
       else l.deadTargets = value as number;
       return undefined;
@@ -235,7 +234,10 @@ export function createUplinkPlant(cfg: UplinksConfig, seed: number): UplinkPlant
     },
     observe(outputs, nowMs) {
       meter.observe(outputs, nowMs);
-      budget = budgetSelect(budget, cfg.links.findIndex((l) => outputs.get(`uplink.${l.id}.selected`) === true));
+      budget = budgetSelect(
+        budget,
+        cfg.links.findIndex((l) => outputs.get(`uplink.${l.id}.selected`) === true),
+      );
     },
     probeBytes: (id) => byId.get(id)?.probeBytes ?? 0,
     summary: (nowMs) => meter.summary(nowMs),

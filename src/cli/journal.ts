@@ -22,7 +22,6 @@ export interface Io {
   err(line: string): void;
 }
 
-
 /** An ISO date/time (`2026-12-01`, `2026-12-01T08:00:00Z`) or a time back from now (`2h`, `1d`). */
 export function parseTime(text: string, nowMs: number): number | undefined {
   const back = parseDuration(text);
@@ -50,16 +49,21 @@ export async function runJournal(a: JournalArgs, io: Io, usage: Usage, signal?: 
   if (a.dir === undefined) return usage('journal needs --dir DIR (the runtime.stateDir, or its journal/ folder)');
   const now = Date.now();
   const filter: { sinceMs?: number; untilMs?: number; types?: string[] } = {};
-  for (const [flag, text] of [['since', a.since], ['until', a.until]] as const) {
+  for (const [flag, text] of [
+    ['since', a.since],
+    ['until', a.until],
+  ] as const) {
     if (text === undefined) continue;
     const ms = parseTime(text, now);
-    if (ms === undefined) return usage(`--${flag} takes an ISO time ("2026-12-01", "2026-12-01T08:00:00Z") or a time back from now ("30m", "2h", "1d"), got "${text}"`);
+    if (ms === undefined)
+      return usage(`--${flag} takes an ISO time ("2026-12-01", "2026-12-01T08:00:00Z") or a time back from now ("30m", "2h", "1d"), got "${text}"`);
     filter[flag === 'since' ? 'sinceMs' : 'untilMs'] = ms;
   }
   if (filter.sinceMs !== undefined && filter.untilMs !== undefined && filter.sinceMs > filter.untilMs) return usage('--since is after --until');
   if (a.type !== undefined) {
     const types = a.type.split(',').map((t) => t.trim());
-    if (types.some((t) => !/^[a-z][a-zA-Z.]*$/.test(t))) return usage(`--type takes event types such as "transfer", "alarm" or "command" (comma-separated), got "${a.type}"`);
+    if (types.some((t) => !/^[a-z][a-zA-Z.]*$/.test(t)))
+      return usage(`--type takes event types such as "transfer", "alarm" or "command" (comma-separated), got "${a.type}"`);
     filter.types = types;
   }
   if (!existsSync(a.dir) || !statSync(a.dir).isDirectory()) {

@@ -78,7 +78,17 @@ async function main(argv: string[]): Promise<number> {
         seed = Number(v.seed);
       }
       if (v.journal === '') return usage('--journal takes a directory (the stateDir: the journal goes to DIR/journal/)');
-      return runSim({ files: positionals, json: v.json, ...(v.config ? { config: v.config } : {}), ...(seed !== undefined ? { seed } : {}), ...(v.journal !== undefined ? { journal: v.journal } : {}), ...(v.html !== undefined ? { html: v.html } : {}) }, io);
+      return runSim(
+        {
+          files: positionals,
+          json: v.json,
+          ...(v.config ? { config: v.config } : {}),
+          ...(seed !== undefined ? { seed } : {}),
+          ...(v.journal !== undefined ? { journal: v.journal } : {}),
+          ...(v.html !== undefined ? { html: v.html } : {}),
+        },
+        io,
+      );
     }
     case 'check-config': {
       if (positionals.length !== 1) return usage('check-config takes exactly one config file');
@@ -139,7 +149,11 @@ async function main(argv: string[]): Promise<number> {
     case 'report': {
       if (positionals.length > 0) return usage(`report takes no positional arguments (got ${positionals.join(' ')}; use --dir DIR --month YYYY-MM)`);
       const { runReport } = await import('./report.js');
-      return runReport({ dir: v.dir, month: v.month, format: v.format, config: v.config, minOnLoad: v['min-on-load'], maxTimeToLoad: v['max-time-to-load'] }, io, usage);
+      return runReport(
+        { dir: v.dir, month: v.month, format: v.format, config: v.config, minOnLoad: v['min-on-load'], maxTimeToLoad: v['max-time-to-load'] },
+        io,
+        usage,
+      );
     }
     default:
       return usage(`unknown command "${cmd}"`);

@@ -62,9 +62,7 @@ export async function runReport(a: ReportArgs, io: Io, usage: Usage): Promise<nu
   const dir = existsSync(sub) && statSync(sub).isDirectory() ? sub : a.dir;
   const b = createReportBuilder(month, criteria);
   try {
-    await scanJournal(dir, { sinceMs: month.fromMs - LOOKBACK_MS, untilMs: month.toMs + FOLLOW_MS, onProblem: () => b.unreadable() }, (r) =>
-      b.add(r),
-    );
+    await scanJournal(dir, { sinceMs: month.fromMs - LOOKBACK_MS, untilMs: month.toMs + FOLLOW_MS, onProblem: () => b.unreadable() }, (r) => b.add(r));
   } catch (e) {
     io.err(`twinfeed report: cannot read ${dir}: ${(e as Error).message}`);
     return EX_NOINPUT;

@@ -124,8 +124,7 @@ function plot(p: PlotInput): string {
     svg += `<text x="4" y="${y0 + 12}">${esc(name)}</text>`;
     for (const s of spans(p.samples, (v) => v.lanes[name], end)) {
       const fill = s.v === true ? '#2e7d32' : s.v === null ? '#bbb' : 'none';
-      if (fill !== 'none')
-        svg += `<rect x="${x(s.from)}" y="${y0 + 2}" width="${Math.max(1, x(s.to) - x(s.from))}" height="${LANE_H - 4}" fill="${fill}"/>`;
+      if (fill !== 'none') svg += `<rect x="${x(s.from)}" y="${y0 + 2}" width="${Math.max(1, x(s.to) - x(s.from))}" height="${LANE_H - 4}" fill="${fill}"/>`;
     }
     svg += `<line x1="${LEFT}" x2="${W - 10}" y1="${y0 + LANE_H - 1}" y2="${y0 + LANE_H - 1}" stroke="#ddd"/>`;
     y0 += LANE_H;
@@ -144,13 +143,10 @@ function plot(p: PlotInput): string {
     end,
   )}" fill="none" stroke="#8a4b00" stroke-width="2"/>`;
   y0 += 56;
-  for (let i = 0; i <= 10; i++)
-    svg += `<text x="${x((end * i) / 10) - 10}" y="${y0 + 14}" font-size="11">${esc(((end * i) / 10 / 1000).toFixed(0))} s</text>`;
+  for (let i = 0; i <= 10; i++) svg += `<text x="${x((end * i) / 10) - 10}" y="${y0 + 14}" font-size="11">${esc(((end * i) / 10 / 1000).toFixed(0))} s</text>`;
   y0 += 20;
   const expects = p.events.filter((e) => e.type === 'expect');
-  const rows = expects
-    .map((e) => `<tr class="${e.ok ? 'pass' : 'fail'}"><td>${e.ok ? 'PASS' : 'FAIL'}</td><td>${esc(e.detail)}</td></tr>`)
-    .join('');
+  const rows = expects.map((e) => `<tr class="${e.ok ? 'pass' : 'fail'}"><td>${e.ok ? 'PASS' : 'FAIL'}</td><td>${esc(e.detail)}</td></tr>`).join('');
   return `<section><h2 class="${p.ok ? 'pass' : 'fail'}">${esc(p.name)}: ${p.ok ? 'ok' : 'FAILED'}</h2>
 <svg viewBox="0 0 ${W} ${y0}" width="100%" role="img" aria-label="timeline of ${esc(p.name)}">${svg}</svg>
 <table><thead><tr><th>result</th><th>expectation</th></tr></thead><tbody>${rows || '<tr><td colspan="2">no expectations</td></tr>'}</tbody></table></section>`;

@@ -106,7 +106,9 @@ export async function runSim(args: SimArgs, io: Out): Promise<number> {
   if (!journal) return code;
   const h = await journal.close();
   if (h.fault || h.dropped > 0 || h.queued > 0) {
-    io.err(`twinfeed sim: the journal in ${args.journal} is incomplete: ${h.written} records written, ${h.dropped + h.queued} not${h.fault ? ` (${h.fault.code}: ${h.fault.message})` : ''}`);
+    io.err(
+      `twinfeed sim: the journal in ${args.journal} is incomplete: ${h.written} records written, ${h.dropped + h.queued} not${h.fault ? ` (${h.fault.code}: ${h.fault.message})` : ''}`,
+    );
     return EX_OSERR;
   }
   return code;
@@ -127,7 +129,13 @@ function runAll(scenarios: readonly Scenario[], base: unknown, args: SimArgs, io
     const startMs = Date.parse(s.start);
     try {
       journal?.begin({ name: s.name, seed }, scenarioConfig(s, base), startMs);
-      const r = runScenario(s, { baseConfig: base, seed, onEvent, ...(journal ? { onControllerEvent: (e, atMs) => journal.event(e, atMs) } : {}), ...(rec ? { onStatus: rec.onStatus } : {}) });
+      const r = runScenario(s, {
+        baseConfig: base,
+        seed,
+        onEvent,
+        ...(journal ? { onControllerEvent: (e, atMs) => journal.event(e, atMs) } : {}),
+        ...(rec ? { onStatus: rec.onStatus } : {}),
+      });
       journal?.end(startMs + s.duration);
       if (!r.ok) failed++;
       if (rec) plots.push({ name: s.name, ok: r.ok, durationMs: s.duration, samples: rec.samples, events: r.events });

@@ -69,7 +69,9 @@ export async function showStatus(url: string, json: boolean, io: StatusIo): Prom
     body = await r.json();
   } catch (e) {
     const why = (e as Error).name === 'TimeoutError' ? `no answer within ${TIMEOUT_MS} ms` : ((e as { cause?: Error }).cause?.message ?? (e as Error).message);
-    io.err(`twinfeed status: nothing answers at ${at} (${why}). Is twinfeed running? Start it with \`twinfeed run\`, or pass --url http://HOST:PORT (http.bind/http.port of its config).`);
+    io.err(
+      `twinfeed status: nothing answers at ${at} (${why}). Is twinfeed running? Start it with \`twinfeed run\`, or pass --url http://HOST:PORT (http.bind/http.port of its config).`,
+    );
     return EX_UNAVAILABLE;
   }
   const s = body as Status;

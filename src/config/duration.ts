@@ -22,16 +22,14 @@ export const DURATION_HINT = 'a number of ms or a string like "500ms", "3s", "5m
 
 /** A zod schema for a duration; the output is whole milliseconds. */
 export const duration = () =>
-  z
-    .union([z.number(), z.string()])
-    .transform((v, ctx) => {
-      const ms = parseDuration(v);
-      if (ms === undefined) {
-        ctx.addIssue({ code: 'custom', message: `not a duration: ${JSON.stringify(v)} (use ${DURATION_HINT})` });
-        return z.NEVER;
-      }
-      return ms;
-    });
+  z.union([z.number(), z.string()]).transform((v, ctx) => {
+    const ms = parseDuration(v);
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: `not a duration: ${JSON.stringify(v)} (use ${DURATION_HINT})` });
+      return z.NEVER;
+    }
+    return ms;
+  });
 
 export function formatDuration(ms: number): string {
   if (ms % 86_400_000 === 0 && ms > 0) return `${ms / 86_400_000}d`;

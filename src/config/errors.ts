@@ -21,8 +21,7 @@ export class ConfigInvalid extends Error {
   }
 }
 
-const pathOf = (p: readonly PropertyKey[]) =>
-  p.map((k, i) => (typeof k === 'number' ? `[${k}]` : (i === 0 ? '' : '.') + String(k))).join('');
+const pathOf = (p: readonly PropertyKey[]) => p.map((k, i) => (typeof k === 'number' ? `[${k}]` : (i === 0 ? '' : '.') + String(k))).join('');
 
 function editDistance(a: string, b: string): number {
   const d = Array.from({ length: b.length + 1 }, (_, i) => i);
@@ -101,7 +100,11 @@ export function zodErrors(schema: z.ZodType, error: z.ZodError, prefix = ''): Co
       // zod 4 issues carry no input unless asked; its message ends in "received <type>".
       const got = /received (\w+)/.exec(issue.message)?.[1];
       const missing = got === 'undefined';
-      out.push({ path: join(base), problem: missing ? 'missing' : `expected ${issue.expected}, got ${got ?? 'another type'}`, hint: `give a ${issue.expected}` });
+      out.push({
+        path: join(base),
+        problem: missing ? 'missing' : `expected ${issue.expected}, got ${got ?? 'another type'}`,
+        hint: `give a ${issue.expected}`,
+      });
     } else if (issue.code === 'too_small' || issue.code === 'too_big') {
       const bound = issue.code === 'too_small' ? `at least ${String(issue.minimum)}` : `at most ${String(issue.maximum)}`;
       out.push({ path: join(base), problem: issue.message, hint: `must be ${bound}` });

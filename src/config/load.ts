@@ -29,7 +29,10 @@ export function validateConfig(raw: unknown, source: string): Config {
 export function loadConfig(path: string | undefined, overlay?: unknown): { config: Config; raw: unknown } {
   const base = path === undefined ? {} : readYamlFile(path);
   if (!isPlain(base) && base !== null) {
-    throw new ConfigInvalid([{ path: '', problem: 'the file is not a mapping of keys', hint: 'start with keys such as "power:" or "scada:"' }], path ?? 'config');
+    throw new ConfigInvalid(
+      [{ path: '', problem: 'the file is not a mapping of keys', hint: 'start with keys such as "power:" or "scada:"' }],
+      path ?? 'config',
+    );
   }
   const raw = overlay === undefined ? base : deepMerge(base, overlay);
   return { config: validateConfig(raw, path ?? 'default config'), raw };
@@ -38,8 +41,18 @@ export function loadConfig(path: string | undefined, overlay?: unknown): { confi
 /** Canonical JSON (sorted keys) of the effective config, and its SHA-256 (SCADA configHash). */
 export function configHash(config: Config): string {
   const canon = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(canon) : isPlain(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon(v[k])])) : v;
-  return createHash('sha256').update(JSON.stringify(canon(config))).digest('hex');
+    Array.isArray(v)
+      ? v.map(canon)
+      : isPlain(v)
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, canon(v[k])]),
+          )
+        : v;
+  return createHash('sha256')
+    .update(JSON.stringify(canon(config)))
+    .digest('hex');
 }
 
 export function configJsonSchema(): unknown {

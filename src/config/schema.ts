@@ -20,8 +20,7 @@ const feedSchema = (role: 'utility' | 'generator', pickupDelay: number) =>
     })
     .strict();
 
-const band = (dropoutPct: number, pickupPct: number) =>
-  z.object({ dropoutPct: pct().default(dropoutPct), pickupPct: pct().default(pickupPct) }).strict();
+const band = (dropoutPct: number, pickupPct: number) => z.object({ dropoutPct: pct().default(dropoutPct), pickupPct: pct().default(pickupPct) }).strict();
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
@@ -40,10 +39,7 @@ const windowSchema = z
     days: z.array(z.enum(DAYS)).min(1).default(['sun']),
     start: z.string().regex(HHMM, 'must be HH:MM (24 h)').default('02:00'),
     end: z.string().regex(HHMM, 'must be HH:MM (24 h)').default('04:00'),
-    timeZone: z
-      .string()
-      .refine(validTimeZone, { message: 'unknown time zone (use an IANA name such as "Europe/Berlin" or "UTC")' })
-      .default('UTC'),
+    timeZone: z.string().refine(validTimeZone, { message: 'unknown time zone (use an IANA name such as "Europe/Berlin" or "UTC")' }).default('UTC'),
   })
   .strict();
 
@@ -126,7 +122,11 @@ const psuSchema = z
   .strict()
   .superRefine((p, ctx) => {
     if (p.required > p.ids.length)
-      ctx.addIssue({ code: 'custom', path: ['required'], message: `${p.required} required but only ${p.ids.length} PSUs listed (lower required or list more ids)` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['required'],
+        message: `${p.required} required but only ${p.ids.length} PSUs listed (lower required or list more ids)`,
+      });
     if (new Set(p.ids).size !== p.ids.length) ctx.addIssue({ code: 'custom', path: ['ids'], message: 'PSU ids must be unique' });
   });
 
@@ -152,7 +152,10 @@ const scadaSchema = z
     bind: bindAddr.default('127.0.0.1'),
     port: port.default(1502),
     unitId: z.number().int().min(1).max(247).default(1),
-    writes: z.object({ allow: z.array(cidr).default([]) }).strict().prefault({}),
+    writes: z
+      .object({ allow: z.array(cidr).default([]) })
+      .strict()
+      .prefault({}),
     maxConnections: z.number().int().min(1).max(1024).default(8),
     idleTimeoutMs: duration().default(60_000),
     selectTimeoutMs: duration().default(10_000),
@@ -192,9 +195,18 @@ const MiB = 1024 * 1024;
 const journalObject = z
   .object({
     /** A segment file is closed and a new one begun past this size. */
-    segmentBytes: z.number().int().min(64 * 1024).max(1024 * MiB).default(16 * MiB),
+    segmentBytes: z
+      .number()
+      .int()
+      .min(64 * 1024)
+      .max(1024 * MiB)
+      .default(16 * MiB),
     /** Total size of all segments; the oldest are deleted beyond it. */
-    maxBytes: z.number().int().min(128 * 1024).default(1024 * MiB),
+    maxBytes: z
+      .number()
+      .int()
+      .min(128 * 1024)
+      .default(1024 * MiB),
     /** Records waiting for the disk; beyond this they are dropped (counted), never waited for. */
     queueRecords: z.number().int().min(16).max(1_000_000).default(4096),
     /** Group commit: fsync at most this often (at once after a transfer begins, ends or fails). */
@@ -208,7 +220,8 @@ const journalSchema = z.preprocess((v, ctx) => {
   if (typeof v !== 'string' && v !== null) return v;
   ctx.addIssue({
     code: 'custom',
-    message: 'a file path is no longer accepted (set runtime.stateDir: the journal is written to <stateDir>/journal/; runtime.journal only holds limits such as segmentBytes)',
+    message:
+      'a file path is no longer accepted (set runtime.stateDir: the journal is written to <stateDir>/journal/; runtime.journal only holds limits such as segmentBytes)',
     input: v,
   });
   return z.NEVER;
@@ -264,7 +277,16 @@ const sparkplugSchema = z
       })
       .strict()
       .prefault({}),
-    storeForward: z.object({ maxBytes: z.number().int().min(64 * 1024).default(64 * MiB) }).strict().prefault({}),
+    storeForward: z
+      .object({
+        maxBytes: z
+          .number()
+          .int()
+          .min(64 * 1024)
+          .default(64 * MiB),
+      })
+      .strict()
+      .prefault({}),
     /** NCMD commands into the controller (off: only Node Control/Rebirth is obeyed). */
     commands: z.boolean().default(false),
   })
@@ -272,7 +294,10 @@ const sparkplugSchema = z
 
 export const configSchema = z
   .object({
-    site: z.object({ name: z.string().default('twinfeed cabinet') }).strict().prefault({}),
+    site: z
+      .object({ name: z.string().default('twinfeed cabinet') })
+      .strict()
+      .prefault({}),
     power: powerSchema.prefault({}),
     ups: upsSchema.prefault({}),
     psu: psuSchema.prefault({}),

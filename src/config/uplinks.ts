@@ -123,20 +123,40 @@ export const uplinksSchema = z
     ids.forEach((id, i) => {
       if (ids.indexOf(id) !== i) ctx.addIssue({ code: 'custom', path: ['links', i, 'id'], message: `duplicate uplink id "${id}"` });
       if (RESERVED_IDS.includes(id))
-        ctx.addIssue({ code: 'custom', path: ['links', i, 'id'], message: `"${id}" is reserved (status has uplink.active and uplink.manual; choose another id, e.g. "${id}1")` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['links', i, 'id'],
+          message: `"${id}" is reserved (status has uplink.active and uplink.manual; choose another id, e.g. "${id}1")`,
+        });
     });
     u.links.forEach((l, i) => {
       if (u.probe.quorum > l.targets.length)
-        ctx.addIssue({ code: 'custom', path: ['links', i, 'targets'], message: `quorum ${u.probe.quorum} needs at least that many targets (add targets or lower uplinks.probe.quorum)` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['links', i, 'targets'],
+          message: `quorum ${u.probe.quorum} needs at least that many targets (add targets or lower uplinks.probe.quorum)`,
+        });
       if (l.powerCycle && l.powerCycle.pulseMs >= l.powerCycle.afterMs)
-        ctx.addIssue({ code: 'custom', path: ['links', i, 'powerCycle', 'pulseMs'], message: 'pulse longer than the wait before it (make pulseMs shorter than afterMs)' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['links', i, 'powerCycle', 'pulseMs'],
+          message: 'pulse longer than the wait before it (make pulseMs shorter than afterMs)',
+        });
     });
     if (u.probe.timeoutMs > u.probe.intervalMs)
       ctx.addIssue({ code: 'custom', path: ['probe', 'timeoutMs'], message: 'timeout longer than the probe interval (rounds would overlap)' });
     if ((u.probe.attempts - 1) * u.probe.attemptSpacingMs >= u.probe.timeoutMs)
-      ctx.addIssue({ code: 'custom', path: ['probe', 'attemptSpacingMs'], message: 'the last attempt would start after the timeout (fewer attempts or a shorter spacing)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['probe', 'attemptSpacingMs'],
+        message: 'the last attempt would start after the timeout (fewer attempts or a shorter spacing)',
+      });
     if (u.standbyProbe.enabled && u.standbyProbe.intervalMs < u.probe.intervalMs)
-      ctx.addIssue({ code: 'custom', path: ['standbyProbe', 'intervalMs'], message: 'shorter than probe.intervalMs (the standby is probed at most at the full rate)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['standbyProbe', 'intervalMs'],
+        message: 'shorter than probe.intervalMs (the standby is probed at most at the full rate)',
+      });
     if (u.holdDown.maxHoldMs < u.holdDown.holdMs)
       ctx.addIssue({ code: 'custom', path: ['holdDown', 'maxHoldMs'], message: 'shorter than the first hold (holdDown.holdMs)' });
     if (u.holdDown.forgetAfterMs <= 0) ctx.addIssue({ code: 'custom', path: ['holdDown', 'forgetAfterMs'], message: 'must be above 0 (e.g. "1h")' });

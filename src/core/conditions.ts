@@ -29,7 +29,8 @@ export function alarmConditions(
   if (p.transfer.kind === 'lockout') c.set(p.transfer.reason, p.transfer.detail);
   if (s.interlockBlocked) c.set('INTERLOCK_BLOCKED', `interlock refused a close command (${s.interlockBlocked})`);
   if (p.generator.kind === 'failed') c.set('GEN_FAIL_TO_START', `generator did not come up within ${pc.generator.startTimeoutMs} ms`);
-  if (rateLimited) c.set('TRANSFER_RATE_LIMIT', `${pc.antiHunting.maxTransfers} transfers within ${pc.antiHunting.windowMs} ms: automatic retransfer suspended`);
+  if (rateLimited)
+    c.set('TRANSFER_RATE_LIMIT', `${pc.antiHunting.maxTransfers} transfers within ${pc.antiHunting.windowMs} ms: automatic retransfer suspended`);
   if (cfg.ups.enabled) {
     if (!s.ups.comm) c.set('UPS_COMM_LOST', 'no fresh status from the UPS');
     if (s.ups.onBattery) c.set('UPS_ON_BATTERY', 'UPS is on battery');
@@ -47,6 +48,7 @@ export function alarmConditions(
   for (const [code, msg] of uplinkAlarms) c.set(code, msg);
   if (inputs.get(ROUTE_FAULT_SIGNAL)?.value === true) c.set('UPLINK_ROUTE_FAULT', 'switching the uplink route failed (see the uplink log); retrying');
   // Storage never stops control: the runtime reports it as an input and the alarm is all it does.
-  if (inputs.get(STORAGE_FAULT_SIGNAL)?.value === true) c.set('STORAGE_FAULT', 'the journal under runtime.stateDir cannot be written (records are dropped and counted; control goes on)');
+  if (inputs.get(STORAGE_FAULT_SIGNAL)?.value === true)
+    c.set('STORAGE_FAULT', 'the journal under runtime.stateDir cannot be written (records are dropped and counted; control goes on)');
   return c;
 }

@@ -57,7 +57,11 @@ function outputEvents(before: ReadonlyMap<SignalName, boolean>, after: ReadonlyM
 
 /** Each change of an output's written value is one operation of its relay (the first image, which
  * has nothing to change from, is none: a restart does not wear a relay). */
-function countOperations(counts: Readonly<Record<string, number>>, before: ReadonlyMap<SignalName, boolean>, events: readonly ControllerEvent[]): Readonly<Record<string, number>> {
+function countOperations(
+  counts: Readonly<Record<string, number>>,
+  before: ReadonlyMap<SignalName, boolean>,
+  events: readonly ControllerEvent[],
+): Readonly<Record<string, number>> {
   let after: Record<string, number> | null = null;
   for (const e of events) {
     if (e.type !== 'output' || !before.has(e.name)) continue;

@@ -19,7 +19,10 @@ export function gate(image: ReadonlyMap<SignalName, boolean>, feedback: Readonly
   if (want.A && want.B) {
     blocked.push({ feed: 'A', why: 'both breakers commanded closed' }, { feed: 'B', why: 'both breakers commanded closed' });
   } else {
-    for (const [x, y] of [['A', 'B'], ['B', 'A']] as const) {
+    for (const [x, y] of [
+      ['A', 'B'],
+      ['B', 'A'],
+    ] as const) {
       if (!want[x]) continue;
       if (feedback[y] === true) blocked.push({ feed: x, why: `breaker ${y} shows closed` });
       // Closing needs proof that the other is open. Holding a breaker that is already closed does

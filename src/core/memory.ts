@@ -85,7 +85,10 @@ export function restore(cfg: Config, fresh: ControllerState, r: Remembered, nowM
     restored.push('a test was running: ended, the load returns to the preferred feed');
   }
   if (r.lockout) {
-    power = { ...power, transfer: { kind: 'lockout', reason: r.lockout.reason, detail: r.lockout.detail, sinceMs: r.lockout.sinceMs, hold: { A: false, B: false } } };
+    power = {
+      ...power,
+      transfer: { kind: 'lockout', reason: r.lockout.reason, detail: r.lockout.detail, sinceMs: r.lockout.sinceMs, hold: { A: false, B: false } },
+    };
     restored.push(`lockout (${r.lockout.detail})`);
   }
   if (r.retransferApproved) power = { ...power, approved: true };
@@ -105,14 +108,26 @@ export function restore(cfg: Config, fresh: ControllerState, r: Remembered, nowM
   const links = uplink.links.map((l, i) => {
     const h = r.uplink.links[ids[i] ?? ''];
     return h
-      ? { ...l, downTimesMs: h.downTimesMs, heldUntilMs: h.heldUntilMs !== null && h.heldUntilMs > nowMs ? h.heldUntilMs : null, holdLevel: h.holdLevel, lastDownMs: h.lastDownMs }
+      ? {
+          ...l,
+          downTimesMs: h.downTimesMs,
+          heldUntilMs: h.heldUntilMs !== null && h.heldUntilMs > nowMs ? h.heldUntilMs : null,
+          holdLevel: h.holdLevel,
+          lastDownMs: h.lastDownMs,
+        }
       : l;
   });
   uplink = { ...uplink, links };
   const acks = r.ackedAlarms.filter((c) => (ALARM_CODES as readonly string[]).includes(c));
   if (acks.length > 0) restored.push(`acknowledged: ${acks.join(', ')}`);
   return {
-    state: { ...fresh, power, uplink, relayOperations: { ...r.relayOperations }, restoredAcks: acks.length > 0 ? { codes: acks, untilMs: nowMs + RESTORED_ACK_GRACE_MS } : null },
+    state: {
+      ...fresh,
+      power,
+      uplink,
+      relayOperations: { ...r.relayOperations },
+      restoredAcks: acks.length > 0 ? { codes: acks, untilMs: nowMs + RESTORED_ACK_GRACE_MS } : null,
+    },
     restored,
   };
 }

@@ -9,8 +9,7 @@ export interface PsuState {
   readonly state: PsuStateName;
 }
 
-export const psuStateFor = (ok: number, required: number): PsuStateName =>
-  ok > required ? 'redundant' : ok === required ? 'degraded' : 'insufficient';
+export const psuStateFor = (ok: number, required: number): PsuStateName => (ok > required ? 'redundant' : ok === required ? 'degraded' : 'insufficient');
 
 export function stepPsu(prev: PsuState | null, inputs: ReadonlyMap<SignalName, Reading>, cfg: Config['psu']): { state: PsuState; events: ControllerEvent[] } {
   const okIds = cfg.ids.filter((id) => inputs.get(psuOkSignal(id))?.value === true);
@@ -19,8 +18,6 @@ export function stepPsu(prev: PsuState | null, inputs: ReadonlyMap<SignalName, R
     return { state: prev, events: [] };
   }
   const events: ControllerEvent[] =
-    prev === null || prev.okIds.length !== okIds.length || prev.state !== state
-      ? [{ type: 'psu', ok: okIds.length, required: cfg.required, state }]
-      : [];
+    prev === null || prev.okIds.length !== okIds.length || prev.state !== state ? [{ type: 'psu', ok: okIds.length, required: cfg.required, state }] : [];
   return { state: { okIds, state }, events };
 }

@@ -19,12 +19,7 @@ export type InputSignal =
   | 'storage.fault';
 
 /** Names the controller drives (the output image holds one value for each it uses). */
-export type OutputSignal =
-  | `breaker.${FeedId}.closeCmd`
-  | 'generator.start'
-  | 'alarm.common'
-  | `uplink.${string}.selected`
-  | `uplink.${string}.powerCycle`;
+export type OutputSignal = `breaker.${FeedId}.closeCmd` | 'generator.start' | 'alarm.common' | `uplink.${string}.selected` | `uplink.${string}.powerCycle`;
 
 /** Logical signal names; boards map them to pins/registers. */
 export type SignalName = InputSignal | OutputSignal;

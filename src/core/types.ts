@@ -8,9 +8,7 @@ export const FEEDS: readonly FeedId[] = ['A', 'B'];
 export const other = (f: FeedId): FeedId => (f === 'A' ? 'B' : 'A');
 
 /** A value as the drivers last saw it, with its age; `undefined` when there is none to trust. */
-export type Reading =
-  | { readonly value: boolean | number; readonly ageMs: number }
-  | { readonly value: undefined; readonly reason: 'stale' | 'absent' };
+export type Reading = { readonly value: boolean | number; readonly ageMs: number } | { readonly value: undefined; readonly reason: 'stale' | 'absent' };
 
 /** One completed probe of an uplink target (arrives once, in the scan after it finished). */
 export interface ProbeResult {

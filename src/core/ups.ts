@@ -54,12 +54,10 @@ export function stepUps(
   } else {
     const chargePct = typeof charge === 'number' ? charge : null;
     const runtimeS = typeof runtime === 'number' ? runtime : null;
-    const low =
-      lowFlag === true || (chargePct !== null && chargePct < cfg.lowBatteryPct) || (runtimeS !== null && runtimeS < cfg.lowRuntimeS);
+    const low = lowFlag === true || (chargePct !== null && chargePct < cfg.lowBatteryPct) || (runtimeS !== null && runtimeS < cfg.lowRuntimeS);
     next = { comm: true, onBattery: onBattery === true, lowBattery: low, fault: fault === true, chargePct, runtimeS };
   }
-  const changed =
-    next.comm !== prev.comm || next.onBattery !== prev.onBattery || next.lowBattery !== prev.lowBattery || next.fault !== prev.fault;
+  const changed = next.comm !== prev.comm || next.onBattery !== prev.onBattery || next.lowBattery !== prev.lowBattery || next.fault !== prev.fault;
   const events: ControllerEvent[] = changed
     ? [{ type: 'ups', onBattery: next.onBattery, lowBattery: next.lowBattery, chargePct: next.chargePct, comm: next.comm }]
     : [];

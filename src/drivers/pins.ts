@@ -58,8 +58,7 @@ export interface Latch {
 export const UNWRITTEN: Latch = { written: undefined, atMs: 0 };
 
 /** Writes only on change, but re-asserts every `refreshMs` so that a lost or overridden write heals. */
-export const needsWrite = (l: Latch, want: boolean, nowMs: number, refreshMs: number): boolean =>
-  l.written !== want || nowMs - l.atMs >= refreshMs;
+export const needsWrite = (l: Latch, want: boolean, nowMs: number, refreshMs: number): boolean => l.written !== want || nowMs - l.atMs >= refreshMs;
 
 /** Logs a failing pin once when it starts failing and once when it recovers, not every scan. */
 export interface FaultTracker {

@@ -84,7 +84,8 @@ export function validateBoardWith<T extends SectionTable>(table: T, schemas: Boa
   const sessions = new Map<string, SectionSession<unknown>>();
   for (const [n, spec] of Object.entries(table)) sessions.set(n, spec.begin(t[n], { err, stray, source }));
   const entries = parseEach(schemas.entry, t.signals ?? {}, 'signals', err) as Map<string, Record<string, unknown> & { driver?: string }>;
-  if (!t.signals || Object.keys(t.signals).length === 0) err('signals', 'no signals mapped', 'map at least breaker.A.closedFb, breaker.B.closedFb and the close commands');
+  if (!t.signals || Object.keys(t.signals).length === 0)
+    err('signals', 'no signals mapped', 'map at least breaker.A.closedFb, breaker.B.closedFb and the close commands');
   for (const s of sessions.values()) s.check?.();
   for (const [name, e] of entries) resolveEntry(name, e, { table, schemas, sessions, defaultDriver: t.driver, err, stray });
   const sections = Object.fromEntries([...sessions].map(([n, s]) => [n, s.finish()]));

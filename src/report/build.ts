@@ -94,15 +94,12 @@ function findings(r: Omit<Report, 'findings'>): string[] {
   for (const t of r.tests) if (!t.pass) out.push(`Test of ${t.start} failed: ${t.why.join('; ')}.`);
   for (const o of r.outages) {
     if (o.loadLostMs > 0) out.push(`Outage of ${o.start}: the load was not powered for ${fmtMs(o.loadLostMs)} (DC supplies insufficient).`);
-    if (o.transferMs === null && o.end !== null)
-      out.push(`Outage of ${o.start}: the load did not go onto the alternate feed (${fmtMs(o.durationMs)} outage).`);
+    if (o.transferMs === null && o.end !== null) out.push(`Outage of ${o.start}: the load did not go onto the alternate feed (${fmtMs(o.durationMs)} outage).`);
     if (o.retransfer && !o.retransfer.ok) out.push(`Outage of ${o.start}: the retransfer to ${r.preferred} did not complete.`);
   }
-  if (r.recordsLost > 0)
-    out.push(`${r.recordsLost} journal record(s) were lost (the controller could not write them): this record is incomplete.`);
+  if (r.recordsLost > 0) out.push(`${r.recordsLost} journal record(s) were lost (the controller could not write them): this record is incomplete.`);
   if (r.recordsUnreadable > 0) out.push(`${r.recordsUnreadable} journal record(s) could not be read (torn or corrupt) and were skipped.`);
-  if (r.coveragePct < 99.9)
-    out.push(`The journal covers ${r.coveragePct} % of the month (the controller was not running or journaling the rest).`);
+  if (r.coveragePct < 99.9) out.push(`The journal covers ${r.coveragePct} % of the month (the controller was not running or journaling the rest).`);
   if (r.preferredFrom === 'assumed') out.push(`The journal does not name the preferred feed; outages are those of feed ${r.preferred}.`);
   return out;
 }

@@ -70,14 +70,7 @@ export function renderMarkdown(r: Report): string {
     lines.push(
       ...table(
         ['Uplink', 'Availability', 'Outages', 'Longest outage', 'Down', 'Failovers'],
-        r.uplinks.map((u) => [
-          u.id,
-          `${u.availabilityPct} %`,
-          String(u.outages),
-          fmtMs(u.longestOutageMs),
-          fmtMs(u.downMs),
-          String(u.failovers),
-        ]),
+        r.uplinks.map((u) => [u.id, `${u.availabilityPct} %`, String(u.outages), fmtMs(u.longestOutageMs), fmtMs(u.downMs), String(u.failovers)]),
       ),
       '',
     );

@@ -93,12 +93,10 @@ export function trackOutages(month: Month): OutageTracker {
 
 function onTransfer(o: Open, type: string, { r, ms }: At, preferred: string): void {
   const to = str(r, 'to');
-  if (type === 'transfer.end' && o.endMs === null && o.transferMs === null && to !== undefined && to !== preferred)
-    o.transferMs = ms - o.startMs;
+  if (type === 'transfer.end' && o.endMs === null && o.transferMs === null && to !== undefined && to !== preferred) o.transferMs = ms - o.startMs;
   if (type === 'transfer.begin' && o.endMs !== null && o.retransfer === null && to === preferred)
     o.retransfer = { atMs: ms, to, endMs: null, ok: false, reason: str(r, 'reason') ?? '?' };
-  if (type === 'transfer.end' && o.retransfer && o.retransfer.endMs === null && to === o.retransfer.to)
-    [o.retransfer.endMs, o.retransfer.ok] = [ms, true];
+  if (type === 'transfer.end' && o.retransfer && o.retransfer.endMs === null && to === o.retransfer.to) [o.retransfer.endMs, o.retransfer.ok] = [ms, true];
   if (type === 'alarm' && bool(r, 'active') === true && (o.endMs === null || (o.retransfer?.endMs ?? null) === null)) {
     const code = str(r, 'code');
     if (code) o.alarms.add(code);

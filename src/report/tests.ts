@@ -100,22 +100,19 @@ function onPowerRecord(t: Open, type: string, { r, ms }: At, preferred: string, 
     if (t.retransfer && t.retransfer.endMs === null && to === t.retransfer.to) [t.retransfer.endMs, t.retransfer.ok] = [ms, true];
   } else if (type === 'transfer.fail') {
     if (running) t.failures.push(`the transfer to ${to ?? '?'} failed (${str(r, 'reason') ?? '?'})`);
-    else if (t.retransfer && t.retransfer.endMs === null)
-      t.failures.push(`the retransfer to ${to ?? '?'} failed (${str(r, 'reason') ?? '?'})`);
+    else if (t.retransfer && t.retransfer.endMs === null) t.failures.push(`the retransfer to ${to ?? '?'} failed (${str(r, 'reason') ?? '?'})`);
   } else if (type === 'generator') {
     const state = str(r, 'state');
     if (state === 'failed' && running) t.failures.push('the generator failed');
     if (state === 'cooldown' && !running && t.cooldownFromMs === null) t.cooldownFromMs = ms;
     if (state === 'stopped' && t.cooldownFromMs !== null && t.cooldownMs === null) t.cooldownMs = ms - t.cooldownFromMs;
   } else if (type === 'source') {
-    if (running && str(r, 'source') === preferred && bool(r, 'available') === false)
-      t.failures.push(`the preferred feed ${preferred} failed during the test`);
+    if (running && str(r, 'source') === preferred && bool(r, 'available') === false) t.failures.push(`the preferred feed ${preferred} failed during the test`);
   } else if (type === 'alarm') {
     const code = str(r, 'code');
     const settled = t.endMs !== null && (t.retransfer === null || t.retransfer.endMs !== null);
     if (bool(r, 'active') === true && code && !settled) t.alarms.add(code);
-    if (bool(r, 'active') === true && code === 'GEN_FAIL_TO_START' && running)
-      t.failures.push('the generator failed to start (GEN_FAIL_TO_START)');
+    if (bool(r, 'active') === true && code === 'GEN_FAIL_TO_START' && running) t.failures.push('the generator failed to start (GEN_FAIL_TO_START)');
   }
 }
 

@@ -50,7 +50,15 @@ export async function checkBoardFile(path: string, config: Config): Promise<void
   const wanted = [...requiredSignals(config), ...config.uplinks.links.filter((l) => l.powerCycle).map((l) => powerCycleSignal(l.id))];
   const errors: ConfigError[] = wanted
     .filter((s) => !mapped.has(s))
-    .map((s) => ({ path: `signals.${s}`, problem: 'not mapped, but the config needs it', hint: s.startsWith('feed.') ? 'map it, or change power.feeds.*.sense in the config' : s.endsWith('.powerCycle') ? 'map the relay, or remove powerCycle from the uplink in the config' : 'map it to a pin or register' }));
+    .map((s) => ({
+      path: `signals.${s}`,
+      problem: 'not mapped, but the config needs it',
+      hint: s.startsWith('feed.')
+        ? 'map it, or change power.feeds.*.sense in the config'
+        : s.endsWith('.powerCycle')
+          ? 'map the relay, or remove powerCycle from the uplink in the config'
+          : 'map it to a pin or register',
+    }));
   if (errors.length) throw new ConfigInvalid(errors, path);
 }
 

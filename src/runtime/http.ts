@@ -46,7 +46,8 @@ export function health(pub: { scanSeq: number; atMs: number }, nowMs: number, sc
   const age = nowMs - pub.atMs;
   const limit = Math.max(5 * scanPeriodMs, 1000);
   if (pub.scanSeq === 0) return { ok: false, reason: 'no scan has completed yet: no output image written', lastScanAgeMs: age };
-  if (age > limit) return { ok: false, reason: `no scan for ${Math.round(age)} ms (limit ${limit} ms): the output image is not being refreshed`, lastScanAgeMs: age };
+  if (age > limit)
+    return { ok: false, reason: `no scan for ${Math.round(age)} ms (limit ${limit} ms): the output image is not being refreshed`, lastScanAgeMs: age };
   return { ok: true, lastScanAgeMs: age };
 }
 

@@ -17,7 +17,15 @@ export function createMetrics(
 ): Metrics {
   const registry = new Registry();
   const g = (name: string, help: string, labelNames: string[], collect: (gauge: Gauge) => void) =>
-    new Gauge({ name, help, labelNames, registers: [registry], collect() { collect(this); } });
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      collect() {
+        collect(this);
+      },
+    });
   g('twinfeed_source_available', 'Feed available (1) or not (0)', ['feed'], (m) => {
     const s = latest().status;
     for (const f of ['A', 'B'] as const) m.set({ feed: f }, s.feeds[f].available ? 1 : 0);
@@ -55,7 +63,9 @@ export function createMetrics(
   if (journal) {
     g('twinfeed_storage_fault', 'The journal cannot be written (STORAGE_FAULT)', [], (m) => m.set(journal().fault ? 1 : 0));
     g('twinfeed_journal_records_written_total', 'Journal records written since start', [], (m) => m.set(journal().written));
-    g('twinfeed_journal_records_dropped_total', 'Journal records dropped since start (queue full while storage was faulty)', [], (m) => m.set(journal().dropped));
+    g('twinfeed_journal_records_dropped_total', 'Journal records dropped since start (queue full while storage was faulty)', [], (m) =>
+      m.set(journal().dropped),
+    );
     g('twinfeed_journal_queued_records', 'Journal records waiting for the disk', [], (m) => m.set(journal().queued));
     g('twinfeed_journal_bytes_written_total', 'Journal bytes written since start', [], (m) => m.set(journal().bytes));
     g('twinfeed_journal_fsyncs_total', 'fsync calls by the journal since start (files and directory)', [], (m) => m.set(journal().fsyncs));

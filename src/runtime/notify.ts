@@ -26,11 +26,14 @@ export function createNotifier(env: NodeJS.ProcessEnv, scans: () => number, exec
       exec(['--ready', `--status=scanning`]);
       if (watchdogUs > 0) {
         // Ping at a third of the interval, and only if the scan count moved since the last ping.
-        timer = setInterval(() => {
-          const n = scans();
-          if (n !== lastScans) exec(['WATCHDOG=1']);
-          lastScans = n;
-        }, Math.max(100, Math.floor(watchdogUs / 3000)));
+        timer = setInterval(
+          () => {
+            const n = scans();
+            if (n !== lastScans) exec(['WATCHDOG=1']);
+            lastScans = n;
+          },
+          Math.max(100, Math.floor(watchdogUs / 3000)),
+        );
         timer.unref();
       }
     },

@@ -9,16 +9,7 @@ import type { Config } from '../config/schema.js';
 import { closeCmdSignal } from '../core/signals.js';
 import type { SignalName } from '../core/types.js';
 import { createSimCabinet, setKnobsAtomically } from '../../sim/plant/cabinet.js';
-import {
-  deviceLayout,
-  discreteBits,
-  meterWords,
-  NO_ANSWER,
-  UNIT,
-  upsWords,
-  METER_INPUT_WORDS,
-  UPS_HOLDING_WORDS,
-} from '../../sim/plant/devices.js';
+import { deviceLayout, discreteBits, meterWords, NO_ANSWER, UNIT, upsWords, METER_INPUT_WORDS, UPS_HOLDING_WORDS } from '../../sim/plant/devices.js';
 import { ConfigInvalid } from '../config/errors.js';
 import { EX_CONFIG, EX_OK, EX_OSERR } from '../config/exit-codes.js';
 import { readBody, send } from './http.js';
@@ -51,7 +42,10 @@ const TICK_MS = 50;
 export async function startPlant(o: PlantOptions): Promise<Plant> {
   const clock = o.clock ?? Date.now;
   const cabinet = createSimCabinet(o.config, o.seed, clock());
-  const layout = deviceLayout(o.config.psu.ids, o.config.uplinks.links.map((l) => l.id));
+  const layout = deviceLayout(
+    o.config.psu.ids,
+    o.config.uplinks.links.map((l) => l.id),
+  );
   const log = o.logger.child({ subsystem: 'plant' });
   // The coils start as the plant's relays are (preferred feed closed): a controller that starts or
   // restarts against the plant finds them as its own bumpless boot expects.
@@ -86,7 +80,8 @@ export async function startPlant(o: PlantOptions): Promise<Plant> {
     return all.slice(addr, addr + length);
   };
   const ioOnly = (unit: number) => {
-    if (unit !== UNIT.io) throw fail(unit === UNIT.meterA || unit === UNIT.meterB || unit === UNIT.ups ? ILLEGAL_FUNCTION : TARGET_FAILED, 'bits live on the I/O module (unit 1)');
+    if (unit !== UNIT.io)
+      throw fail(unit === UNIT.meterA || unit === UNIT.meterB || unit === UNIT.ups ? ILLEGAL_FUNCTION : TARGET_FAILED, 'bits live on the I/O module (unit 1)');
   };
   const bitAt = <T>(xs: readonly T[], addr: number): T => {
     if (addr >= xs.length) throw fail(ILLEGAL_ADDRESS, `point ${addr} is past ${xs.length - 1}`);
@@ -133,7 +128,14 @@ export async function startPlant(o: PlantOptions): Promise<Plant> {
   const http: Server = createServer((req, res) => {
     const route = `${req.method} ${(req.url ?? '/').split('?')[0]}`;
     if (route === 'GET /summary') return send(res, 200, summary());
-    if (route === 'GET /devices') return send(res, 200, { units: UNIT, coils: layout.coils, discretes: layout.discretes, meterInputWords: METER_INPUT_WORDS, upsHoldingWords: UPS_HOLDING_WORDS });
+    if (route === 'GET /devices')
+      return send(res, 200, {
+        units: UNIT,
+        coils: layout.coils,
+        discretes: layout.discretes,
+        meterInputWords: METER_INPUT_WORDS,
+        upsHoldingWords: UPS_HOLDING_WORDS,
+      });
     if (route === 'POST /sim') {
       readBody(req).then(
         (body) => {
@@ -200,7 +202,9 @@ export async function runPlant(opts: RunPlantOptions): Promise<number> {
     process.stderr.write(`twinfeed plant: cannot listen: ${(e as Error).message} (change --modbus-port / --http-port)\n`);
     return EX_OSERR;
   }
-  process.stdout.write(`twinfeed plant: Modbus TCP ${opts.bind}:${opts.modbusPort} (units: 1 I/O, 2 meter A, 3 meter B, 4 UPS), HTTP http://${opts.bind}:${opts.httpPort}/summary — Ctrl-C stops\n`);
+  process.stdout.write(
+    `twinfeed plant: Modbus TCP ${opts.bind}:${opts.modbusPort} (units: 1 I/O, 2 meter A, 3 meter B, 4 UPS), HTTP http://${opts.bind}:${opts.httpPort}/summary — Ctrl-C stops\n`,
+  );
   await new Promise<void>((done) => {
     process.once('SIGINT', () => done());
     process.once('SIGTERM', () => done());

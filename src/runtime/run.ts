@@ -125,7 +125,15 @@ export async function runController(opts: RunOptions): Promise<number> {
         uplinkIds,
         feedRoles: { A: cfg.power.feeds.A.role, B: cfg.power.feeds.B.role },
         ...(sim ? { knobs: knobList(cfg), incidents: incidents(cfg) } : {}),
-        ...(sim ? { setKnobs: (k: Record<string, unknown>) => { const err = sim.setKnobs(k); if (!err) loop.scanNow(); return err; } } : {}),
+        ...(sim
+          ? {
+              setKnobs: (k: Record<string, unknown>) => {
+                const err = sim.setKnobs(k);
+                if (!err) loop.scanNow();
+                return err;
+              },
+            }
+          : {}),
       });
       closers.push(() => new Promise((r) => http.close(() => r())));
       logger.info({ bind: cfg.http.bind, port: cfg.http.port }, 'HTTP listening');
@@ -150,7 +158,9 @@ export async function runController(opts: RunOptions): Promise<number> {
   notifier.ready();
   let statusTimer: NodeJS.Timeout | undefined;
   if (tty) {
-    process.stdout.write(`twinfeed running on board ${board.name}: http://${cfg.http.bind}:${cfg.http.port}/status, Modbus TCP ${cfg.scada.bind}:${cfg.scada.port} — Ctrl-C stops\n`);
+    process.stdout.write(
+      `twinfeed running on board ${board.name}: http://${cfg.http.bind}:${cfg.http.port}/status, Modbus TCP ${cfg.scada.bind}:${cfg.scada.port} — Ctrl-C stops\n`,
+    );
     // A compact status line every 10 s, between the event lines, for the person at the laptop.
     statusTimer = setInterval(() => process.stdout.write(statusLine(loop.latest().status) + '\n'), 10_000);
     statusTimer.unref();

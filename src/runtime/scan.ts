@@ -59,7 +59,12 @@ export function createScanLoop(o: ScanLoopOptions): ScanLoop {
     const batch = queue;
     queue = [];
     const snap = { nowMs: now, inputs: o.board.read(now), probes: o.board.takeProbes?.(now) ?? [] };
-    const r = step(o.config, state, snap, batch.map((p) => p.request));
+    const r = step(
+      o.config,
+      state,
+      snap,
+      batch.map((p) => p.request),
+    );
     state = r.state;
     o.board.write(r.outputs, now);
     o.onState?.(state);

@@ -41,7 +41,8 @@ interface StreamHandle {
 
 function handleOf(s: Socket): StreamHandle | undefined {
   const h = (s as unknown as { _handle?: unknown })._handle;
-  const ok = typeof h === 'object' && h !== null && typeof (h as StreamHandle).readStart === 'function' && typeof (h as StreamHandle).useUserBuffer === 'function';
+  const ok =
+    typeof h === 'object' && h !== null && typeof (h as StreamHandle).readStart === 'function' && typeof (h as StreamHandle).useUserBuffer === 'function';
   return ok ? (h as StreamHandle) : undefined;
 }
 

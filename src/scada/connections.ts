@@ -24,15 +24,18 @@ export function trackConnections(idleTimeoutMs: number, frameTimeoutMs: number, 
   const conns = new Set<{ socket: Socket; session: Session }>();
   let coarseNowMs = Date.now();
   const tick = (): number => (coarseNowMs = Date.now());
-  const sweep = setInterval(() => {
-    tick();
-    for (const { socket, session } of conns) {
-      const why = timedOut(session, coarseNowMs, idleTimeoutMs, frameTimeoutMs);
-      if (!why) continue;
-      onTimedOut(socket, why);
-      socket.destroy();
-    }
-  }, sweepPeriodMs(idleTimeoutMs, frameTimeoutMs));
+  const sweep = setInterval(
+    () => {
+      tick();
+      for (const { socket, session } of conns) {
+        const why = timedOut(session, coarseNowMs, idleTimeoutMs, frameTimeoutMs);
+        if (!why) continue;
+        onTimedOut(socket, why);
+        socket.destroy();
+      }
+    },
+    sweepPeriodMs(idleTimeoutMs, frameTimeoutMs),
+  );
   sweep.unref();
   return {
     // Shared by all connections: reads land in one buffer, answers are built in another, each used up synchronously.

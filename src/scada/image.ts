@@ -40,7 +40,12 @@ export interface StatusImage {
   refresh(): boolean;
 }
 
-export function keepStatusImage(controller: Pick<ControllerPort, 'latest'>, uplinkIds: readonly string[], counters: { imageBuilds: number }, log: Logger): StatusImage {
+export function keepStatusImage(
+  controller: Pick<ControllerPort, 'latest'>,
+  uplinkIds: readonly string[],
+  counters: { imageBuilds: number },
+  log: Logger,
+): StatusImage {
   const image = newStatusImage();
   const mapCtx = { uplinkIds: [...uplinkIds] };
   let imageSeq: number | undefined;

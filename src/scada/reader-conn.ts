@@ -31,7 +31,14 @@ function exceptionAdu(adu: Buffer, code: number): Buffer {
  * write hooks only record), forwarded to the controller, and its answer handed to `release`;
  * `fail` closes the connection if the controller cannot be asked.
  */
-export function readerAnswer(ip: string, origin: string, writesAllowed: boolean, d: ReaderConnDeps, release: (answer: Buffer) => void, fail: () => void): AnswerFrame {
+export function readerAnswer(
+  ip: string,
+  origin: string,
+  writesAllowed: boolean,
+  d: ReaderConnDeps,
+  release: (answer: Buffer) => void,
+  fail: () => void,
+): AnswerFrame {
   let recorded: { write?: { address: number; value: number }; attempt?: WriteAttempt } = {};
   const ctx: PduContext = {
     status: d.image,
@@ -53,7 +60,14 @@ export function readerAnswer(ip: string, origin: string, writesAllowed: boolean,
     recorded = {};
     const len = local(req, off, pduLen, out, outOff);
     const adu = Buffer.from(out.subarray(outOff, outOff + len));
-    const attempt: WriteAttempt = { fc: req[off + 7] ?? 0, address: -1, values: [], exception: adu[8] ?? 0, ...recorded.attempt, ...(recorded.write ? { write: recorded.write } : {}) };
+    const attempt: WriteAttempt = {
+      fc: req[off + 7] ?? 0,
+      address: -1,
+      values: [],
+      exception: adu[8] ?? 0,
+      ...recorded.attempt,
+      ...(recorded.write ? { write: recorded.write } : {}),
+    };
     d.forwardWrite(ip, origin, writesAllowed, attempt).then((code) => release(code === 0 ? adu : exceptionAdu(adu, code)), fail);
     return HELD;
   };

@@ -90,12 +90,20 @@ function onConnection(accepted: Socket): void {
     const conn: Conn = serveConnection(accepted, conns.shared, {
       session,
       // A write waits for the controller; its answer is released into the connection in request order.
-      answer: readerAnswer(ip, origin, writesAllowed, deps, (adu) => conn.release(adu), () => conn.socket.destroy()),
+      answer: readerAnswer(
+        ip,
+        origin,
+        writesAllowed,
+        deps,
+        (adu) => conn.release(adu),
+        () => conn.socket.destroy(),
+      ),
       onBadInput: (reason) => {
         counters.malformedClosed++;
         warn('scada connection closed: malformed frame', { client: origin, reason });
       },
-      onFault: (err) => send({ t: 'log', level: 'error', msg: 'scada connection closed: internal error answering it', fields: { client: origin, err: String(err) } }),
+      onFault: (err) =>
+        send({ t: 'log', level: 'error', msg: 'scada connection closed: internal error answering it', fields: { client: origin, err: String(err) } }),
     });
     const { socket } = conn;
     socket.setNoDelay(true);

@@ -33,7 +33,14 @@ export async function startReaderServers(opts: ScadaServerOptions): Promise<Scad
   const broadcast = (m: ToReader): void => {
     for (const r of readers.values()) if (r.worker.isConnected()) r.worker.send(m);
   };
-  const desk = commandDesk({ controller, selectTimeoutMs: config.selectTimeoutMs, log, counters: stats, status: image, onChange: (ip, state) => broadcast({ t: 'sbo', ip, state }) });
+  const desk = commandDesk({
+    controller,
+    selectTimeoutMs: config.selectTimeoutMs,
+    log,
+    counters: stats,
+    status: image,
+    onChange: (ip, state) => broadcast({ t: 'sbo', ip, state }),
+  });
 
   /** Encodes and sends the image once per published scan (never more often). */
   function refreshImage(): void {
@@ -113,9 +120,12 @@ export async function startReaderServers(opts: ScadaServerOptions): Promise<Scad
       if (closing) return;
       const lived = Date.now() - r.startedMs;
       log.error({ pid: worker.process.pid, code, signal, livedMs: lived }, 'scada reader process died; starting a replacement');
-      setTimeout(() => {
-        if (!closing) fork();
-      }, lived < RESPAWN_BACKOFF_MS ? RESPAWN_BACKOFF_MS : 0).unref();
+      setTimeout(
+        () => {
+          if (!closing) fork();
+        },
+        lived < RESPAWN_BACKOFF_MS ? RESPAWN_BACKOFF_MS : 0,
+      ).unref();
     });
     return r;
   }
@@ -145,7 +155,10 @@ export async function startReaderServers(opts: ScadaServerOptions): Promise<Scad
     onListening = undefined;
     onFailed = undefined;
   }
-  log.info({ bind: config.bind, port, unitId: config.unitId, readers: n, writes: config.writes.allow.length > 0 ? config.writes.allow : 'disabled' }, 'scada listening');
+  log.info(
+    { bind: config.bind, port, unitId: config.unitId, readers: n, writes: config.writes.allow.length > 0 ? config.writes.allow : 'disabled' },
+    'scada listening',
+  );
 
   async function stopAll(): Promise<void> {
     closing = true;

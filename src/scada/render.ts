@@ -25,7 +25,13 @@ function unitOf(r: RegisterDef): string {
 /** The meaning with its enum values or bits spelled out. */
 function meaning(r: RegisterDef): string {
   const parts = [r.description];
-  if (r.values) parts.push(r.values.map((v, i) => `${i} ${v}`).filter((v) => !v.endsWith('(unused)')).join(', '));
+  if (r.values)
+    parts.push(
+      r.values
+        .map((v, i) => `${i} ${v}`)
+        .filter((v) => !v.endsWith('(unused)'))
+        .join(', '),
+    );
   if (r.bits) parts.push(r.bits.map((b, i) => `b${i} ${b}`).join(', '));
   return parts.join(': ');
 }
@@ -33,7 +39,15 @@ function meaning(r: RegisterDef): string {
 function markdown(): string {
   const rows = REGISTERS.map((r) => {
     const ref = refs(r);
-    const cells = [span(r.address, lastAddress(r)), ref.input ? `${ref.input} / ${ref.holding}` : ref.holding, `\`${r.name}\``, r.type, r.access, unitOf(r), meaning(r)];
+    const cells = [
+      span(r.address, lastAddress(r)),
+      ref.input ? `${ref.input} / ${ref.holding}` : ref.holding,
+      `\`${r.name}\``,
+      r.type,
+      r.access,
+      unitOf(r),
+      meaning(r),
+    ];
     return `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
   });
   const codes = [...COMMAND_CODES].map(([code, c]) => `| ${code} | ${c.label} | \`${JSON.stringify(c.command)}\` |`);
@@ -49,7 +63,7 @@ function markdown(): string {
     '',
     'Commands (select-before-operate): write a code to 100, then the same code to 101 within `scada.selectTimeoutMs`',
     '(default 10 s), one register per request (FC6, or FC16 with quantity 1); read 102 for the result. Writes need',
-    '`scada.writes.allow` to list the client\'s network; otherwise every write function gets exception 01. A write',
+    "`scada.writes.allow` to list the client's network; otherwise every write function gets exception 01. A write",
     'outside 100–101 gets 02, an unknown code 03. Select state and 102 are kept per client IP address.',
     `Tests started over SCADA run ${SCADA_TEST_DURATION_MS / 60_000} min (or until stop test).`,
     '',
@@ -60,7 +74,8 @@ function markdown(): string {
 }
 
 function json(): string {
-  const entries = (list: readonly string[] | undefined) => (list ? Object.fromEntries(list.map((v, i) => [String(i), v]).filter(([, v]) => v !== '(unused)')) : undefined);
+  const entries = (list: readonly string[] | undefined) =>
+    list ? Object.fromEntries(list.map((v, i) => [String(i), v]).filter(([, v]) => v !== '(unused)')) : undefined;
   const registers = REGISTERS.map((r) => ({
     address: r.address,
     words: WORDS[r.type],

@@ -35,12 +35,10 @@ export interface EdgeNode {
 
 /** The problem a user can fix, named for the log, from mqtt.js's connection error. */
 export function describeConnectError(e: Error & { code?: string | number }): string {
-  if (e.code === 4 || e.code === 134)
-    return 'the broker refused the connection: bad username or password (check sparkplug.username and passwordFile)';
+  if (e.code === 4 || e.code === 134) return 'the broker refused the connection: bad username or password (check sparkplug.username and passwordFile)';
   if (e.code === 5 || e.code === 135) return 'the broker refused the connection: not authorized (check the broker ACL for this client)';
   if (e.code === 'ECONNREFUSED') return `nothing listens at the broker address (${e.message})`;
-  if (typeof e.code === 'string' && /CERT|SSL|TLS/i.test(e.code + e.message))
-    return `TLS failed: ${e.message} (check sparkplug.ca / cert / key)`;
+  if (typeof e.code === 'string' && /CERT|SSL|TLS/i.test(e.code + e.message)) return `TLS failed: ${e.message} (check sparkplug.ca / cert / key)`;
   return e.message;
 }
 
@@ -98,8 +96,7 @@ export function startEdgeNode(o: EdgeNodeOptions): EdgeNode {
       if (m.name === REBIRTH && m.value === true) {
         log.info({ bdSeq: session.bdSeq }, 'sparkplug: rebirth requested');
         birth();
-      } else if (m.name !== REBIRTH)
-        log.warn({ metric: m.name }, 'sparkplug: NCMD metric not handled (commands over NCMD are not implemented yet)');
+      } else if (m.name !== REBIRTH) log.warn({ metric: m.name }, 'sparkplug: NCMD metric not handled (commands over NCMD are not implemented yet)');
     }
   };
 
@@ -191,10 +188,9 @@ export function startEdgeNode(o: EdgeNodeOptions): EdgeNode {
       if (online) {
         // A clean stop says goodbye itself (spec 3.0: NDEATH before DISCONNECT); the Will is then discarded.
         const death = Buffer.from(encodePayload(deathPayload(session.bdSeq, clock())));
-        await Promise.race([
-          c.publishAsync(nodeTopic(cfg, 'NDEATH'), death, { qos: 1, retain: false }),
-          new Promise((r) => setTimeout(r, 2000)),
-        ]).catch(() => undefined);
+        await Promise.race([c.publishAsync(nodeTopic(cfg, 'NDEATH'), death, { qos: 1, retain: false }), new Promise((r) => setTimeout(r, 2000))]).catch(
+          () => undefined,
+        );
       }
       online = false;
       await Promise.race([c.endAsync(), new Promise((r) => setTimeout(r, 2000))]).catch(() => undefined);

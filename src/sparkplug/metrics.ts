@@ -19,14 +19,7 @@ export interface MetricValue {
 /** The relay counters every configured output has, so that the birth lists them before the first operation. */
 function relayNames(cfg: Config, status: Status): string[] {
   const ids = cfg.uplinks.links.map((l) => l.id);
-  const known = [
-    closeCmdSignal('A'),
-    closeCmdSignal('B'),
-    GENERATOR_START,
-    ALARM_COMMON,
-    ...ids.map(selectedSignal),
-    ...ids.map(powerCycleSignal),
-  ];
+  const known = [closeCmdSignal('A'), closeCmdSignal('B'), GENERATOR_START, ALARM_COMMON, ...ids.map(selectedSignal), ...ids.map(powerCycleSignal)];
   return [...new Set<string>([...known, ...Object.keys(status.relayOperations)])].sort();
 }
 
@@ -74,10 +67,7 @@ function healthMetrics(cfg: Config, s: Status): MetricValue[] {
     { name: 'PSU/Required', datatype: 'Int32', value: s.psu.required },
   ];
   for (const id of cfg.psu.ids) m.push({ name: `PSU/${id}/OK`, datatype: 'Boolean', value: s.psu.okIds.includes(id) });
-  m.push(
-    { name: 'Uplinks/Active', datatype: 'String', value: s.uplink.active },
-    { name: 'Uplinks/Manual', datatype: 'String', value: s.uplink.manual },
-  );
+  m.push({ name: 'Uplinks/Active', datatype: 'String', value: s.uplink.active }, { name: 'Uplinks/Manual', datatype: 'String', value: s.uplink.manual });
   for (const { id } of cfg.uplinks.links) {
     const u = s.uplink[id] as UplinkStatus | undefined;
     m.push(
@@ -100,12 +90,8 @@ function alarmAndCounterMetrics(cfg: Config, s: Status, configHash: string): Met
     );
   }
   m.push({ name: 'Counters/Transfers', datatype: 'Int64', value: s.transferCount });
-  for (const out of relayNames(cfg, s))
-    m.push({ name: `Counters/Relay Operations/${out}`, datatype: 'Int64', value: s.relayOperations[out] ?? 0 });
-  m.push(
-    { name: 'Properties/Config Hash', datatype: 'String', value: configHash },
-    { name: 'Properties/Site', datatype: 'String', value: cfg.site.name },
-  );
+  for (const out of relayNames(cfg, s)) m.push({ name: `Counters/Relay Operations/${out}`, datatype: 'Int64', value: s.relayOperations[out] ?? 0 });
+  m.push({ name: 'Properties/Config Hash', datatype: 'String', value: configHash }, { name: 'Properties/Site', datatype: 'String', value: cfg.site.name });
   return m;
 }
 

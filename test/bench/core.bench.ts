@@ -52,7 +52,15 @@ export async function bench(emit: Emit): Promise<void> {
   emit('sim.30day.transfers', Number(r.summary.transfers), 'transfers');
   emit('sim.30day.interlockViolations', Number(r.summary.interlockViolations), 'count');
   stepCostUs(20_000, () => 230); // warm-up
-  emit('core.step.steady', stepCostUs(200_000, () => 230), 'µs/step');
+  emit(
+    'core.step.steady',
+    stepCostUs(200_000, () => 230),
+    'µs/step',
+  );
   // Voltage toggling every 50 scans keeps the health timers busy (pending → cleared → pending).
-  emit('core.step.busy', stepCostUs(200_000, (i) => (Math.floor(i / 50) % 2 === 0 ? 230 : 150)), 'µs/step');
+  emit(
+    'core.step.busy',
+    stepCostUs(200_000, (i) => (Math.floor(i / 50) % 2 === 0 ? 230 : 150)),
+    'µs/step',
+  );
 }

@@ -64,10 +64,7 @@ async function pageLatency(emit: Emit): Promise<void> {
 /** Scan read → output written, and event-loop delay, while a knob changes every 20 ms (each change pushed). */
 async function scanWith(readers: number): Promise<{ scans: number[]; loopP99: number }> {
   const ctl = await startController(FAST);
-  const child =
-    readers > 0
-      ? spawn(process.execPath, ['-e', READERS, `http://127.0.0.1:${ctl.port}/events`, String(readers)], { stdio: 'ignore' })
-      : undefined;
+  const child = readers > 0 ? spawn(process.execPath, ['-e', READERS, `http://127.0.0.1:${ctl.port}/events`, String(readers)], { stdio: 'ignore' }) : undefined;
   await sleep(1000);
   const scans: number[] = [];
   const base = ctl.loop.scans;
@@ -114,10 +111,7 @@ async function runRssMiB(readers: number): Promise<number> {
       i++
     )
       await sleep(100);
-    const child =
-      readers > 0
-        ? spawn(process.execPath, ['-e', READERS, `http://127.0.0.1:${port}/events`, String(readers)], { stdio: 'ignore' })
-        : undefined;
+    const child = readers > 0 ? spawn(process.execPath, ['-e', READERS, `http://127.0.0.1:${port}/events`, String(readers)], { stdio: 'ignore' }) : undefined;
     for (let i = 0; i < 100; i++) {
       await fetch(`http://127.0.0.1:${port}/sim`, { method: 'POST', body: JSON.stringify({ 'psu.1.ok': i % 2 === 0 }) });
       await sleep(50);

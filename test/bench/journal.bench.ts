@@ -97,7 +97,10 @@ async function simulatedDay(steps: { at: number; set: Record<string, number> }[]
   const DAY = 86_400_000;
   const s = parseScenario({ name: 'bench day', duration: DAY, steps }, 'bench');
   const events: { t: number; e: ControllerEvent }[] = [];
-  runScenario(s, { keepEvents: false, onEvent: (te) => te.type !== 'plant' && te.type !== 'expect' && events.push({ t: te.t, e: te as unknown as ControllerEvent }) });
+  runScenario(s, {
+    keepEvents: false,
+    onEvent: (te) => te.type !== 'plant' && te.type !== 'expect' && events.push({ t: te.t, e: te as unknown as ControllerEvent }),
+  });
   const dir = mkdtempSync(join(tmpdir(), 'twinfeed-bench-journal-'));
   const v = virtualTimers();
   const j = openJournal({ dir: join(dir, 'journal'), limits: LIMITS, timers: v.timers, mono: v.now, clock: v.now });
@@ -154,7 +157,8 @@ function bigJournal(dir: string): void {
   const fd = openSync(join(dir, segmentName(64)), 'w');
   ftruncateSync(fd, seg - 100_000);
   let text = '\n';
-  for (let i = 1; i <= 400; i++) text += encodeRecord({ seq: i, at: new Date().toISOString(), mono: i, type: 'output' }, { name: 'generator.start', on: i % 2 === 0 }) + '\n';
+  for (let i = 1; i <= 400; i++)
+    text += encodeRecord({ seq: i, at: new Date().toISOString(), mono: i, type: 'output' }, { name: 'generator.start', on: i % 2 === 0 }) + '\n';
   writeSync(fd, text, seg - 100_000);
   closeSync(fd);
 }

@@ -35,11 +35,25 @@ async function startBenchServer(readerProcesses = 0): Promise<ScadaServer> {
   const p = published();
   const controller = { latest: () => p, submit: async () => ({ accepted: true }) };
   const port = readerProcesses > 0 ? await freePort() : 0;
-  const config = { enabled: true, bind: '127.0.0.1', port, unitId: 1, writes: { allow: [] }, maxConnections: 64, idleTimeoutMs: 60_000, selectTimeoutMs: 10_000, readerProcesses };
+  const config = {
+    enabled: true,
+    bind: '127.0.0.1',
+    port,
+    unitId: 1,
+    writes: { allow: [] },
+    maxConnections: 64,
+    idleTimeoutMs: 60_000,
+    selectTimeoutMs: 10_000,
+    readerProcesses,
+  };
   return startScadaServer({ config, controller, uplinkIds: ['fiber', 'lte'], logger: pino({ level: 'silent' }) });
 }
 
-interface LoadRun { rps: number; requests: number; errors: number }
+interface LoadRun {
+  rps: number;
+  requests: number;
+  errors: number;
+}
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
@@ -74,7 +88,11 @@ async function throughput(emit: Emit, root: string, port: number, prefix = 'scad
     const name = `${prefix}.fc3.${clients}clients.${regs}regs`;
     emit(`${name}.rps`, Math.round(mean(ours)), 'req/s');
     emit(`${name}.reference_rps`, Math.round(mean(ref)), 'req/s');
-    emit(`${name}.errors`, ours.reduce((a, x) => a + x.errors, 0), 'count');
+    emit(
+      `${name}.errors`,
+      ours.reduce((a, x) => a + x.errors, 0),
+      'count',
+    );
     ours.forEach((o, k) => ratios.push(o.rps / Math.max(1, ref[k]?.rps ?? 0)));
     emit(`${name}.ratio`, Number((mean(ours) / Math.max(1, mean(ref))).toFixed(3)), unit);
   });
@@ -207,8 +225,7 @@ export async function bench(emit: Emit): Promise<void> {
       if (root) {
         await warmUp(server.port);
         await throughput(emit, root, server.port);
-      }
-      else emit('scada.repo_root_not_found', 1, 'flag');
+      } else emit('scada.repo_root_not_found', 1, 'flag');
     }
     // The same comparison with scada.readerProcesses 2, right after the in-process one.
     if (want('readers') && root) {

@@ -53,7 +53,9 @@ function baselineFailoverMs(tracker: (l: LinkModel, r: () => number, d: number) 
   const rng = mulberry32(subSeed(seed, 'fault'));
   const faultMs = FAULT_AFTER_MS + Math.floor(rng() * 5000);
   const link: LinkModel = (t) =>
-    t < faultMs ? { carrier: true, loss: 0, latencyMs: DEFAULT_LATENCY_MS.first } : { carrier: kind !== 'carrier', loss: 1, latencyMs: DEFAULT_LATENCY_MS.first };
+    t < faultMs
+      ? { carrier: true, loss: 0, latencyMs: DEFAULT_LATENCY_MS.first }
+      : { carrier: kind !== 'carrier', loss: 1, latencyMs: DEFAULT_LATENCY_MS.first };
   const v = tracker(link, mulberry32(seed), faultMs + 120_000);
   const d = v.downMs.find((t) => t >= faultMs);
   return (d ?? Infinity) - faultMs;
@@ -118,7 +120,11 @@ export async function bench(emit: Emit): Promise<void> {
   const targets = cfg.links[0]?.targets.length ?? 1;
   for (const loss of LOSS_LEVELS) {
     const roundFails = Math.pow(loss, p.attempts * targets);
-    emit(`uplink twinfeed: false failovers per 24 h at ${loss * 100} % loss, analytic`, (DAY_MS / p.intervalMs) * Math.pow(roundFails, cfg.downRounds), 'per day');
+    emit(
+      `uplink twinfeed: false failovers per 24 h at ${loss * 100} % loss, analytic`,
+      (DAY_MS / p.intervalMs) * Math.pow(roundFails, cfg.downRounds),
+      'per day',
+    );
   }
   const lossy = (loss: number): LinkModel => {
     const at = { carrier: true, loss, latencyMs: DEFAULT_LATENCY_MS.first };

@@ -35,7 +35,7 @@ const fresh = (dirs: readonly string[]) => existsSync(MAIN) && statSync(MAIN).mt
  */
 export function ensureBuilt(): void {
   const dirs = ['src/cli', 'src/config', 'src/core', 'src/runtime', 'src/sparkplug', 'sim'].map((d) => join(ROOT, d));
-  for (const deadline = Date.now() + 300_000; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 300_000; Date.now() < deadline;) {
     if (fresh(dirs)) return;
     try {
       mkdirSync(LOCK);

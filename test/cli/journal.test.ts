@@ -35,9 +35,23 @@ describe('twinfeed journal', () => {
   });
 
   it('--json gives the records as JSON lines; --type and --since/--until filter', async () => {
-    const r = await cli(['journal', '--dir', join(stateDir, 'journal'), '--json', '--type', 'transfer,command', '--since', '2026-12-01T08:00:10Z', '--until', '2026-12-01T08:30:00Z']);
+    const r = await cli([
+      'journal',
+      '--dir',
+      join(stateDir, 'journal'),
+      '--json',
+      '--type',
+      'transfer,command',
+      '--since',
+      '2026-12-01T08:00:10Z',
+      '--until',
+      '2026-12-01T08:30:00Z',
+    ]);
     expect(r.code, r.stderr).toBe(0);
-    const recs = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const recs = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(recs.map((x) => x.type)).toEqual(['transfer.begin', 'transfer.end']);
     expect(recs[1]).toMatchObject({ seq: 4, at: '2026-12-01T08:00:15.620Z', to: 'B', durationMs: 620 });
   });
@@ -65,7 +79,8 @@ describe('twinfeed journal', () => {
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
     const waitFor = async (re: RegExp) => {
-      for (const deadline = Date.now() + 15_000; !re.test(out); await new Promise((r) => setTimeout(r, 50))) if (Date.now() > deadline) throw new Error(`no ${re} in ${out}`);
+      for (const deadline = Date.now() + 15_000; !re.test(out); await new Promise((r) => setTimeout(r, 50)))
+        if (Date.now() > deadline) throw new Error(`no ${re} in ${out}`);
     };
     try {
       await waitFor(/start/);

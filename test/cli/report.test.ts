@@ -98,9 +98,7 @@ describe('a simulated month, reported', () => {
     const r = await cli(['report', '--dir', dir, '--month', '2026-03']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^# Monthly record 2026-03/);
-    expect(r.stdout).toMatch(
-      /\| 2026-03-10T10:00:00\.000Z \| 2026-03-10T10:40:00\.000Z \| on load \| scenario \| timer \| 5\.6 s \| 39\.9 min \|.*\| PASS \|/,
-    );
+    expect(r.stdout).toMatch(/\| 2026-03-10T10:00:00\.000Z \| 2026-03-10T10:40:00\.000Z \| on load \| scenario \| timer \| 5\.6 s \| 39\.9 min \|.*\| PASS \|/);
     expect(r.stdout).toMatch(/\| 2026-03-21T00:00:03\.000Z \| 2026-03-21T02:00:02\.000Z \| 2 h 00 min \| undervoltage \| 5\.6 s \|/);
   });
 
@@ -139,10 +137,7 @@ describe('tests judged against the criteria', () => {
   it('the default cabinet fails: 13.6 s to load (8 s start + 5 s pickup) is over the Type 10 limit, and 5 min is under 30 min', async () => {
     const t = (await report(dir, '2026-01')).tests[0];
     expect(t).toMatchObject({ onLoad: true, pass: false, timeToLoadMs: 13_620, timeOnLoadMs: 300_000 - 13_620, durationMs: 300_000 });
-    expect(t?.why).toEqual([
-      'load on the generator 13.6 s after the start signal, over the 10.0 s limit',
-      'only 4.8 min on load, under the 30.0 min required',
-    ]);
+    expect(t?.why).toEqual(['load on the generator 13.6 s after the start signal, over the 10.0 s limit', 'only 4.8 min on load, under the 30.0 min required']);
   });
 
   it('criteria from flags, or from the report section of a config file', async () => {
@@ -196,13 +191,7 @@ describe('several files with --journal: one journal, one run after another', () 
 
   it('refuses files whose times overlap (exit 2), and a directory that already holds a journal', async () => {
     const dir = newDir();
-    const r = await cli([
-      'sim',
-      join(SCENARIOS, 'test-on-load.yaml'),
-      join(SCENARIOS, 'utility-outage-auto-return.yaml'),
-      '--journal',
-      dir,
-    ]);
+    const r = await cli(['sim', join(SCENARIOS, 'test-on-load.yaml'), join(SCENARIOS, 'utility-outage-auto-return.yaml'), '--journal', dir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/each must start after the previous one ends/);
     await simulate(dir, 'test-on-load.yaml');

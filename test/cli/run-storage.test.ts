@@ -14,7 +14,7 @@ beforeAll(() => ensureBuilt(), 300_000);
 
 const httpPort = 20_000 + Math.floor(Math.random() * 20_000);
 const modbusPort = httpPort + 1;
-const state = join(files({ 'x': '' })['x'] as string, '..', 'state-not-yet');
+const state = join(files({ x: '' })['x'] as string, '..', 'state-not-yet');
 
 /** FC3 read of holding registers 18–19 (the alarm bits, high word first) over a raw Modbus TCP socket. */
 function readAlarmBits(port: number): Promise<number> {

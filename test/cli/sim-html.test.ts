@@ -10,10 +10,7 @@ import { runSim } from '../../src/cli/sim.js';
 const dir = mkdtempSync(join(tmpdir(), 'twinfeed-html-'));
 const OUTAGE = join(import.meta.dirname, '..', '..', 'sim', 'scenarios', 'utility-outage-auto-return.yaml');
 const FAILING = join(dir, 'failing.yaml');
-writeFileSync(
-  FAILING,
-  'name: wrong expectation\nduration: 20s\nconfig: { uplinks: { enabled: false } }\nexpect:\n  - at: 10s\n    status: { source: B }\n',
-);
+writeFileSync(FAILING, 'name: wrong expectation\nduration: 20s\nconfig: { uplinks: { enabled: false } }\nexpect:\n  - at: 10s\n    status: { source: B }\n');
 
 describe('twinfeed sim --html', () => {
   it('writes one self-contained file: a timeline per scenario, events as markers, each expectation passed or failed', async () => {

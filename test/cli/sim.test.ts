@@ -58,7 +58,11 @@ const f = files({
 });
 const p = (name: string) => f[name] as string;
 
-const jsonLines = (stdout: string) => stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+const jsonLines = (stdout: string) =>
+  stdout
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 /** `path: problem (hint)` */
 const ERROR_LINE = /^\s*[^\s:][^:]*: .+ \(.+\)$/;
 
@@ -169,7 +173,19 @@ describe('twinfeed sim --json', () => {
       [2, true],
     ]);
     const times = lines.map((l) => l.t as number);
-    expect(times.slice(0, lines.findIndex((l) => l.type === 'expect'))).toEqual([...times.slice(0, lines.findIndex((l) => l.type === 'expect'))].sort((a, b) => a - b));
+    expect(
+      times.slice(
+        0,
+        lines.findIndex((l) => l.type === 'expect'),
+      ),
+    ).toEqual(
+      [
+        ...times.slice(
+          0,
+          lines.findIndex((l) => l.type === 'expect'),
+        ),
+      ].sort((a, b) => a - b),
+    );
   });
 
   it('with several files every line carries `scenario`, and each scenario ends with its own summary', async () => {

@@ -23,7 +23,7 @@ beforeAll(async () => {
   port = await freePort();
   const f = files({ 'c.yaml': `http:\n  port: ${port}\nscada:\n  enabled: false\nuplinks:\n  enabled: false\n` });
   child = spawn(process.execPath, [MAIN, 'run', '--config', f['c.yaml'] as string], { cwd: ROOT, stdio: 'ignore' });
-  for (const end = Date.now() + 20_000; ; ) {
+  for (const end = Date.now() + 20_000; ;) {
     if ((await fetch(`http://127.0.0.1:${port}/status`).catch(() => undefined))?.ok) break;
     if (Date.now() > end) throw new Error('controller did not start');
     await new Promise((r) => setTimeout(r, 100));
@@ -59,7 +59,9 @@ describe('twinfeed status', () => {
     const closed = await freePort();
     const r = await cli(['status', '--url', `http://127.0.0.1:${closed}`]);
     expect(r.code).toBe(69);
-    expect(r.stderr).toMatch(new RegExp(`^twinfeed status: nothing answers at http://127\\.0\\.0\\.1:${closed}/status \\(.*ECONNREFUSED.*\\)\\. Is twinfeed running\\?`));
+    expect(r.stderr).toMatch(
+      new RegExp(`^twinfeed status: nothing answers at http://127\\.0\\.0\\.1:${closed}/status \\(.*ECONNREFUSED.*\\)\\. Is twinfeed running\\?`),
+    );
   });
 
   it('exits 2 for a URL that is not http(s)', async () => {
@@ -80,7 +82,10 @@ describe('formatStatus', () => {
       lockoutReason: 'breaker A did not open within 500 ms',
       alarms: ['FAIL_TO_OPEN', 'UPS_ON_BATTERY'],
       alarmsUnacked: ['FAIL_TO_OPEN'],
-      feeds: { A: { available: false, reason: 'comm', voltageV: null, frequencyHz: null }, B: { available: true, reason: 'ok', voltageV: 231.4, frequencyHz: 49.98 } },
+      feeds: {
+        A: { available: false, reason: 'comm', voltageV: null, frequencyHz: null },
+        B: { available: true, reason: 'ok', voltageV: 231.4, frequencyHz: 49.98 },
+      },
       breakers: { A: { commanded: false, closed: null }, B: { commanded: false, closed: false } },
       timer: { name: 'none', remainingMs: 0 },
       lastTransferReason: 'sourceFail',
@@ -90,7 +95,12 @@ describe('formatStatus', () => {
       test: { active: false, onLoad: false, remainingMs: 0 },
       ups: { onBattery: true, lowBattery: true, fault: false, comm: true, chargePct: 18, runtimeS: 240 },
       psu: { state: 'degraded', ok: 2, required: 2, okIds: ['1', '2'], ids: ['1', '2', '3'] },
-      uplink: { active: 'lte', manual: null, fiber: { up: false, reason: 'carrier', lossPct: 100, latencyMs: null, heldDown: true }, lte: { up: true, reason: 'ok', lossPct: 2, latencyMs: 61.4, heldDown: false } },
+      uplink: {
+        active: 'lte',
+        manual: null,
+        fiber: { up: false, reason: 'carrier', lossPct: 100, latencyMs: null, heldDown: true },
+        lte: { up: true, reason: 'ok', lossPct: 2, latencyMs: 61.4, heldDown: false },
+      },
     };
     expect(formatStatus(s)).toEqual([
       'load       NOT FED (transfer lockout)',

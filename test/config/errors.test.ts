@@ -48,19 +48,22 @@ describe('durations', () => {
   });
 
   it('formatDuration picks the largest whole unit and parses back to the same ms (property)', () => {
-    expect([formatDuration(250), formatDuration(3000), formatDuration(300_000), formatDuration(7_200_000), formatDuration(86_400_000), formatDuration(0)]).toEqual([
-      '250ms',
-      '3s',
-      '5m',
-      '2h',
-      '1d',
-      '0ms',
-    ]);
+    expect([
+      formatDuration(250),
+      formatDuration(3000),
+      formatDuration(300_000),
+      formatDuration(7_200_000),
+      formatDuration(86_400_000),
+      formatDuration(0),
+    ]).toEqual(['250ms', '3s', '5m', '2h', '1d', '0ms']);
     fc.assert(fc.property(fc.integer({ min: 0, max: 10 * 86_400_000 }), (ms) => parseDuration(formatDuration(ms)) === ms));
   });
 
   it('config timers accept duration strings and yield milliseconds', () => {
-    const c = validateConfig({ power: { transfer: { neutralDelayMs: '250ms', operateTimeoutMs: '3s' }, retransfer: { delayMs: '5m' }, generator: { cooldownMs: '2h' } } }, 't');
+    const c = validateConfig(
+      { power: { transfer: { neutralDelayMs: '250ms', operateTimeoutMs: '3s' }, retransfer: { delayMs: '5m' }, generator: { cooldownMs: '2h' } } },
+      't',
+    );
     expect(c.power.transfer.neutralDelayMs).toBe(250);
     expect(c.power.transfer.operateTimeoutMs).toBe(3000);
     expect(c.power.retransfer.delayMs).toBe(300_000);
@@ -100,7 +103,9 @@ describe('config errors are `path: problem (hint)`, all at once', () => {
   });
 
   it('an invalid enum value lists the allowed values', () => {
-    expect(errorsOf({ power: { retransfer: { policy: 'sometimes' } } })).toEqual(['power.retransfer.policy: invalid value (one of "auto", "manual", "window")']);
+    expect(errorsOf({ power: { retransfer: { policy: 'sometimes' } } })).toEqual([
+      'power.retransfer.policy: invalid value (one of "auto", "manual", "window")',
+    ]);
   });
 
   it.each([['10.0.0.0/33'], ['banana'], ['10.0.0.0/x'], ['10.0.0.0/8/8'], ['300.1.1.1/8'], ['::1/129']])('CIDR %j is refused with a hint', (net) => {
@@ -249,7 +254,9 @@ describe('YAML files', () => {
   });
 
   it('the overlay is deep-merged over the file', () => {
-    const { config } = loadConfig(file('base.yaml', 'power:\n  retransfer:\n    policy: manual\n    delayMs: 1m\n'), { power: { retransfer: { delayMs: '2m' } } });
+    const { config } = loadConfig(file('base.yaml', 'power:\n  retransfer:\n    policy: manual\n    delayMs: 1m\n'), {
+      power: { retransfer: { delayMs: '2m' } },
+    });
     expect(config.power.retransfer.policy).toBe('manual');
     expect(config.power.retransfer.delayMs).toBe(120_000);
   });
@@ -286,7 +293,9 @@ describe('configHash', () => {
     expect(configHash(a)).not.toBe(configHash(b));
   });
   it('"5m" and 300000 give the same hash (effective config)', () => {
-    expect(configHash(validateConfig({ power: { retransfer: { delayMs: '5m' } } }, 'a'))).toBe(configHash(validateConfig({ power: { retransfer: { delayMs: 300000 } } }, 'b')));
+    expect(configHash(validateConfig({ power: { retransfer: { delayMs: '5m' } } }, 'a'))).toBe(
+      configHash(validateConfig({ power: { retransfer: { delayMs: 300000 } } }, 'b')),
+    );
   });
 });
 

@@ -9,9 +9,24 @@ const cond = (...codes: AlarmCode[]) => new Map(codes.map((c) => [c, `${c} messa
 describe('alarm codes', () => {
   it("include the spec's minimum set", () => {
     const spec = [
-      'SOURCE_A_FAIL', 'SOURCE_B_FAIL', 'FAIL_TO_OPEN', 'FAIL_TO_CLOSE', 'POSITION_MISMATCH', 'INTERLOCK_BLOCKED',
-      'GEN_FAIL_TO_START', 'TRANSFER_RATE_LIMIT', 'UPS_ON_BATTERY', 'UPS_LOW_BATTERY', 'UPS_FAULT', 'UPS_COMM_LOST',
-      'METER_COMM_LOST', 'PSU_REDUNDANCY_LOST', 'PSU_CAPACITY_LOST', 'UPLINK_DOWN', 'NO_UPLINK', 'RETRANSFER_PENDING_APPROVAL',
+      'SOURCE_A_FAIL',
+      'SOURCE_B_FAIL',
+      'FAIL_TO_OPEN',
+      'FAIL_TO_CLOSE',
+      'POSITION_MISMATCH',
+      'INTERLOCK_BLOCKED',
+      'GEN_FAIL_TO_START',
+      'TRANSFER_RATE_LIMIT',
+      'UPS_ON_BATTERY',
+      'UPS_LOW_BATTERY',
+      'UPS_FAULT',
+      'UPS_COMM_LOST',
+      'METER_COMM_LOST',
+      'PSU_REDUNDANCY_LOST',
+      'PSU_CAPACITY_LOST',
+      'UPLINK_DOWN',
+      'NO_UPLINK',
+      'RETRANSFER_PENDING_APPROVAL',
     ];
     expect(ALARM_CODES).toEqual(expect.arrayContaining(spec));
   });
@@ -66,7 +81,12 @@ describe('alarms via step(): events and the common-alarm output', () => {
     expect(r.last?.outputs.get('alarm.common')).toBe(false);
     expect(r.state.alarms.UPS_ON_BATTERY?.acked).toBe(true);
     r.scan(8000, {});
-    expect(r.of('alarm').filter((a) => a.code === 'UPS_ON_BATTERY').map((a) => a.active)).toEqual([true, false]);
+    expect(
+      r
+        .of('alarm')
+        .filter((a) => a.code === 'UPS_ON_BATTERY')
+        .map((a) => a.active),
+    ).toEqual([true, false]);
   });
 
   it('a healthy cabinet has no active alarm and alarm.common off', () => {

@@ -118,7 +118,11 @@ describe('refused test commands say why', () => {
   });
 
   it('startTest without a generator feed (two utility feeds)', () => {
-    const r = run({ duration: '10s', config: { power: { feeds: { B: { role: 'utility' } } } }, steps: [{ at: '2s', command: { name: 'startTest', onLoad: true, durationMs: '1m' } }] });
+    const r = run({
+      duration: '10s',
+      config: { power: { feeds: { B: { role: 'utility' } } } },
+      steps: [{ at: '2s', command: { name: 'startTest', onLoad: true, durationMs: '1m' } }],
+    });
     expect(cmd(r, 'startTest')).toEqual([{ t: 2000, accepted: false, reason: 'no generator feed is configured' }]);
   });
 });
@@ -150,7 +154,13 @@ describe('generator failure and the operator reset', () => {
 
 describe('retransfer policies', () => {
   it('auto: back to A 5 min after A became available again', () => {
-    const r = run({ duration: '10m', steps: [{ at: '10s', set: { 'feed.A.voltage': 0 } }, { at: '1m', set: { 'feed.A.voltage': 230 } }] });
+    const r = run({
+      duration: '10m',
+      steps: [
+        { at: '10s', set: { 'feed.A.voltage': 0 } },
+        { at: '1m', set: { 'feed.A.voltage': 230 } },
+      ],
+    });
     // A available again at 62 s (2 s pickup) → retransfer at 362 s.
     expect(of(r, 'transfer.begin', (e) => e.to === 'A').map((e) => [e.t, e.reason])).toEqual([[362_000, 'retransfer']]);
   });

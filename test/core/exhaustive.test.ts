@@ -59,7 +59,10 @@ function check(x: Exploration, from: string, label: string, next: TransferState,
   ]);
   const g = gate(image, fb);
   if (g.blocked.length > 0) x.gateBlocks++;
-  for (const [p, q] of [['A', 'B'], ['B', 'A']] as [FeedId, FeedId][]) {
+  for (const [p, q] of [
+    ['A', 'B'],
+    ['B', 'A'],
+  ] as [FeedId, FeedId][]) {
     // Unsafe: p commanded closed while q is commanded closed or shows closed, or while p is still
     // closing (not confirmed closed) and q is not confirmed open.
     const closingBlind = fb[p] !== true && fb[q] !== false;
@@ -84,24 +87,25 @@ function explore(): Exploration {
   while (queue.length > 0) {
     const s = concrete(queue.shift() as TransferState);
     const from = key(s);
-    for (const A of FB) for (const B of FB) {
-      const fb: Feedback = { A, B };
-      for (const timer of ['running', 'expired'] as const) {
-        for (const desire of DESIRES) {
-          const r = stepTransfer(s, fb, desire, pc, NOW[timer]);
-          x.transitions++;
-          check(x, from, `fb=${String(A)}/${String(B)} ${timer} want=${desire?.to ?? '-'}`, r.state, fb);
-          visit(r.state);
-        }
-        // The operator's reset is an input too (it leaves lockout by adopting the position).
-        if (s.kind === 'lockout') {
-          const r = resetLockout(s, fb, NOW[timer]);
-          x.transitions++;
-          check(x, from, `reset fb=${String(A)}/${String(B)}`, r.state, fb);
-          visit(r.state);
+    for (const A of FB)
+      for (const B of FB) {
+        const fb: Feedback = { A, B };
+        for (const timer of ['running', 'expired'] as const) {
+          for (const desire of DESIRES) {
+            const r = stepTransfer(s, fb, desire, pc, NOW[timer]);
+            x.transitions++;
+            check(x, from, `fb=${String(A)}/${String(B)} ${timer} want=${desire?.to ?? '-'}`, r.state, fb);
+            visit(r.state);
+          }
+          // The operator's reset is an input too (it leaves lockout by adopting the position).
+          if (s.kind === 'lockout') {
+            const r = resetLockout(s, fb, NOW[timer]);
+            x.transitions++;
+            check(x, from, `reset fb=${String(A)}/${String(B)}`, r.state, fb);
+            visit(r.state);
+          }
         }
       }
-    }
   }
   return x;
 }
@@ -116,7 +120,18 @@ describe('exhaustive transfer machine × interlock gate', () => {
   it('reaches every state kind of the machine, with both directions of transfer', () => {
     const keys = [...x.states.keys()].sort();
     expect(keys).toEqual(
-      expect.arrayContaining(['closed:A', 'closed:B', 'open', 'opening:A>B', 'opening:B>A', 'neutral:>A', 'neutral:>B', 'closing:>A', 'closing:>B', 'lockout:--']),
+      expect.arrayContaining([
+        'closed:A',
+        'closed:B',
+        'open',
+        'opening:A>B',
+        'opening:B>A',
+        'neutral:>A',
+        'neutral:>B',
+        'closing:>A',
+        'closing:>B',
+        'lockout:--',
+      ]),
     );
     // 2 closed + open + 2 opening + 2 neutral + 2 closing + lockout holding none, A or B.
     expect(x.states.size).toBe(12);

@@ -69,7 +69,12 @@ export function rig(cfg: Config = DEFAULTS, baseOver: InputValues = {}, startMs 
     last: undefined,
     events: [],
     scan(nowMs, values = {}, commands = []) {
-      const res = step(cfg, r.state, snap(nowMs, { ...base, ...values }), commands.map((command) => ({ command, origin: 'test' })));
+      const res = step(
+        cfg,
+        r.state,
+        snap(nowMs, { ...base, ...values }),
+        commands.map((command) => ({ command, origin: 'test' })),
+      );
       r.state = res.state;
       r.last = res;
       for (const e of res.events) r.events.push({ t: nowMs, e });

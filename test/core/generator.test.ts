@@ -61,7 +61,15 @@ describe('generator in the simulated cabinet', () => {
   });
 
   it('cool-down: after the retransfer to A the generator runs 5 min more, then stops', () => {
-    const r = runScenario(scenario({ duration: '20m', steps: [{ at: '10s', set: { 'feed.A.voltage': 0 } }, { at: '1m', set: { 'feed.A.voltage': 230 } }] }));
+    const r = runScenario(
+      scenario({
+        duration: '20m',
+        steps: [
+          { at: '10s', set: { 'feed.A.voltage': 0 } },
+          { at: '1m', set: { 'feed.A.voltage': 230 } },
+        ],
+      }),
+    );
     const gens = r.events.filter((e) => e.type === 'generator').map((e) => [e.state, e.t]);
     const cool = gens.find(([s]) => s === 'cooldown');
     const stop = gens.find(([s]) => s === 'stopped');

@@ -28,7 +28,10 @@ describe('interlock gate', () => {
         const feedback = { A: fa, B: fb };
         const wanted = { A: a === true, B: b === true };
         const out = gate(imageOf(a, b, extra), feedback).image;
-        for (const [x, y] of [['A', 'B'], ['B', 'A']] as [FeedId, FeedId][]) {
+        for (const [x, y] of [
+          ['A', 'B'],
+          ['B', 'A'],
+        ] as [FeedId, FeedId][]) {
           if (out.get(CLOSE_CMD[x]) === true) {
             expect(out.get(CLOSE_CMD[y])).not.toBe(true);
             expect(wanted[y]).toBe(false);
@@ -49,15 +52,18 @@ describe('interlock gate', () => {
     const cmds: Cmd[] = [true, false, undefined];
     const fbs: Fb[] = [true, false, null];
     let n = 0;
-    for (const a of cmds) for (const b of cmds) for (const fa of fbs) for (const fb of fbs) {
-      const out = gate(imageOf(a, b), { A: fa, B: fb }).image;
-      const passA = out.get(CLOSE_CMD.A) === true;
-      const passB = out.get(CLOSE_CMD.B) === true;
-      expect(passA && passB).toBe(false);
-      if (passA) expect(fb === false || (fb === null && fa === true)).toBe(true);
-      if (passB) expect(fa === false || (fa === null && fb === true)).toBe(true);
-      n++;
-    }
+    for (const a of cmds)
+      for (const b of cmds)
+        for (const fa of fbs)
+          for (const fb of fbs) {
+            const out = gate(imageOf(a, b), { A: fa, B: fb }).image;
+            const passA = out.get(CLOSE_CMD.A) === true;
+            const passB = out.get(CLOSE_CMD.B) === true;
+            expect(passA && passB).toBe(false);
+            if (passA) expect(fb === false || (fb === null && fa === true)).toBe(true);
+            if (passB) expect(fa === false || (fa === null && fb === true)).toBe(true);
+            n++;
+          }
     expect(n).toBe(81);
   });
 

@@ -74,7 +74,13 @@ describe('remembered across a restart', () => {
 
   it('holds a lockout: a breaker feedback shows closed stays closed, nothing closes, the lockout is announced', () => {
     const s0 = initialState(cfg, T0);
-    const locked: ControllerState = { ...s0, power: { ...s0.power, transfer: { kind: 'lockout', reason: 'FAIL_TO_OPEN', detail: 'breaker A did not open within 500 ms', sinceMs: T0, hold: { A: true, B: false } } } };
+    const locked: ControllerState = {
+      ...s0,
+      power: {
+        ...s0.power,
+        transfer: { kind: 'lockout', reason: 'FAIL_TO_OPEN', detail: 'breaker A did not open within 500 ms', sinceMs: T0, hold: { A: true, B: false } },
+      },
+    };
     const r = restart(locked, T0 + 60_000);
     // Boot with A closed: A stays commanded closed, B stays open although B is healthy and A dead.
     const first = scan(r.state, T0 + 60_000, inputs({ a: true, b: false, vA: 0, vB: 230 }));
@@ -113,7 +119,17 @@ describe('remembered across a restart', () => {
     expect(s.uplink.manual).toBe('lte');
     expect(restart(s, T0 + 1000).state.uplink.manual).toBe('lte');
     const saved = remembered(cfg, s);
-    const other = validateConfig({ uplinks: { links: [{ id: 'fiber', targets: ['t1', 't2', 't3'] }, { id: 'sat', targets: ['t1', 't2', 't3'] }] } }, 'test');
+    const other = validateConfig(
+      {
+        uplinks: {
+          links: [
+            { id: 'fiber', targets: ['t1', 't2', 't3'] },
+            { id: 'sat', targets: ['t1', 't2', 't3'] },
+          ],
+        },
+      },
+      'test',
+    );
     expect(restore(other, initialState(other, T0), saved, T0).state.uplink.manual).toBeNull();
   });
 

@@ -90,7 +90,14 @@ describe('generated scenario files through runScenario', () => {
   });
   const cmdStep = fc.record({
     at: fc.integer({ min: 0, max: 3000 }).map((x) => x * 10),
-    command: fc.constantFrom({ name: 'resetLockout' }, { name: 'ackAlarms' }, { name: 'setMode', mode: 'manual' }, { name: 'setMode', mode: 'auto' }, { name: 'transferTo', source: 'B' }, { name: 'approveRetransfer' }),
+    command: fc.constantFrom(
+      { name: 'resetLockout' },
+      { name: 'ackAlarms' },
+      { name: 'setMode', mode: 'manual' },
+      { name: 'setMode', mode: 'auto' },
+      { name: 'transferTo', source: 'B' },
+      { name: 'approveRetransfer' },
+    ),
   });
 
   it(`interlockViolations is 0 and two runs are identical (${RUNS.scenarios} scenarios)`, () => {

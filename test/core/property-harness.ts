@@ -57,8 +57,7 @@ export const PROPERTY_CONFIG: Config = validateConfig(
 );
 
 /** The longest a transfer may take from `transfer.begin` to its end, fail or lockout. */
-export const transferBudgetMs = (cfg: Config, slackMs = 50): number =>
-  cfg.power.transfer.neutralDelayMs + 2 * cfg.power.transfer.operateTimeoutMs + slackMs;
+export const transferBudgetMs = (cfg: Config, slackMs = 50): number => cfg.power.transfer.neutralDelayMs + 2 * cfg.power.transfer.operateTimeoutMs + slackMs;
 
 const feedArb = fc.constantFrom<Feed>('A', 'B');
 
@@ -170,7 +169,12 @@ export function runSequence(seq: Sequence, cfg: Config = PROPERTY_CONFIG, startM
       if (c) commands.push(c);
     }
     const now = startMs + t;
-    const r = step(cfg, state, { nowMs: now, inputs: plant.read(now) }, commands.map((command) => ({ command, origin: 'property' })));
+    const r = step(
+      cfg,
+      state,
+      { nowMs: now, inputs: plant.read(now) },
+      commands.map((command) => ({ command, origin: 'property' })),
+    );
     scans++;
     state = r.state;
     if (r.outputs.get('breaker.A.closeCmd') === true && r.outputs.get('breaker.B.closeCmd') === true) bothClosedImages.push(t);
@@ -230,7 +234,8 @@ export function runProperties(o: PropertyRunOptions): fc.RunDetails<[Sequence]> 
       const problems = problemsOf(seq, a, cfg);
       if (o.determinism) {
         const b = runSequence(seq, cfg);
-        if (JSON.stringify(a.events) !== JSON.stringify(b.events) || JSON.stringify(a.summary) !== JSON.stringify(b.summary)) problems.push('two runs of the same sequence differ');
+        if (JSON.stringify(a.events) !== JSON.stringify(b.events) || JSON.stringify(a.summary) !== JSON.stringify(b.summary))
+          problems.push('two runs of the same sequence differ');
       }
       if (problems.length > 0) throw new Error(problems.join('\n'));
     }),

@@ -4,7 +4,8 @@ import { psuStateFor, stepPsu } from '../../src/core/psu.js';
 import { cfgOf, DEFAULTS, inputsOf, rig } from './fixtures.js';
 
 const psu = DEFAULTS.psu;
-const oks = (a: boolean | null | undefined, b: boolean | null | undefined, c: boolean | null | undefined) => inputsOf({ 'psu.1.ok': a, 'psu.2.ok': b, 'psu.3.ok': c });
+const oks = (a: boolean | null | undefined, b: boolean | null | undefined, c: boolean | null | undefined) =>
+  inputsOf({ 'psu.1.ok': a, 'psu.2.ok': b, 'psu.3.ok': c });
 
 describe('PSU states (3 PSUs, 2 required)', () => {
   it.each([

@@ -55,7 +55,16 @@ describe('signal vocabulary', () => {
 
   it('every signal the default config needs is one a board file may map, flowing the way its type says', () => {
     const needed = signalsNeeded(loadConfig(undefined).config);
-    const outputs = new Set<SignalName>([closeCmdSignal('A'), closeCmdSignal('B'), 'generator.start', 'alarm.common', powerCycleSignal('lte'), powerCycleSignal('fiber'), selectedSignal('lte'), selectedSignal('fiber')]);
+    const outputs = new Set<SignalName>([
+      closeCmdSignal('A'),
+      closeCmdSignal('B'),
+      'generator.start',
+      'alarm.common',
+      powerCycleSignal('lte'),
+      powerCycleSignal('fiber'),
+      selectedSignal('lte'),
+      selectedSignal('fiber'),
+    ]);
     for (const name of needed) {
       const look = lookupSignal(name);
       expect(look.ok ? { name: look.name, direction: look.info.direction } : look).toEqual({ name, direction: outputs.has(name) ? 'out' : 'in' });

@@ -1,6 +1,15 @@
 // The open-transition transfer machine: every state, FAIL_TO_OPEN / FAIL_TO_CLOSE lockout, POSITION_MISMATCH, neutral delay, lockout reset.
 import { describe, expect, it } from 'vitest';
-import { adoptPosition, commands, position, resetLockout, stepTransfer, transferDeadline, type Feedback, type TransferState } from '../../src/core/power/transfer.js';
+import {
+  adoptPosition,
+  commands,
+  position,
+  resetLockout,
+  stepTransfer,
+  transferDeadline,
+  type Feedback,
+  type TransferState,
+} from '../../src/core/power/transfer.js';
 import { runScenario } from '../../sim/runner.js';
 import { parseScenario } from '../../sim/scenario.js';
 import { DEFAULTS, POWER_ONLY, rig } from './fixtures.js';
@@ -209,7 +218,12 @@ describe('POSITION_MISMATCH via step(): feedback changes without a command', () 
     r.run(0, 5000, {}, 500);
     const res = r.scan(5100, { 'breaker.A.closedFb': false });
     expect(r.of('lockout')).toEqual([expect.objectContaining({ active: true, t: 5100 })]);
-    expect(r.of('alarm').filter((a) => a.active).map((a) => a.code)).toContain('POSITION_MISMATCH');
+    expect(
+      r
+        .of('alarm')
+        .filter((a) => a.active)
+        .map((a) => a.code),
+    ).toContain('POSITION_MISMATCH');
     expect(res.outputs.get('breaker.A.closeCmd')).toBe(false);
     expect(res.outputs.get('breaker.B.closeCmd')).toBe(false);
   });
@@ -241,7 +255,15 @@ describe('in the simulated cabinet', () => {
   });
 
   it('a contactor stuck closed: FAIL_TO_OPEN at begin + 1 s, lockout, B never commanded closed', () => {
-    const r = runScenario(scenario({ duration: '2m', steps: [{ at: '5s', set: { 'breaker.A.stuck': 'closed' } }, { at: '10s', set: { 'feed.A.voltage': 0 } }] }));
+    const r = runScenario(
+      scenario({
+        duration: '2m',
+        steps: [
+          { at: '5s', set: { 'breaker.A.stuck': 'closed' } },
+          { at: '10s', set: { 'feed.A.voltage': 0 } },
+        ],
+      }),
+    );
     expect(r.events.filter((e) => e.type === 'transfer.fail').map((e) => [e.t, e.reason])).toEqual([[27_000, 'FAIL_TO_OPEN']]);
     expect(r.events.some((e) => e.type === 'output' && e.name === 'breaker.B.closeCmd' && e.on === true)).toBe(false);
     expect(r.finalStatus.lockout).toBe(true);

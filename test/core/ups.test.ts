@@ -33,7 +33,9 @@ describe('UPS evaluation', () => {
   });
   it('comm lost by staleness (older than 5 s): comm false, last values held', () => {
     const onBatt = stepWith(good, { 'ups.onBattery': true, 'ups.chargePct': 60 }).state;
-    const aged = new Map<SignalName, Reading>([...inputsOf({ ...OK, 'ups.onBattery': true, 'ups.chargePct': 60 })].map(([k, v]) => [k, fresh(v.value as boolean | number, 5001)]));
+    const aged = new Map<SignalName, Reading>(
+      [...inputsOf({ ...OK, 'ups.onBattery': true, 'ups.chargePct': 60 })].map(([k, v]) => [k, fresh(v.value as boolean | number, 5001)]),
+    );
     const r = stepUps(onBatt, aged, ups);
     expect(r.state).toEqual({ ...onBatt, comm: false });
     expect(r.events).toEqual([{ type: 'ups', onBattery: true, lowBattery: false, chargePct: 60, comm: false }]);

@@ -116,7 +116,10 @@ describe('window policy end to end on the spring DST day', () => {
         start: '2026-03-28T22:00:00Z', // Saturday 23:00 CET
         duration: '4h',
         // Uplinks off: nothing to probe, so the virtual clock jumps from deadline to deadline.
-        config: { uplinks: { enabled: false }, power: { retransfer: { policy: 'window', window: { days: ['sun'], start: '02:00', end: '04:00', timeZone: 'Europe/Berlin' } } } },
+        config: {
+          uplinks: { enabled: false },
+          power: { retransfer: { policy: 'window', window: { days: ['sun'], start: '02:00', end: '04:00', timeZone: 'Europe/Berlin' } } },
+        },
         steps: [
           { at: 0, set: { 'feed.A.voltage': 0 } },
           { at: '30m', set: { 'feed.A.voltage': 230 } },

@@ -26,12 +26,7 @@ export const FAST = {
   power: { feeds: { A: { dropoutDelayMs: 200 }, B: { pickupDelayMs: 200 } } },
 };
 
-export async function startController(
-  raw: Record<string, unknown> = FAST,
-  port = 0,
-  bind = '127.0.0.1',
-  commandAllow: string[] = [],
-): Promise<Controller> {
+export async function startController(raw: Record<string, unknown> = FAST, port = 0, bind = '127.0.0.1', commandAllow: string[] = []): Promise<Controller> {
   const cfg = validateConfig({ ...raw, http: { ...(raw.http as object | undefined), bind, port, commandAllow } }, 'test');
   const board = createSimBoard(cfg, Date.now());
   const loop = createScanLoop({ config: cfg, configHash: 'test', board });

@@ -17,11 +17,7 @@ afterEach(async () => {
 });
 
 /** Reads an event stream until `until` accepts a message; returns the messages read. */
-async function readStream(
-  url: string,
-  until: (msg: Record<string, unknown>) => boolean,
-  act?: () => Promise<unknown>,
-): Promise<Record<string, unknown>[]> {
+async function readStream(url: string, until: (msg: Record<string, unknown>) => boolean, act?: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
   const ac = new AbortController();
   const res = await fetch(url, { signal: ac.signal });
   expect(res.headers.get('content-type')).toBe('text/event-stream');

@@ -27,7 +27,12 @@ const warningsOf = async (raw: object): Promise<string[]> => {
   return (await boardWarnings(path)).map(formatError);
 };
 const pi = (signals: object, extra: object = {}) => ({ name: 'pi', driver: 'gpio', signals, ...extra });
-const uno = (signals: object, arduino?: string) => ({ name: 'uno', driver: 'firmata', firmata: { path: '/dev/ttyACM0', ...(arduino ? { arduino } : {}) }, signals });
+const uno = (signals: object, arduino?: string) => ({
+  name: 'uno',
+  driver: 'firmata',
+  firmata: { path: '/dev/ttyACM0', ...(arduino ? { arduino } : {}) },
+  signals,
+});
 
 describe('Raspberry Pi header pins', () => {
   it('a GPIO the header does not have is an error, on the default controller and on a named Pi one', () => {
@@ -74,7 +79,9 @@ describe('Raspberry Pi header pins', () => {
 
 describe('Arduino pins (firmata.arduino, default uno)', () => {
   it('a pin or analog channel the board does not have is an error, and so are the serial pins Firmata runs on', () => {
-    expect(errorsOf(uno({ 'psu.1.ok': { pin: 20 }, 'psu.2.ok': { pin: 0 }, 'psu.3.ok': { pin: 1 }, 'ups.chargePct': { analog: 6 }, 'load.live': { pin: 19 } }))).toEqual([
+    expect(
+      errorsOf(uno({ 'psu.1.ok': { pin: 20 }, 'psu.2.ok': { pin: 0 }, 'psu.3.ok': { pin: 1 }, 'ups.chargePct': { analog: 6 }, 'load.live': { pin: 19 } })),
+    ).toEqual([
       'signals.psu.1.ok.pin: an Arduino Uno has no pin 20 (digital pins 0–19; A0–A5 are 14–19; or set firmata.arduino)',
       'signals.psu.2.ok.pin: pin 0 is the serial line (RX) Firmata talks to twinfeed over (use pins 2 and up)',
       'signals.psu.3.ok.pin: pin 1 is the serial line (TX) Firmata talks to twinfeed over (use pins 2 and up)',

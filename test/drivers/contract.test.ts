@@ -22,13 +22,22 @@ const pin = (name: SignalName, p: number, direction: 'in' | 'out', activeLow = f
   staleMs: 1000,
 });
 // An active-low relay next to an active-high one, so that logical on/off is checked through polarity.
-const PINS = [pin('breaker.A.closedFb', 5, 'in', true), pin('breaker.A.closeCmd', 6, 'out', true), pin('alarm.common', 7, 'out'), pin('generator.start', 8, 'out')];
+const PINS = [
+  pin('breaker.A.closedFb', 5, 'in', true),
+  pin('breaker.A.closeCmd', 6, 'out', true),
+  pin('alarm.common', 7, 'out'),
+  pin('generator.start', 8, 'out'),
+];
 const outputsOf = (sigs: readonly PinSignal[]) => sigs.filter((s) => s.direction === 'out');
 
 boardContract('gpio (fake onoff)', async () => {
   const onoff = fakeOnoff({ 5: 0 });
   const clock = { t: 1000 };
-  const board = openGpio({ chip: undefined, base: 0, refreshMs: 1000, signals: PINS }, 'board.yaml', { Gpio: onoff.Gpio, logger: quietLogger(), clock: () => clock.t });
+  const board = openGpio({ chip: undefined, base: 0, refreshMs: 1000, signals: PINS }, 'board.yaml', {
+    Gpio: onoff.Gpio,
+    logger: quietLogger(),
+    clock: () => clock.t,
+  });
   return {
     board,
     input: 'breaker.A.closedFb',
@@ -114,7 +123,10 @@ boardContract('nut (fake upsd)', async () => {
   vi.useFakeTimers({ now: 0 });
   const upsd = fakeUpsd('cab', { 'ups.status': 'OB LB', 'battery.charge': '42' });
   const signals = [{ name: 'ups.chargePct', kind: 'number', variable: 'battery.charge', tokens: undefined, staleMs: 3000 }] as const;
-  const pending = openNut({ host: '127.0.0.1', port: 3493, ups: 'cab', pollMs: 500, timeoutMs: 200, signals }, { logger: quietLogger(), connect: upsd.connect });
+  const pending = openNut(
+    { host: '127.0.0.1', port: 3493, ups: 'cab', pollMs: 500, timeoutMs: 200, signals },
+    { logger: quietLogger(), connect: upsd.connect },
+  );
   await vi.advanceTimersByTimeAsync(0);
   const board = await pending;
   return {

@@ -12,7 +12,13 @@ export function fakeFirmataIo() {
     name: 'FakeFirmata',
     MODES,
     isReady: false,
-    pins: Array.from({ length: 20 }, (_, i) => ({ supportedModes: i < 14 ? [0, 1, 11] : [0, 1, 2], mode: 0, value: 0, report: 1, analogChannel: i < 14 ? 127 : i - 14 })),
+    pins: Array.from({ length: 20 }, (_, i) => ({
+      supportedModes: i < 14 ? [0, 1, 11] : [0, 1, 2],
+      mode: 0,
+      value: 0,
+      report: 1,
+      analogChannel: i < 14 ? 127 : i - 14,
+    })),
     analogPins: [14, 15, 16, 17, 18, 19],
     pinMode: (pin: number, mode: number) => void record.modes.set(pin, mode),
     digitalRead: (pin: number, cb: (v: number) => void) => {

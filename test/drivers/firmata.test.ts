@@ -152,7 +152,13 @@ describe('Firmata driver on the real stack (johnny-five 2.1 + Firmata.js + seria
     opened.push(board);
     uno.setInput(2, 0); // aux contact of A closes to ground
     await until(() => board.read(Date.now()).get('breaker.A.closedFb')?.value === true);
-    board.write(new Map([['breaker.A.closeCmd', true], ['alarm.common', false]]), Date.now());
+    board.write(
+      new Map([
+        ['breaker.A.closeCmd', true],
+        ['alarm.common', false],
+      ]),
+      Date.now(),
+    );
     await until(() => uno.driven.get(8) === 1);
     expect(uno.driven.get(9)).toBe(1); // active-low alarm relay held off
   });

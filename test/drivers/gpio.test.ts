@@ -22,7 +22,13 @@ const input = (name: SignalName, pin: number, over: Partial<PinSignal> = {}): Pi
 });
 const output = (name: SignalName, pin: number, activeLow = false): PinSignal => ({ ...input(name, pin), direction: 'out', activeLow });
 
-const section = (signals: PinSignal[], over: Partial<GpioSection> = {}): GpioSection => ({ chip: undefined, base: undefined, refreshMs: 1000, signals, ...over });
+const section = (signals: PinSignal[], over: Partial<GpioSection> = {}): GpioSection => ({
+  chip: undefined,
+  base: undefined,
+  refreshMs: 1000,
+  signals,
+  ...over,
+});
 
 function setup(signals: PinSignal[], over: Partial<GpioSection> = {}, initial: Record<number, 0 | 1> = {}) {
   const onoff = fakeOnoff(initial);

@@ -16,7 +16,10 @@ function errorsOf(raw: unknown): string[] {
   return [];
 }
 const modbus = (sec: Record<string, unknown>, signals: Record<string, unknown>) => ({ name: 'x', driver: 'modbus', modbus: sec, signals });
-const gateway = { buses: { gw: { host: '192.0.2.10' } }, devices: { io: { bus: 'gw', unitId: 1 }, meterA: { bus: 'gw', unitId: 2, profile: 'eastron-sdm120' } } };
+const gateway = {
+  buses: { gw: { host: '192.0.2.10' } },
+  devices: { io: { bus: 'gw', unitId: 1 }, meterA: { bus: 'gw', unitId: 2, profile: 'eastron-sdm120' } },
+};
 
 describe('modbus board files', () => {
   it('takes a TCP bus by host (port 502 by default) beside a serial one by path', () => {
@@ -35,7 +38,12 @@ describe('modbus board files', () => {
 
   it('refuses a bus with both path and host, with neither, and serial keys on a TCP bus', () => {
     expect(
-      errorsOf(modbus({ buses: { both: { path: '/dev/x', host: 'h' }, none: {}, half: { port: 502 }, mixed: { host: 'h', baudRate: 9600 } } }, { 'ups.fault': { driver: 'gpio', pin: 4 } })),
+      errorsOf(
+        modbus(
+          { buses: { both: { path: '/dev/x', host: 'h' }, none: {}, half: { port: 502 }, mixed: { host: 'h', baudRate: 9600 } } },
+          { 'ups.fault': { driver: 'gpio', pin: 4 } },
+        ),
+      ),
     ).toEqual([
       'modbus.buses.both: has both path (a serial line) and host (Modbus TCP) (a bus is one or the other: path for RS-485, host and port for Modbus TCP)',
       'modbus.buses.none: names neither a serial path nor a TCP host (give path: /dev/ttyUSB0 for RS-485, or host: 192.0.2.10 and port: 502 for Modbus TCP)',
@@ -45,7 +53,9 @@ describe('modbus board files', () => {
   });
 
   it('allows unit 0 or 255 on TCP only', () => {
-    const errs = errorsOf(modbus({ buses: { rs: { path: '/dev/x' } }, devices: { d: { bus: 'rs', unitId: 255 } } }, { 'ups.fault': { device: 'd', register: 0 } }));
+    const errs = errorsOf(
+      modbus({ buses: { rs: { path: '/dev/x' } }, devices: { d: { bus: 'rs', unitId: 255 } } }, { 'ups.fault': { device: 'd', register: 0 } }),
+    );
     expect(errs).toEqual(['modbus.devices.d.unitId: 255 is not a serial unit address (use 1..247 on an RS-485 line)']);
   });
 
@@ -99,8 +109,16 @@ describe('modbus board files', () => {
     const reg = (p: string, pt: string) => PROFILES.get(p)?.points[pt]?.register;
     for (const p of PROFILES.values()) expect(p.source.length).toBeGreaterThan(20);
     expect(['voltage', 'current', 'power', 'frequency', 'importKwh'].map((pt) => reg('eastron-sdm120', pt))).toEqual([0x0000, 0x0006, 0x000c, 0x0046, 0x0048]);
-    expect(['voltageL1', 'currentL1', 'powerL1', 'frequency', 'importKwh'].map((pt) => reg('eastron-sdm630', pt))).toEqual([0x0000, 0x0006, 0x000c, 0x0046, 0x0048]);
-    expect(['controlMode', 'engineState', 'alarmCount', 'systemControlKey', 'systemControlKeyComplement'].map((pt) => reg('dse-gencomm', pt))).toEqual([772, 1408, 154 * 256, 4104, 4105]);
+    expect(['voltageL1', 'currentL1', 'powerL1', 'frequency', 'importKwh'].map((pt) => reg('eastron-sdm630', pt))).toEqual([
+      0x0000, 0x0006, 0x000c, 0x0046, 0x0048,
+    ]);
+    expect(['controlMode', 'engineState', 'alarmCount', 'systemControlKey', 'systemControlKeyComplement'].map((pt) => reg('dse-gencomm', pt))).toEqual([
+      772,
+      1408,
+      154 * 256,
+      4104,
+      4105,
+    ]);
   });
 
   it('lists the profiles and their points (`twinfeed profiles`)', () => {

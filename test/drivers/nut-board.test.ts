@@ -16,7 +16,15 @@ const errorsOf = (raw: unknown): string[] => {
 
 describe('nut in a board file', () => {
   it('defaults: upsd on 127.0.0.1:3493, the UPS signals read ups.status, battery.charge and battery.runtime', () => {
-    const b = validateBoard({ name: 'x', driver: 'nut', nut: { ups: 'cab' }, signals: { 'ups.onBattery': {}, 'ups.chargePct': {}, 'ups.runtimeS': { staleMs: '10s' }, 'feed.A.voltage': { var: 'input.voltage' } } }, 't') as HardwareBoardFile;
+    const b = validateBoard(
+      {
+        name: 'x',
+        driver: 'nut',
+        nut: { ups: 'cab' },
+        signals: { 'ups.onBattery': {}, 'ups.chargePct': {}, 'ups.runtimeS': { staleMs: '10s' }, 'feed.A.voltage': { var: 'input.voltage' } },
+      },
+      't',
+    ) as HardwareBoardFile;
     expect(b.nut).toEqual({
       host: '127.0.0.1',
       port: 3493,
@@ -41,7 +49,13 @@ describe('nut in a board file', () => {
         name: 'x',
         driver: 'nut',
         nut: { ups: 'cab', pollMs: '5s', staleMs: '5s' },
-        signals: { 'load.live': {}, 'ups.chargePct': { var: 'ups.status' }, 'psu.1.ok': { var: 'ups.status' }, 'ups.fault': { var: 'ups status' }, 'alarm.common': {} },
+        signals: {
+          'load.live': {},
+          'ups.chargePct': { var: 'ups.status' },
+          'psu.1.ok': { var: 'ups.status' },
+          'ups.fault': { var: 'ups status' },
+          'alarm.common': {},
+        },
       }),
     ).toEqual([
       'signals.ups.fault.var: letters, digits, ".", "_" or "-" (e.g. "ups" or "battery.charge")',
@@ -52,6 +66,8 @@ describe('nut in a board file', () => {
       'signals.alarm.common.driver: outputs cannot be NUT variables (drive outputs from gpio or firmata or modbus)',
     ]);
     expect(errorsOf({ name: 'x', driver: 'nut', nut: { ups: 'a b', port: 0 }, signals: { 'ups.fault': {} } })).toHaveLength(2);
-    expect(errorsOf({ name: 'x', driver: 'gpio', signals: { 'ups.fault': { pin: 4, var: 'ups.status' } } })).toEqual(['signals.ups.fault.var: does not apply to a gpio signal (remove it)']);
+    expect(errorsOf({ name: 'x', driver: 'gpio', signals: { 'ups.fault': { pin: 4, var: 'ups.status' } } })).toEqual([
+      'signals.ups.fault.var: does not apply to a gpio signal (remove it)',
+    ]);
   });
 });

@@ -6,9 +6,20 @@ import { fakeUpsd } from './fake-nut.js';
 
 const settle = () => vi.advanceTimersByTimeAsync(0);
 const clientOn = (upsd: ReturnType<typeof fakeUpsd>, maxLineBytes?: number) =>
-  createNutClient({ host: '127.0.0.1', port: 3493, timeoutMs: 500, connect: upsd.connect, backoff: { minMs: 1000, maxMs: 4000 }, ...(maxLineBytes ? { maxLineBytes } : {}) });
+  createNutClient({
+    host: '127.0.0.1',
+    port: 3493,
+    timeoutMs: 500,
+    connect: upsd.connect,
+    backoff: { minMs: 1000, maxMs: 4000 },
+    ...(maxLineBytes ? { maxLineBytes } : {}),
+  });
 /** The rejection of a promise (or 'resolved'), without an unhandled rejection in between. */
-const outcome = (p: Promise<unknown>) => p.then(() => 'resolved' as const, (e: Error) => e);
+const outcome = (p: Promise<unknown>) =>
+  p.then(
+    () => 'resolved' as const,
+    (e: Error) => e,
+  );
 
 describe('NUT client', () => {
   beforeEach(() => void vi.useFakeTimers({ now: 0 }));
@@ -23,7 +34,12 @@ describe('NUT client', () => {
     await Promise.resolve();
     expect(upsd.requests.length).toBeLessThanOrEqual(1);
     expect(await a).toBe('87');
-    expect(await b).toEqual(new Map([['battery.charge', '87'], ['ups.status', 'OL']]));
+    expect(await b).toEqual(
+      new Map([
+        ['battery.charge', '87'],
+        ['ups.status', 'OL'],
+      ]),
+    );
     expect(await d).toBe('OL');
     expect(upsd.requests).toEqual(['GET VAR ups battery.charge', 'LIST VAR ups', 'GET VAR ups ups.status']);
     expect(upsd.connections).toBe(1);

@@ -25,8 +25,15 @@ describe('NUT readings in the controller', () => {
 
   it('on battery and low from ups.status; ERR DATA-STALE → UPS_COMM_LOST within a poll; back when upsd is', async () => {
     const upsd = fakeUpsd('cab', { 'ups.status': 'OL', 'battery.charge': '100', 'battery.runtime': '1800' });
-    const signals = [sig('ups.onBattery', 'bool', 'ups.status', ['OB', 'FSD']), sig('ups.lowBattery', 'bool', 'ups.status', ['LB', 'FSD']), sig('ups.chargePct', 'number', 'battery.charge')];
-    const opening = openNut({ host: '127.0.0.1', port: 3493, ups: 'cab', pollMs: 1000, timeoutMs: 500, signals }, { logger: quietLogger(), connect: upsd.connect });
+    const signals = [
+      sig('ups.onBattery', 'bool', 'ups.status', ['OB', 'FSD']),
+      sig('ups.lowBattery', 'bool', 'ups.status', ['LB', 'FSD']),
+      sig('ups.chargePct', 'number', 'battery.charge'),
+    ];
+    const opening = openNut(
+      { host: '127.0.0.1', port: 3493, ups: 'cab', pollMs: 1000, timeoutMs: 500, signals },
+      { logger: quietLogger(), connect: upsd.connect },
+    );
     await vi.advanceTimersByTimeAsync(0);
     const nut = await opening;
     // The simulated cabinet carries the breakers and feeds; the UPS signals come from NUT.

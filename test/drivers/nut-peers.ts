@@ -56,7 +56,13 @@ export async function startNutServer(opts: { maxAgeS: number }): Promise<NutServ
   const server: NutServer = {
     port,
     ups,
-    setVars: (vars) => writeFileSync(join(dir, `${ups}.dev`), Object.entries(vars).map(([k, v]) => `${k}: ${v}\n`).join('')),
+    setVars: (vars) =>
+      writeFileSync(
+        join(dir, `${ups}.dev`),
+        Object.entries(vars)
+          .map(([k, v]) => `${k}: ${v}\n`)
+          .join(''),
+      ),
     startDriver: () => void (driver = run(DUMMY_UPS, ['-a', ups])),
     async killDriver() {
       if (!driver) return;

@@ -54,7 +54,9 @@ describe('NUT answers', () => {
     })();
     expect(err).toBeInstanceOf(NutError);
     expect(err).toMatchObject({ token: 'DATA-STALE', message: 'ERR DATA-STALE' });
-    expect(() => answer(getVar('ups', 'x'), ['ERR SOMETHING-NEW with words'])).toThrow(expect.objectContaining({ token: 'UNKNOWN', sent: 'SOMETHING-NEW with words' }));
+    expect(() => answer(getVar('ups', 'x'), ['ERR SOMETHING-NEW with words'])).toThrow(
+      expect.objectContaining({ token: 'UNKNOWN', sent: 'SOMETHING-NEW with words' }),
+    );
   });
 
   it('GET VAR refuses an answer about another variable or UPS', () => {
@@ -67,7 +69,12 @@ describe('NUT answers', () => {
     expect(req.text).toBe('LIST VAR ups\n');
     expect(answer(req, ['BEGIN LIST VAR ups', 'VAR ups battery.charge "87"'])).toBe('more');
     const vars = answer(req, ['VAR ups ups.status "OB LB"', 'END LIST VAR ups']);
-    expect(vars).toEqual(new Map([['battery.charge', '87'], ['ups.status', 'OB LB']]));
+    expect(vars).toEqual(
+      new Map([
+        ['battery.charge', '87'],
+        ['ups.status', 'OB LB'],
+      ]),
+    );
   });
 
   it('LIST VAR: an ERR instead of BEGIN is the answer; anything else out of frame is garbage', () => {

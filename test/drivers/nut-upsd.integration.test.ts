@@ -22,7 +22,13 @@ if (missing && !CI) console.warn(`skipping NUT integration tests: ${missing}`);
 // staleMs is far longer than the test waits: a reading that turns stale here was made so by
 // upsd's answer, not by its age.
 const STALE_MS = 120_000;
-const sig = (name: SignalName, kind: 'bool' | 'number', variable: string, tokens?: string[]): NutSignal => ({ name, kind, variable, tokens, staleMs: STALE_MS });
+const sig = (name: SignalName, kind: 'bool' | 'number', variable: string, tokens?: string[]): NutSignal => ({
+  name,
+  kind,
+  variable,
+  tokens,
+  staleMs: STALE_MS,
+});
 const SIGNALS = [
   sig('ups.onBattery', 'bool', 'ups.status', ['OB', 'FSD']),
   sig('ups.lowBattery', 'bool', 'ups.status', ['LB', 'FSD']),
@@ -54,7 +60,7 @@ describe.skipIf(missing !== undefined && !CI)('nut driver against upsd + dummy-u
     await nut?.stop();
   });
 
-  it('GET VAR and LIST VAR on the wire, and upsd\'s ERR tokens', async () => {
+  it("GET VAR and LIST VAR on the wire, and upsd's ERR tokens", async () => {
     await vi.waitFor(async () => expect(await client.get(nut.ups, 'ups.status')).toBe('OL'), WAIT);
     const vars = await client.list(nut.ups);
     expect(vars.get('battery.charge')).toBe('100');
@@ -65,11 +71,17 @@ describe.skipIf(missing !== undefined && !CI)('nut driver against upsd + dummy-u
 
   it('a board file with driver: nut opens through the driver table and reads the UPS', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'twinfeed-nut-board-')), 'ups.yaml');
-    writeFileSync(path, `name: ups-only\ndriver: nut\nnut: { port: ${nut.port}, ups: ${nut.ups}, pollMs: 200ms }\nsignals:\n  ups.onBattery: {}\n  ups.chargePct: {}\n`);
+    writeFileSync(
+      path,
+      `name: ups-only\ndriver: nut\nnut: { port: ${nut.port}, ups: ${nut.ups}, pollMs: 200ms }\nsignals:\n  ups.onBattery: {}\n  ups.chargePct: {}\n`,
+    );
     const b = await openHardwareBoard(path, { logger: quietLogger() });
     try {
       expect(b.inputs).toEqual(['ups.onBattery', 'ups.chargePct']);
-      await vi.waitFor(() => expect(Object.fromEntries([...b.read(Date.now())].map(([k, r]) => [k, r.value]))).toEqual({ 'ups.onBattery': false, 'ups.chargePct': 100 }), WAIT);
+      await vi.waitFor(
+        () => expect(Object.fromEntries([...b.read(Date.now())].map(([k, r]) => [k, r.value]))).toEqual({ 'ups.onBattery': false, 'ups.chargePct': 100 }),
+        WAIT,
+      );
     } finally {
       await b.close();
     }
@@ -92,7 +104,7 @@ describe.skipIf(missing !== undefined && !CI)('nut driver against upsd + dummy-u
     await until({ 'ups.onBattery': false, 'ups.lowBattery': false, 'ups.fault': false, 'ups.chargePct': 12, 'ups.runtimeS': 100 });
   }, 60_000);
 
-  it('driver hung → stale (ERR DATA-STALE after upsd\'s MAXAGE); driver resumes → fresh again', async () => {
+  it("driver hung → stale (ERR DATA-STALE after upsd's MAXAGE); driver resumes → fresh again", async () => {
     nut.freezeDriver(true);
     await until(STALE);
     await expect(client.get(nut.ups, 'ups.status')).rejects.toMatchObject({ token: 'DATA-STALE' });

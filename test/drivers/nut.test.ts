@@ -11,7 +11,8 @@ import { quietLogger, recordingLogger } from './fakes.js';
 
 const UPS_SIGNALS = { 'ups.onBattery': {}, 'ups.lowBattery': {}, 'ups.fault': {}, 'ups.chargePct': {}, 'ups.runtimeS': {} };
 const sectionOf = (signals: Record<string, object> = UPS_SIGNALS): NutSection =>
-  (validateBoard({ name: 't', driver: 'nut', nut: { ups: 'cab', pollMs: 500, timeoutMs: 200, staleMs: 2000 }, signals }, 't.yaml') as HardwareBoardFile).nut as NutSection;
+  (validateBoard({ name: 't', driver: 'nut', nut: { ups: 'cab', pollMs: 500, timeoutMs: 200, staleMs: 2000 }, signals }, 't.yaml') as HardwareBoardFile)
+    .nut as NutSection;
 
 const values = (b: DriverBoard) => Object.fromEntries([...b.read(Date.now())].map(([k, r]) => [k, r.value]));
 const STALE = { 'ups.onBattery': undefined, 'ups.lowBattery': undefined, 'ups.fault': undefined, 'ups.chargePct': undefined, 'ups.runtimeS': undefined };
@@ -31,7 +32,13 @@ describe('NUT driver', () => {
   };
   beforeEach(() => {
     vi.useFakeTimers({ now: 0 });
-    upsd = fakeUpsd('cab', { 'ups.status': 'OL', 'battery.charge': '100', 'battery.runtime': '1830', 'ups.beeper.status': 'enabled', 'input.voltage': '231.5' });
+    upsd = fakeUpsd('cab', {
+      'ups.status': 'OL',
+      'battery.charge': '100',
+      'battery.runtime': '1830',
+      'ups.beeper.status': 'enabled',
+      'input.voltage': '231.5',
+    });
   });
   afterEach(async () => {
     await board.close();

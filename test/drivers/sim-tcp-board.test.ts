@@ -12,7 +12,10 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const BOARD = join(ROOT, 'boards', 'sim-tcp.yaml');
 const board = loadBoardFile(BOARD) as HardwareBoardFile;
 const defaults = loadConfig(undefined).config;
-const layout = deviceLayout(defaults.psu.ids, defaults.uplinks.links.map((l) => l.id));
+const layout = deviceLayout(
+  defaults.psu.ids,
+  defaults.uplinks.links.map((l) => l.id),
+);
 const sig = (name: string) => board.modbus.signals.find((s) => s.name === name);
 const unitOf = (name: string) => board.modbus.devices[sig(name)?.device ?? '']?.unitId;
 
@@ -34,7 +37,10 @@ describe('boards/sim-tcp.yaml', () => {
 
   it('reads each feed from its SDM120 meter by profile, where the plant serves voltage and frequency', () => {
     expect(PROFILES.get('eastron-sdm120')?.points.voltage?.register).toBe(METER_REGISTERS.voltage);
-    for (const [feed, unit] of [['A', UNIT.meterA], ['B', UNIT.meterB]] as const) {
+    for (const [feed, unit] of [
+      ['A', UNIT.meterA],
+      ['B', UNIT.meterB],
+    ] as const) {
       expect(sig(`feed.${feed}.voltage`)).toMatchObject({ table: 'input', register: METER_REGISTERS.voltage, type: 'float32', wordOrder: 'big' });
       expect(sig(`feed.${feed}.frequency`)).toMatchObject({ table: 'input', register: METER_REGISTERS.frequency, type: 'float32', wordOrder: 'big' });
       expect(unitOf(`feed.${feed}.voltage`)).toBe(unit);
@@ -50,7 +56,17 @@ describe('boards/sim-tcp.yaml', () => {
 
   it('maps every signal the default config uses that the plant has', () => {
     const mapped = new Set(board.modbus.signals.map((s) => s.name));
-    const plantHas = new Set([...layout.coils, ...layout.discretes, 'feed.A.voltage', 'feed.A.frequency', 'feed.B.voltage', 'feed.B.frequency', ...Object.keys(UPS_FLAG_BITS).map((b) => `ups.${b}`), 'ups.chargePct', 'ups.runtimeS']);
+    const plantHas = new Set([
+      ...layout.coils,
+      ...layout.discretes,
+      'feed.A.voltage',
+      'feed.A.frequency',
+      'feed.B.voltage',
+      'feed.B.frequency',
+      ...Object.keys(UPS_FLAG_BITS).map((b) => `ups.${b}`),
+      'ups.chargePct',
+      'ups.runtimeS',
+    ]);
     expect(signalsNeeded(defaults).filter((s) => plantHas.has(s) && !mapped.has(s))).toEqual([]);
   });
 

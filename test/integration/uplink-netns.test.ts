@@ -53,7 +53,13 @@ function setup() {
   ipn(NS.l, 'addr', 'add', '10.231.2.2/24', 'dev', 'l-c0');
   // "The internet" behind each upstream: the same two target addresses, answered by that namespace's kernel.
   for (const ns of [NS.f, NS.l]) for (const a of ['10.231.9.1/32', '10.231.9.2/32']) ipn(ns, 'addr', 'add', a, 'dev', 'lo');
-  for (const [ns, dev] of [[NS.c, 'c-f0'], [NS.c, 'c-l0'], [NS.f, 'f-c0'], [NS.l, 'l-c0']] as const) ipn(ns, 'link', 'set', dev, 'up');
+  for (const [ns, dev] of [
+    [NS.c, 'c-f0'],
+    [NS.c, 'c-l0'],
+    [NS.f, 'f-c0'],
+    [NS.l, 'l-c0'],
+  ] as const)
+    ipn(ns, 'link', 'set', dev, 'up');
 }
 
 function teardown() {
@@ -197,7 +203,11 @@ describe.skipIf(ctMissing !== undefined && !mustRun)('targeted conntrack flush o
     sh(['ip', 'netns', 'del', ns]);
     sh(['ip', 'netns', 'add', ns]);
     ipn(ns, 'link', 'set', 'lo', 'up');
-    for (const [dev, addr] of [['k-f0', '10.231.1.1/24'], ['k-l0', '10.231.2.1/24'], ['k-lan0', '192.168.231.1/24']] as const) {
+    for (const [dev, addr] of [
+      ['k-f0', '10.231.1.1/24'],
+      ['k-l0', '10.231.2.1/24'],
+      ['k-lan0', '192.168.231.1/24'],
+    ] as const) {
       // A veth pair with both ends in the namespace: an interface with carrier, without any module beyond veth.
       ipn(ns, 'link', 'add', dev, 'type', 'veth', 'peer', 'name', `${dev}p`);
       ipn(ns, 'addr', 'add', addr, 'dev', dev);
@@ -211,7 +221,33 @@ describe.skipIf(ctMissing !== undefined && !mustRun)('targeted conntrack flush o
 
   it('after fiber → lte, only the flows that went out through fiber are deleted; SCADA sessions and lte flows stay', async () => {
     const flow = (src: string, dst: string, sport: string, dport: string, replyDst = src) =>
-      ct('-I', '-p', 'tcp', '-s', src, '-d', dst, '-r', dst, '-q', replyDst, '--sport', sport, '--dport', dport, '--reply-port-src', dport, '--reply-port-dst', sport, '--state', 'ESTABLISHED', '-u', 'SEEN_REPLY', '-t', '300');
+      ct(
+        '-I',
+        '-p',
+        'tcp',
+        '-s',
+        src,
+        '-d',
+        dst,
+        '-r',
+        dst,
+        '-q',
+        replyDst,
+        '--sport',
+        sport,
+        '--dport',
+        dport,
+        '--reply-port-src',
+        dport,
+        '--reply-port-dst',
+        sport,
+        '--state',
+        'ESTABLISHED',
+        '-u',
+        'SEEN_REPLY',
+        '-t',
+        '300',
+      );
     // The cabinet's own flow out of fiber; a LAN host NATed onto fiber; a SCADA master on the LAN; a flow out of lte.
     for (const r of [
       flow('10.231.1.1', '10.231.9.1', '40001', '443'),
@@ -227,7 +263,11 @@ describe.skipIf(ctMissing !== undefined && !mustRun)('targeted conntrack flush o
       ],
     });
     const log: string[] = [];
-    const sw = createRouteSwitcher(routeCfg, prefixedExec(spawnExec, ['ip', 'netns', 'exec', ns]), { info: () => undefined, warn: (_o, m) => log.push(m), error: (_o, m) => log.push(m) });
+    const sw = createRouteSwitcher(routeCfg, prefixedExec(spawnExec, ['ip', 'netns', 'exec', ns]), {
+      info: () => undefined,
+      warn: (_o, m) => log.push(m),
+      error: (_o, m) => log.push(m),
+    });
     sw.want('fiber', 0);
     await sw.idle();
     sw.want('lte', 1000);

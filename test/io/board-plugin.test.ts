@@ -13,7 +13,10 @@ interface ToySection {
 }
 
 const toy: BoardSectionSpec<ToySection | undefined> = {
-  section: z.object({ host: z.string().min(1) }).strict().optional(),
+  section: z
+    .object({ host: z.string().min(1) })
+    .strict()
+    .optional(),
   signalKeys: { variable: z.string().min(1).optional() },
   noOutputs: 'outputs cannot be toy variables',
   begin(raw, ctx) {
@@ -44,7 +47,12 @@ const errorsOf = (raw: unknown): string[] => {
 
 describe('a driver added to the table', () => {
   it('gets its section and its signals', () => {
-    const b = validateBoardWith(table, schemas, { name: 'x', driver: 'toy', toy: { host: 'ups.local' }, signals: { 'ups.chargePct': { variable: 'battery.charge' } } }, 't');
+    const b = validateBoardWith(
+      table,
+      schemas,
+      { name: 'x', driver: 'toy', toy: { host: 'ups.local' }, signals: { 'ups.chargePct': { variable: 'battery.charge' } } },
+      't',
+    );
     expect(b).toMatchObject({ driver: 'toy', toy: { host: 'ups.local', signals: [{ name: 'ups.chargePct', variable: 'battery.charge' }] } });
   });
 

@@ -32,7 +32,9 @@ describe('shipped board files', () => {
     const board = loadBoardFile(join(dir, f));
     expect(isSimBoard(board)).toBe(false);
     const hw = board as HardwareBoardFile;
-    const names = [...hw.gpio.signals, ...(hw.firmata?.signals ?? []), ...(hw.firmata?.analog ?? []), ...hw.modbus.signals, ...(hw.nut?.signals ?? [])].map((s) => s.name);
+    const names = [...hw.gpio.signals, ...(hw.firmata?.signals ?? []), ...(hw.firmata?.analog ?? []), ...hw.modbus.signals, ...(hw.nut?.signals ?? [])].map(
+      (s) => s.name,
+    );
     expect(names).toEqual(expect.arrayContaining(['breaker.A.closeCmd', 'breaker.B.closeCmd', 'breaker.A.closedFb', 'breaker.B.closedFb']));
   });
 

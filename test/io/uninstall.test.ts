@@ -45,7 +45,12 @@ describe.runIf(asRoot)('deploy/install.sh --uninstall', () => {
     const s = staged();
     const r = s.run('--uninstall');
     expect(r.status, r.stderr).toBe(0);
-    expect(s.left()).toEqual(['etc/twinfeed/config.yaml', 'etc/twinfeed/board.yaml', 'var/lib/twinfeed/state.json', 'var/lib/twinfeed/journal/0000000001.jsonl']);
+    expect(s.left()).toEqual([
+      'etc/twinfeed/config.yaml',
+      'etc/twinfeed/board.yaml',
+      'var/lib/twinfeed/state.json',
+      'var/lib/twinfeed/journal/0000000001.jsonl',
+    ]);
     expect(s.calls()).toContain('systemctl disable --now twinfeed.service');
     expect(s.calls()).not.toContain('userdel');
     expect(r.stdout).toMatch(/Kept: .*\/etc\/twinfeed .* and .*\/var\/lib\/twinfeed .*--uninstall --purge removes them/);

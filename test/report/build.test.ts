@@ -110,9 +110,7 @@ describe('report fold: outages and counts', () => {
       loadLostMs: s(4),
       retransfer: null,
     });
-    expect(r.findings).toContain(
-      `Outage of ${new Date(T0 + s(3)).toISOString()}: the load was not powered for 4.0 s (DC supplies insufficient).`,
-    );
+    expect(r.findings).toContain(`Outage of ${new Date(T0 + s(3)).toISOString()}: the load was not powered for 4.0 s (DC supplies insufficient).`);
   });
 
   it('an alarm active across the end of the month counts only its March part; lost records are a finding', () => {

@@ -28,7 +28,13 @@ async function start(commandAllow: string[]): Promise<string> {
   const board = createSimBoard(cfg, Date.now());
   loop = createScanLoop({ config: cfg, configHash: 'x', board });
   loop.start();
-  server = await startHttpServer({ config: cfg.http, controller: loop, metrics: createMetrics(loop.latest, []), logger: pino({ level: 'silent' }), setKnobs: (k) => board.setKnobs(k) });
+  server = await startHttpServer({
+    config: cfg.http,
+    controller: loop,
+    metrics: createMetrics(loop.latest, []),
+    logger: pino({ level: 'silent' }),
+    setKnobs: (k) => board.setKnobs(k),
+  });
   return `http://${external as string}:${(server.address() as AddressInfo).port}`;
 }
 

@@ -54,10 +54,7 @@ describe('http.auth', () => {
     expect((await fetch(`${base}/status`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
     expect((await fetch(`${base}/`)).status).toBe(401);
     expect((await fetch(`${base}/command`, { method: 'POST', body: '{"name":"ackAlarms"}' })).status).toBe(401);
-    expect(
-      (await fetch(`${base}/command`, { method: 'POST', body: '{"name":"ackAlarms"}', headers: { authorization: `Bearer ${TOKEN}` } }))
-        .status,
-    ).toBe(200);
+    expect((await fetch(`${base}/command`, { method: 'POST', body: '{"name":"ackAlarms"}', headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
     await expect.poll(async () => (await fetch(`${base}/healthz`)).status).toBe(200);
   });
 
@@ -68,9 +65,7 @@ describe('http.auth', () => {
     expect(none.headers.get('www-authenticate')).toMatch(/^Basic realm="twinfeed"/);
     expect((await fetch(`${base}/`, { headers: { authorization: basic('night:wrong') } })).status).toBe(401);
     expect((await fetch(`${base}/`, { headers: { authorization: basic('night:shift-pass') } })).status).toBe(200);
-    expect((await fetch(`${base}/events`, { headers: { authorization: basic('night:shift-pass') } })).headers.get('content-type')).toBe(
-      'text/event-stream',
-    );
+    expect((await fetch(`${base}/events`, { headers: { authorization: basic('night:shift-pass') } })).headers.get('content-type')).toBe('text/event-stream');
     // Both kinds at once: the token still works for scripts.
     expect((await fetch(`${base}/status`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
   });

@@ -23,7 +23,10 @@ beforeAll(async () => {
   server = await startHttpServer({
     config: cfg.http,
     controller: loop,
-    metrics: createMetrics(loop.latest, cfg.uplinks.links.map((l) => l.id)),
+    metrics: createMetrics(
+      loop.latest,
+      cfg.uplinks.links.map((l) => l.id),
+    ),
     logger: pino({ level: 'silent' }),
     setKnobs: (k) => {
       const err = board.setKnobs(k);
@@ -174,7 +177,10 @@ describe('GET /healthz', () => {
     const late = await startHttpServer({
       config: cfg.http,
       controller: loop,
-      metrics: createMetrics(loop.latest, cfg.uplinks.links.map((l) => l.id)),
+      metrics: createMetrics(
+        loop.latest,
+        cfg.uplinks.links.map((l) => l.id),
+      ),
       logger: pino({ level: 'silent' }),
       scanPeriodMs: 100,
       clock: () => Date.now() + 10_000,

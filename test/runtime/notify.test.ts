@@ -6,7 +6,11 @@ import { createNotifier } from '../../src/runtime/notify.js';
 describe('systemd notifier', () => {
   it('sends nothing when not started by systemd', () => {
     const sent: string[][] = [];
-    const n = createNotifier({}, () => 0, (a) => sent.push([...a]));
+    const n = createNotifier(
+      {},
+      () => 0,
+      (a) => sent.push([...a]),
+    );
     n.ready();
     n.stop();
     expect(sent).toEqual([]);
@@ -17,7 +21,11 @@ describe('systemd notifier', () => {
     try {
       const sent: string[][] = [];
       let scans = 0;
-      const n = createNotifier({ NOTIFY_SOCKET: '/run/x', WATCHDOG_USEC: '3000000' }, () => scans, (a) => sent.push([...a]));
+      const n = createNotifier(
+        { NOTIFY_SOCKET: '/run/x', WATCHDOG_USEC: '3000000' },
+        () => scans,
+        (a) => sent.push([...a]),
+      );
       n.ready();
       expect(sent[0]?.[0]).toBe('--ready');
       for (let i = 0; i < 5; i++) {

@@ -58,7 +58,10 @@ describe('scan loop with the sim board', () => {
   it('a refused command resolves with accepted: false and the reason', async () => {
     const f = fixture();
     f.loop.start();
-    await expect(f.loop.submit({ name: 'transferTo', source: 'B' }, 'test')).resolves.toEqual({ accepted: false, reason: 'mode is auto: set mode manual first' });
+    await expect(f.loop.submit({ name: 'transferTo', source: 'B' }, 'test')).resolves.toEqual({
+      accepted: false,
+      reason: 'mode is auto: set mode manual first',
+    });
     await expect(f.loop.submit({ name: 'resetLockout' }, 'test')).resolves.toEqual({ accepted: false, reason: 'not locked out' });
   });
 

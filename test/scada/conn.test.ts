@@ -91,7 +91,13 @@ describe('serveConnection', () => {
   });
 
   it('a fault while answering closes only that connection and is reported; others are served on', async () => {
-    const h = await serve((i) => (i === 0 ? () => { throw new Error('bug'); } : echo));
+    const h = await serve((i) =>
+      i === 0
+        ? () => {
+            throw new Error('bug');
+          }
+        : echo,
+    );
     const bad = await rawClient(h.port);
     const good = await rawClient(h.port);
     bad.send(frame(1, 1, readPdu(3, 0, 1)));

@@ -10,20 +10,30 @@ export const UPLINK_IDS = ['fiber', 'lte'];
 
 export function sampleStatus(): Status {
   return {
-    mode: 'auto', source: 'A', transfer: 'closed', generator: 'stopped', lockout: false, lockoutReason: null,
-    alarms: [], alarmsUnacked: [],
+    mode: 'auto',
+    source: 'A',
+    transfer: 'closed',
+    generator: 'stopped',
+    lockout: false,
+    lockoutReason: null,
+    alarms: [],
+    alarmsUnacked: [],
     feeds: {
       A: { available: true, reason: 'ok', voltageV: 230.04, frequencyHz: 50.01 },
       B: { available: false, reason: 'undervoltage', voltageV: 0, frequencyHz: null },
     },
     breakers: { A: { commanded: true, closed: true }, B: { commanded: false, closed: false } },
-    timer: { name: 'none', remainingMs: 0 }, lastTransferReason: 'none', transferCount: 0, retransferPending: false,
+    timer: { name: 'none', remainingMs: 0 },
+    lastTransferReason: 'none',
+    transferCount: 0,
+    retransferPending: false,
     relayOperations: {},
     test: { active: false, onLoad: false, remainingMs: 0 },
     ups: { onBattery: false, lowBattery: false, fault: false, comm: true, chargePct: 100, runtimeS: 1200 },
     psu: { state: 'redundant', ok: 3, required: 2, okIds: ['1', '2', '3'], ids: ['1', '2', '3'] },
     uplink: {
-      active: 'fiber', manual: null,
+      active: 'fiber',
+      manual: null,
       fiber: { up: true, reason: 'ok', lossPct: 0, latencyMs: 12, heldDown: false },
       lte: { up: true, reason: 'ok', lossPct: 33.4, latencyMs: 80, heldDown: false },
     },
@@ -73,7 +83,18 @@ export function tickingController(): FakeController {
 }
 
 export function scadaConfig(over: Partial<Config['scada']> = {}): Config['scada'] {
-  return { enabled: true, bind: '127.0.0.1', port: 0, unitId: 1, writes: { allow: [] }, maxConnections: 8, idleTimeoutMs: 60_000, selectTimeoutMs: 10_000, readerProcesses: 0, ...over };
+  return {
+    enabled: true,
+    bind: '127.0.0.1',
+    port: 0,
+    unitId: 1,
+    writes: { allow: [] },
+    maxConnections: 8,
+    idleTimeoutMs: 60_000,
+    selectTimeoutMs: 10_000,
+    readerProcesses: 0,
+    ...over,
+  };
 }
 
 export function captureLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
@@ -119,9 +140,16 @@ export async function rawClient(port: number): Promise<RawClient> {
     wake?.();
   });
   socket.on('error', () => undefined);
-  const closed = new Promise<void>((res) => socket.on('close', () => { isClosed = true; wake?.(); res(); }));
+  const closed = new Promise<void>((res) =>
+    socket.on('close', () => {
+      isClosed = true;
+      wake?.();
+      res();
+    }),
+  );
   return {
-    socket, closed,
+    socket,
+    closed,
     send: (b) => void socket.write(b),
     close: () => void socket.destroy(),
     async next(n = 1, timeoutMs = 5000) {
@@ -129,7 +157,10 @@ export async function rawClient(port: number): Promise<RawClient> {
       while (frames.length < n) {
         if (isClosed) throw new Error(`connection closed after ${frames.length}/${n} frames`);
         if (Date.now() > deadline) throw new Error(`timeout after ${frames.length}/${n} frames`);
-        await new Promise<void>((res) => { wake = res; setTimeout(res, 50); });
+        await new Promise<void>((res) => {
+          wake = res;
+          setTimeout(res, 50);
+        });
       }
       return frames.splice(0, n);
     },

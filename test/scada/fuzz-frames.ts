@@ -27,23 +27,32 @@ export function randomFrame(r: () => number, hostile: number): Buffer {
   const unit = r() < 0.9 ? 1 : int(256);
   if (r() < hostile) {
     switch (int(4)) {
-      case 0: return mbap(int(65536), unit, bytes(int(8)), int(65536), 1 + int(65535)); // bad protocol id
-      case 1: return mbap(int(65536), unit, bytes(int(8)), r() < 0.5 ? int(2) : 255 + int(65281)); // bad length
-      case 2: return mbap(int(65536), unit, [3, 0, 0, 0, 10]).subarray(0, 1 + int(11)); // truncated
-      default: return Buffer.from(bytes(1 + int(40))); // garbage between frames
+      case 0:
+        return mbap(int(65536), unit, bytes(int(8)), int(65536), 1 + int(65535)); // bad protocol id
+      case 1:
+        return mbap(int(65536), unit, bytes(int(8)), r() < 0.5 ? int(2) : 255 + int(65281)); // bad length
+      case 2:
+        return mbap(int(65536), unit, [3, 0, 0, 0, 10]).subarray(0, 1 + int(11)); // truncated
+      default:
+        return Buffer.from(bytes(1 + int(40))); // garbage between frames
     }
   }
   const tid = int(65536);
   switch (int(6)) {
-    case 0: return mbap(tid, unit, [3 + int(2), ...be16(u16()), ...be16(u16())]);
-    case 1: return mbap(tid, unit, [int(256), ...bytes(int(12))]);
-    case 2: return mbap(tid, unit, [[5, 6, 15, 16, 22, 23][int(6)] ?? 6, ...be16(r() < 0.5 ? 100 + int(3) : u16()), ...bytes(int(10))]);
+    case 0:
+      return mbap(tid, unit, [3 + int(2), ...be16(u16()), ...be16(u16())]);
+    case 1:
+      return mbap(tid, unit, [int(256), ...bytes(int(12))]);
+    case 2:
+      return mbap(tid, unit, [[5, 6, 15, 16, 22, 23][int(6)] ?? 6, ...be16(r() < 0.5 ? 100 + int(3) : u16()), ...bytes(int(10))]);
     case 3: {
       const qty = u16();
       return mbap(tid, unit, [16, ...be16(100 + int(2)), ...be16(qty), int(256), ...bytes(Math.min(240, int(2 * Math.min(qty, 130) + 2)))]);
     }
-    case 4: return mbap(tid, unit, [3 + int(2), ...be16(int(110)), ...be16(1 + int(125))]);
-    default: return mbap(tid, unit, bytes(1 + int(252)));
+    case 4:
+      return mbap(tid, unit, [3 + int(2), ...be16(int(110)), ...be16(1 + int(125))]);
+    default:
+      return mbap(tid, unit, bytes(1 + int(252)));
   }
 }
 
@@ -101,17 +110,23 @@ export function pureConnection(ctx: PduContext = testContext(true), unitId = 1) 
 }
 
 /** Drives `frames` fuzz frames through real sockets (reconnecting after each close), then checks a valid read is answered. */
-export async function fuzzStream(port: number, frames: number, seed: number, timeoutMs: number): Promise<{ frames: number; connections: number; validAnsweredAfter: boolean }> {
+export async function fuzzStream(
+  port: number,
+  frames: number,
+  seed: number,
+  timeoutMs: number,
+): Promise<{ frames: number; connections: number; validAnsweredAfter: boolean }> {
   const r = rng(seed);
   const deadline = Date.now() + timeoutMs;
   let sent = 0;
   let connections = 0;
-  const open = () => new Promise<Socket>((res, rej) => {
-    const s = connect(port, '127.0.0.1', () => res(s)).once('error', rej);
-    s.on('data', () => undefined);
-    s.on('error', () => undefined);
-    connections++;
-  });
+  const open = () =>
+    new Promise<Socket>((res, rej) => {
+      const s = connect(port, '127.0.0.1', () => res(s)).once('error', rej);
+      s.on('data', () => undefined);
+      s.on('error', () => undefined);
+      connections++;
+    });
   const worker = async () => {
     let s = await open();
     while (sent < frames && Date.now() < deadline) {
@@ -120,7 +135,11 @@ export async function fuzzStream(port: number, frames: number, seed: number, tim
       for (let i = 0; i < 100 && sent < frames; i++, sent++) batch.push(randomFrame(r, 0.001));
       const ok = s.write(Buffer.concat(batch));
       // Yield every batch: the server may share this process, and a close must be seen to reconnect.
-      if (!ok) await new Promise<void>((res) => { s.once('drain', res); s.once('close', res); });
+      if (!ok)
+        await new Promise<void>((res) => {
+          s.once('drain', res);
+          s.once('close', res);
+        });
       else await new Promise<void>((res) => setImmediate(res));
     }
     s.destroy();
@@ -129,7 +148,10 @@ export async function fuzzStream(port: number, frames: number, seed: number, tim
   const s = await open();
   const answer = await new Promise<Buffer | undefined>((res) => {
     const timer = setTimeout(() => res(undefined), 5000);
-    s.once('data', (d: Buffer) => { clearTimeout(timer); res(d); });
+    s.once('data', (d: Buffer) => {
+      clearTimeout(timer);
+      res(d);
+    });
     s.write(mbap(42, 1, [3, 0, 0, 0, 1]));
   });
   s.destroy();

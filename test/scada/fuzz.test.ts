@@ -44,7 +44,12 @@ function expectValidReadAnswered(conn: ReturnType<typeof pureConnection>): void 
 }
 
 const wellFramed = fc
-  .record({ tid: fc.integer({ min: 0, max: 0xffff }), unit: fc.oneof(fc.constant(1), fc.constant(255), fc.integer({ min: 0, max: 255 })), fcode: fc.integer({ min: 0, max: 255 }), body: fc.uint8Array({ maxLength: 252 }) })
+  .record({
+    tid: fc.integer({ min: 0, max: 0xffff }),
+    unit: fc.oneof(fc.constant(1), fc.constant(255), fc.integer({ min: 0, max: 255 })),
+    fcode: fc.integer({ min: 0, max: 255 }),
+    body: fc.uint8Array({ maxLength: 252 }),
+  })
   .map(({ tid, unit, fcode, body }) => mbap(tid, unit, Buffer.from([fcode, ...body])));
 
 const mutated = fc
@@ -81,17 +86,24 @@ describe('fuzzing the pure framer + handler', () => {
   it('mutated frames, garbage, bad lengths and truncation: no throw, bounded buffer, server state intact', () => {
     const ctx = testContext(true);
     fc.assert(
-      fc.property(fc.array(fc.oneof({ weight: 3, arbitrary: wellFramed }, { weight: 3, arbitrary: mutated }, { weight: 1, arbitrary: garbage }), { minLength: 1, maxLength: 60 }), fc.array(fc.nat(), { maxLength: 8 }), (frames, cuts) => {
-        framesSeen += frames.length;
-        const conn = pureConnection(ctx);
-        for (const c of chunks(Buffer.concat(frames), cuts)) {
-          if (conn.closed) break;
-          conn.push(c);
-          expect(conn.session.pending?.length ?? 0).toBeLessThan(MAX_FRAME_BYTES);
-        }
-        conn.take().forEach(checkAnswer);
-        expectValidReadAnswered(pureConnection(ctx));
-      }),
+      fc.property(
+        fc.array(fc.oneof({ weight: 3, arbitrary: wellFramed }, { weight: 3, arbitrary: mutated }, { weight: 1, arbitrary: garbage }), {
+          minLength: 1,
+          maxLength: 60,
+        }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        (frames, cuts) => {
+          framesSeen += frames.length;
+          const conn = pureConnection(ctx);
+          for (const c of chunks(Buffer.concat(frames), cuts)) {
+            if (conn.closed) break;
+            conn.push(c);
+            expect(conn.session.pending?.length ?? 0).toBeLessThan(MAX_FRAME_BYTES);
+          }
+          conn.take().forEach(checkAnswer);
+          expectValidReadAnswered(pureConnection(ctx));
+        },
+      ),
       { numRuns: 3000, seed: 2 },
     );
   });
@@ -114,7 +126,12 @@ describe('fuzzing the pure framer + handler', () => {
 describe('fuzzing through a real socket', () => {
   let server: ScadaServer;
   beforeAll(async () => {
-    server = await startScadaServer({ config: scadaConfig({ maxConnections: 16 }), controller: fakeController(), uplinkIds: UPLINK_IDS, logger: silentLogger() });
+    server = await startScadaServer({
+      config: scadaConfig({ maxConnections: 16 }),
+      controller: fakeController(),
+      uplinkIds: UPLINK_IDS,
+      logger: silentLogger(),
+    });
   });
   afterAll(() => server.close());
 

@@ -23,7 +23,9 @@ describe('register table', () => {
       if (r.access === 'r' && r.read) expect(r.address + WORDS[r.type]).toBeLessThanOrEqual(STATUS_BLOCK_WORDS);
     }
     const at = (name: string) => REGISTERS.find((r) => r.name === name)?.address;
-    expect([at('mapVersion'), at('heartbeat'), at('transferCount'), at('alarms'), at('configHash'), at('uptimeS'), at('lockout')]).toEqual([0, 1, 16, 18, 32, 36, 38]);
+    expect([at('mapVersion'), at('heartbeat'), at('transferCount'), at('alarms'), at('configHash'), at('uptimeS'), at('lockout')]).toEqual([
+      0, 1, 16, 18, 32, 36, 38,
+    ]);
     expect([at('uplink2LatencyMs'), at('select'), at('operate'), at('commandStatus')]).toEqual([30, 100, 101, 102]);
     expect(MAP_END).toBe(103);
   });

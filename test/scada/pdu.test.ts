@@ -30,7 +30,14 @@ describe('reads (FC3/FC4)', () => {
     const { c } = ctx();
     expect(ask(rd(3, 0, 2), c)).toEqual([3, 4, 0x03, 0xe8, 0x03, 0xe9]);
     expect(ask(rd(4, 0, 2), c)).toEqual([4, 4, 0x03, 0xe8, 0x03, 0xe9]);
-    for (const [a, q] of [[0, 100], [17, 3], [98, 5], [100, 3], [0, 103], [90, 13]] as const) {
+    for (const [a, q] of [
+      [0, 100],
+      [17, 3],
+      [98, 5],
+      [100, 3],
+      [0, 103],
+      [90, 13],
+    ] as const) {
       expect(ask(rd(4, a, q), c).slice(1)).toEqual(ask(rd(3, a, q), c).slice(1));
     }
   });
@@ -63,7 +70,15 @@ describe('writes', () => {
     for (const fc of [5, 6, 15, 16, 22, 23]) expect(ask([fc, 0, 100, 0, 1, 2, 0, 1], c)).toEqual([fc | 0x80, 1]);
     expect(ask([6, 0, 100, 0, 1], c)).toEqual([0x86, 1]);
     expect(writes).toEqual([]);
-    expect(attempts.map((a) => [a[0], a[3]])).toEqual([[5, 1], [6, 1], [15, 1], [16, 1], [22, 1], [23, 1], [6, 1]]);
+    expect(attempts.map((a) => [a[0], a[3]])).toEqual([
+      [5, 1],
+      [6, 1],
+      [15, 1],
+      [16, 1],
+      [22, 1],
+      [23, 1],
+      [6, 1],
+    ]);
   });
 
   it('FC6 to 100/101 when permitted echoes the request; elsewhere 02; unknown code 03', () => {
@@ -74,7 +89,11 @@ describe('writes', () => {
     expect(ask([6, 0, 0, 0, 3], c)).toEqual([0x86, 2]);
     expect(ask([6, 0, 100, 0, 11], c)).toEqual([0x86, 3]);
     expect(ask([6, 0, 100, 0], c)).toEqual([0x86, 3]);
-    expect(writes).toEqual([[100, 3], [101, 3], [100, 11]]);
+    expect(writes).toEqual([
+      [100, 3],
+      [101, 3],
+      [100, 11],
+    ]);
     expect(attempts).toHaveLength(6);
   });
 

@@ -4,7 +4,20 @@ import cluster from 'node:cluster';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/schema.js';
 import { startScadaServer, type ScadaServer } from '../../src/scada/server.js';
-import { captureLogger, fakeController, frame, freePort, rawClient, readPdu, scadaConfig, silentLogger, UPLINK_IDS, write6Pdu, type FakeController, type RawClient } from './fakes.js';
+import {
+  captureLogger,
+  fakeController,
+  frame,
+  freePort,
+  rawClient,
+  readPdu,
+  scadaConfig,
+  silentLogger,
+  UPLINK_IDS,
+  write6Pdu,
+  type FakeController,
+  type RawClient,
+} from './fakes.js';
 
 const LOADER = ['--import', new URL('./ts-loader.mjs', import.meta.url).href];
 let server: ScadaServer | undefined;
@@ -118,7 +131,10 @@ describe('SCADA reader processes', () => {
     const served = await Promise.all(
       clients.map(async (c) => {
         c.send(frame(1, 1, readPdu(3, 0, 1)));
-        return c.next(1, 2000).then(() => true, () => false);
+        return c.next(1, 2000).then(
+          () => true,
+          () => false,
+        );
       }),
     );
     expect(served.filter(Boolean)).toHaveLength(max);

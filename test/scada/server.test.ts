@@ -9,8 +9,18 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function start(over: Partial<Config['scada']> = {}, controller: FakeController = fakeController(), extra: { frameTimeoutMs?: number; logger?: ReturnType<typeof silentLogger> } = {}) {
-  server = await startScadaServer({ config: scadaConfig(over), controller, uplinkIds: UPLINK_IDS, logger: extra.logger ?? silentLogger(), frameTimeoutMs: extra.frameTimeoutMs });
+async function start(
+  over: Partial<Config['scada']> = {},
+  controller: FakeController = fakeController(),
+  extra: { frameTimeoutMs?: number; logger?: ReturnType<typeof silentLogger> } = {},
+) {
+  server = await startScadaServer({
+    config: scadaConfig(over),
+    controller,
+    uplinkIds: UPLINK_IDS,
+    logger: extra.logger ?? silentLogger(),
+    frameTimeoutMs: extra.frameTimeoutMs,
+  });
   return server;
 }
 const words = (f: Buffer | undefined) => (f ? [...Array((f.length - 9) / 2).keys()].map((i) => f.readUInt16BE(9 + 2 * i)) : []);
@@ -91,7 +101,9 @@ describe('SCADA server on a socket', () => {
     const slow = await rawClient(s.port);
     const f = frame(1, 1, readPdu(3, 0, 1));
     let i = 0;
-    const drip = setInterval(() => { if (i < f.length) slow.send(f.subarray(i, ++i)); }, 60);
+    const drip = setInterval(() => {
+      if (i < f.length) slow.send(f.subarray(i, ++i));
+    }, 60);
     await slow.closed;
     clearInterval(drip);
     expect(i).toBeLessThan(f.length);
@@ -126,7 +138,15 @@ describe('writes over the socket', () => {
     c.send(frame(2, 1, readPdu(3, 100, 3)));
     expect(words((await c.next())[0])).toEqual([0, 0, 5]);
     const line = cap.lines.find((l) => l.msg === 'scada write rejected');
-    expect(line).toMatchObject({ subsystem: 'scada', client: `scada:127.0.0.1:${c.socket.localPort}`, fc: 6, address: 100, values: [1], exception: 1, permitted: false });
+    expect(line).toMatchObject({
+      subsystem: 'scada',
+      client: `scada:127.0.0.1:${c.socket.localPort}`,
+      fc: 6,
+      address: 100,
+      values: [1],
+      exception: 1,
+      permitted: false,
+    });
     expect(ctl.submitted).toEqual([]);
     c.close();
   });

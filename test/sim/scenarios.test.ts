@@ -8,7 +8,9 @@ import { runScenario, type RunResult } from '../../sim/runner.js';
 import { ALARM_CODES } from '../../src/core/types.js';
 
 const DIR = join(import.meta.dirname, '..', '..', 'sim', 'scenarios');
-const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 const results = new Map<string, RunResult>();
 
 describe('scenario library', () => {

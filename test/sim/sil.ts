@@ -37,12 +37,14 @@ export async function getJson(url: string): Promise<Json | undefined> {
 /** Polls `url` until `ok` holds for its JSON; fails with the last answer and the processes' stderr. */
 export async function until(url: string, ok: (j: Json) => boolean, what: string, procs: () => readonly Proc[], timeoutMs = 40_000): Promise<Json> {
   let last: Json | undefined;
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
     last = await getJson(url);
     if (last && ok(last)) return last;
     await new Promise((r) => setTimeout(r, 100));
   }
-  const logs = procs().map((c) => `--- ${c.name} stderr:\n${c.stderr().slice(-2000)}`).join('\n');
+  const logs = procs()
+    .map((c) => `--- ${c.name} stderr:\n${c.stderr().slice(-2000)}`)
+    .join('\n');
   throw new Error(`${what}: not seen within ${timeoutMs} ms; last answer ${JSON.stringify(last)}\n${logs}`);
 }
 

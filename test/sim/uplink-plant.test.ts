@@ -66,12 +66,21 @@ describe('simulated uplinks', () => {
     p.set('uplink.fiber.loss', 1);
     p.takeProbes(2000);
     expect(p.nextDeadlineMs(2000)).toBe(2800);
-    expect(p.takeProbes(2800).filter((r) => r.uplink === 'fiber').map((r) => r.ok)).toEqual([false, false, false]);
+    expect(
+      p
+        .takeProbes(2800)
+        .filter((r) => r.uplink === 'fiber')
+        .map((r) => r.ok),
+    ).toEqual([false, false, false]);
   });
 
   it('measures switches and time without a working uplink from the outputs it sees', () => {
     const p = createUplinkPlant(cfg, 1);
-    const img = (f: boolean, l: boolean) => new Map<SignalName, boolean>([['uplink.fiber.selected', f], ['uplink.lte.selected', l]]);
+    const img = (f: boolean, l: boolean) =>
+      new Map<SignalName, boolean>([
+        ['uplink.fiber.selected', f],
+        ['uplink.lte.selected', l],
+      ]);
     p.observe(img(true, false), 0);
     p.set('uplink.fiber.carrier', false);
     p.observe(img(true, false), 1000);
@@ -89,8 +98,19 @@ describe('simulated uplinks', () => {
     // Nobody looked between 0 and 3500: the rounds at 1000, 2000 and 3000 are drawn now, with loss 0.
     p.set('uplink.fiber.loss', 1, 3500);
     const fiber = p.takeProbes(4000).filter((r) => r.uplink === 'fiber');
-    expect(fiber.map((r) => [r.atMs, r.ok])).toEqual([1000, 2000, 3000].flatMap((at) => [[at, true], [at, true], [at, true]]));
-    expect(p.takeProbes(4800).filter((r) => r.uplink === 'fiber').map((r) => [r.atMs, r.ok])).toEqual([
+    expect(fiber.map((r) => [r.atMs, r.ok])).toEqual(
+      [1000, 2000, 3000].flatMap((at) => [
+        [at, true],
+        [at, true],
+        [at, true],
+      ]),
+    );
+    expect(
+      p
+        .takeProbes(4800)
+        .filter((r) => r.uplink === 'fiber')
+        .map((r) => [r.atMs, r.ok]),
+    ).toEqual([
       [4000, false],
       [4000, false],
       [4000, false],

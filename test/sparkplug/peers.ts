@@ -132,9 +132,7 @@ export async function subscribe(port: number, topic: string, extraArgs: readonly
         const m = messages.slice(from).find(pred);
         if (m) return m;
         if (Date.now() > deadline)
-          throw new Error(
-            `no matching message in ${timeoutMs} ms; got: ${messages.map((x) => `${x.topic} seq=${x.payload.seq}`).join(', ')}`,
-          );
+          throw new Error(`no matching message in ${timeoutMs} ms; got: ${messages.map((x) => `${x.topic} seq=${x.payload.seq}`).join(', ')}`);
         await sleep(50);
       }
     },

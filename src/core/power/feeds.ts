@@ -44,7 +44,8 @@ export function stepFeeds(pc: PowerConfig, prevFeeds: Feeds | null, inputs: Read
       const rd = inputs.get(s);
       // A reading refreshed this very instant (age 0) needs no wake-up: the scan period (or, in the
       // simulator, the plant's own tick while a meter is quiet) brings the next look.
-      if (rd && rd.value !== undefined && rd.ageMs > 0 && rd.ageMs <= pc.meterStaleMs) deadlineMs = sooner(now, deadlineMs, now + pc.meterStaleMs - rd.ageMs + 1);
+      if (rd && rd.value !== undefined && rd.ageMs > 0 && rd.ageMs <= pc.meterStaleMs)
+        deadlineMs = sooner(now, deadlineMs, now + pc.meterStaleMs - rd.ageMs + 1);
     }
   }
   return { feeds, events: events ?? NO_EVENTS, deadlineMs };

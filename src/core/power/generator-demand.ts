@@ -14,7 +14,14 @@ export interface GeneratorStep {
 }
 
 /** `G`: the generator feed; `inUseDead`: the feed in use is dead by evidence. */
-export function runGenerator(pc: PowerConfig, s: PowerState, G: FeedId, avail: Readonly<Record<FeedId, Availability>>, inUseDead: boolean, nowMs: number): GeneratorStep {
+export function runGenerator(
+  pc: PowerConfig,
+  s: PowerState,
+  G: FeedId,
+  avail: Readonly<Record<FeedId, Availability>>,
+  inUseDead: boolean,
+  nowMs: number,
+): GeneratorStep {
   const t = s.transfer;
   const heading = (t.kind === 'opening' || t.kind === 'neutral' || t.kind === 'closing') && t.to === G;
   const demand = s.test !== null || position(t) === G || heading || avail[pc.preferred] === 'failed' || inUseDead;

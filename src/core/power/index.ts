@@ -68,8 +68,7 @@ function feedbackOf(inputs: ReadonlyMap<SignalName, Reading>, prev: Feedback): F
   return A === prev.A && B === prev.B ? prev : { A, B };
 }
 
-const generatorFeed = (cfg: Config): FeedId | null =>
-  cfg.power.feeds.A.role === 'generator' ? 'A' : cfg.power.feeds.B.role === 'generator' ? 'B' : null;
+const generatorFeed = (cfg: Config): FeedId | null => (cfg.power.feeds.A.role === 'generator' ? 'A' : cfg.power.feeds.B.role === 'generator' ? 'B' : null);
 
 export function stepPower(cfg: Config, prev: PowerState, input: PowerInput): PowerStepResult {
   const pc = cfg.power;

@@ -40,9 +40,7 @@ export function decide(cfg: PowerConfig, p: PolicyInput, nowMs: number): PolicyR
   const inUseFailed = p.position !== 'none' && (p.avail[p.position] === 'failed' || p.inUseDeadByEvidence);
 
   if (p.mode === 'manual') {
-    return p.manualTarget && p.manualTarget !== p.position && up(p.manualTarget)
-      ? { ...NONE, desire: { to: p.manualTarget, reason: 'manual' } }
-      : NONE;
+    return p.manualTarget && p.manualTarget !== p.position && up(p.manualTarget) ? { ...NONE, desire: { to: p.manualTarget, reason: 'manual' } } : NONE;
   }
   if (p.position === 'none') {
     if (p.test?.onLoad && up(Q)) return { ...NONE, desire: { to: Q, reason: 'test' } };

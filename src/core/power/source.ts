@@ -50,7 +50,6 @@ export interface SourceReadings {
   readonly available: Reading | undefined;
 }
 
-
 /** The two verdicts the present readings support: dropout (for a healthy source) and pickup (for a failed one). */
 function judge(r: SourceReadings, feed: FeedConfig, cfg: PowerConfig) {
   if (feed.sense === 'digital') {
@@ -68,8 +67,29 @@ function judge(r: SourceReadings, feed: FeedConfig, cfg: PowerConfig) {
 /** At boot the controller adopts what it sees at once (bumpless): in pickup limits → healthy. */
 export function bootHealth(r: SourceReadings, feed: FeedConfig, cfg: PowerConfig, nowMs: number): SourceHealth {
   const j = judge(r, feed, cfg);
-  if (!j) return { healthy: false, reason: 'comm', sinceMs: nowMs, trustedSinceMs: nowMs, pendingSinceMs: null, pendingReason: null, commLost: true, voltageV: null, frequencyHz: null };
-  return { healthy: j.pick === null, reason: j.pick ?? 'ok', sinceMs: nowMs, trustedSinceMs: nowMs, pendingSinceMs: null, pendingReason: null, commLost: false, voltageV: j.v, frequencyHz: j.f };
+  if (!j)
+    return {
+      healthy: false,
+      reason: 'comm',
+      sinceMs: nowMs,
+      trustedSinceMs: nowMs,
+      pendingSinceMs: null,
+      pendingReason: null,
+      commLost: true,
+      voltageV: null,
+      frequencyHz: null,
+    };
+  return {
+    healthy: j.pick === null,
+    reason: j.pick ?? 'ok',
+    sinceMs: nowMs,
+    trustedSinceMs: nowMs,
+    pendingSinceMs: null,
+    pendingReason: null,
+    commLost: false,
+    voltageV: j.v,
+    frequencyHz: j.f,
+  };
 }
 
 /** One scan of source health. */

@@ -8,7 +8,14 @@ export type Feedback = Readonly<Record<FeedId, boolean | null>>;
 export type TransferState =
   | { readonly kind: 'closed'; readonly on: FeedId }
   | { readonly kind: 'open'; readonly sinceMs: number }
-  | { readonly kind: 'opening'; readonly from: FeedId; readonly to: FeedId | 'none'; readonly sinceMs: number; readonly beganMs: number; readonly reason: TransferReason }
+  | {
+      readonly kind: 'opening';
+      readonly from: FeedId;
+      readonly to: FeedId | 'none';
+      readonly sinceMs: number;
+      readonly beganMs: number;
+      readonly reason: TransferReason;
+    }
   | { readonly kind: 'neutral'; readonly to: FeedId | 'none'; readonly sinceMs: number; readonly beganMs: number; readonly reason: TransferReason }
   | { readonly kind: 'closing'; readonly to: FeedId; readonly sinceMs: number; readonly beganMs: number; readonly reason: TransferReason }
   | {

@@ -92,7 +92,16 @@ export function stepUplinks(cfg: UplinksConfig, prev: UplinkState, input: Uplink
   const events: ControllerEvent[] = [];
   if (!cfg.enabled) {
     const verdicts = input.commands.map(() => ({ accepted: false, reason: 'uplink control is disabled (uplinks.enabled: false)' }));
-    return { state: prev, events: EMPTY, alarms: new Map(), outputs: new Map(), nextDeadlineMs: undefined, probesBatchable: false, steadyDeadlineMs: undefined, verdicts };
+    return {
+      state: prev,
+      events: EMPTY,
+      alarms: new Map(),
+      outputs: new Map(),
+      nextDeadlineMs: undefined,
+      probesBatchable: false,
+      steadyDeadlineMs: undefined,
+      verdicts,
+    };
   }
   const links: LinkState[] = prev.links.slice();
   // Copy-on-write: a link gets one private copy in a step, and only when something touches it.

@@ -66,4 +66,3 @@ export function applyCommands(cfg: UplinksConfig, links: readonly LinkState[], m
   });
   return { manual, released, verdicts };
 }
-

@@ -13,15 +13,7 @@ export function emptyWindow(): number[] {
 const bucketMsOf = (windowMs: number): number => Math.max(1, Math.floor(windowMs / BUCKETS));
 
 /** A copy of `win` with one round added (`sent` probes, `lost` of them, `rttSumMs` over `answered`). */
-export function addRound(
-  win: readonly number[],
-  windowMs: number,
-  atMs: number,
-  sent: number,
-  lost: number,
-  rttSumMs: number,
-  answered: number,
-): number[] {
+export function addRound(win: readonly number[], windowMs: number, atMs: number, sent: number, lost: number, rttSumMs: number, answered: number): number[] {
   const no = Math.floor(atMs / bucketMsOf(windowMs));
   const at = (no % BUCKETS) * FIELDS;
   const w = win.slice();

@@ -12,7 +12,14 @@ export const FIRMATA_KEYS = { pin, analog: z.number().int().min(0).max(127).opti
 /** The Arduinos whose pins are checked: digital pins, analog channels, the serial pins Firmata talks over, I2C. */
 const ARDUINOS = {
   uno: { title: 'an Arduino Uno', digitalMax: 19, analogMax: 5, i2cPins: [18, 19], i2cAnalog: [4, 5], pinNote: 'digital pins 0–19; A0–A5 are 14–19' },
-  nano: { title: 'an Arduino Nano', digitalMax: 19, analogMax: 7, i2cPins: [18, 19], i2cAnalog: [4, 5], pinNote: 'digital pins 0–19; A0–A5 are 14–19, A6/A7 are analog only' },
+  nano: {
+    title: 'an Arduino Nano',
+    digitalMax: 19,
+    analogMax: 7,
+    i2cPins: [18, 19],
+    i2cAnalog: [4, 5],
+    pinNote: 'digital pins 0–19; A0–A5 are 14–19, A6/A7 are analog only',
+  },
   mega: { title: 'an Arduino Mega 2560', digitalMax: 69, analogMax: 15, i2cPins: [20, 21], i2cAnalog: [], pinNote: 'digital pins 0–69; A0–A15 are 54–69' },
 } as const;
 /** `other`: a board twinfeed has no pin table for; its pins are not checked. */
@@ -65,7 +72,8 @@ export function beginFirmata(raw: unknown, ctx: SectionContext): SectionSession<
         ctx.stray(e, sig.at, ['pin', 'activeLow', 'contact', 'debounceMs'], 'to an analog signal');
         if (e.analog === undefined) return ctx.err(`${sig.at}.analog`, 'missing', 'a measurement on Firmata needs an analog channel, e.g. analog: 0 for A0');
         const a = t && t.arduino !== 'other' ? ARDUINOS[t.arduino] : undefined;
-        if (a && e.analog > a.analogMax) return ctx.err(`${sig.at}.analog`, `${a.title} has no analog channel ${e.analog}`, `A0–A${a.analogMax}, or set firmata.arduino`);
+        if (a && e.analog > a.analogMax)
+          return ctx.err(`${sig.at}.analog`, `${a.title} has no analog channel ${e.analog}`, `A0–A${a.analogMax}, or set firmata.arduino`);
         analog.push({ name: sig.name, analog: e.analog, scale: e.scale ?? 1, offset: e.offset ?? 0 });
         return;
       }
@@ -86,7 +94,8 @@ function pinProblem(board: ArduinoBoard, pin: number): { problem: string; hint: 
   if (board === 'other') return undefined;
   const a = ARDUINOS[board];
   if (pin > a.digitalMax) return { problem: `${a.title} has no pin ${pin}`, hint: `${a.pinNote}; or set firmata.arduino` };
-  if (SERIAL_PINS.includes(pin)) return { problem: `pin ${pin} is the serial line (${pin === 0 ? 'RX' : 'TX'}) Firmata talks to twinfeed over`, hint: 'use pins 2 and up' };
+  if (SERIAL_PINS.includes(pin))
+    return { problem: `pin ${pin} is the serial line (${pin === 0 ? 'RX' : 'TX'}) Firmata talks to twinfeed over`, hint: 'use pins 2 and up' };
   return undefined;
 }
 
@@ -96,7 +105,15 @@ export function firmataPinWarnings(section: FirmataSection): ConfigError[] {
   const a = ARDUINOS[section.arduino];
   const i2c = 'I2C (SDA/SCL), which shields, displays and sensors use';
   return [
-    ...section.signals.filter((s) => (a.i2cPins as readonly number[]).includes(s.pin)).map((s) => ({ path: `signals.${s.name}.pin`, problem: `pin ${s.pin} is ${a.title}'s ${i2c}`, hint: 'use another pin if anything is on I2C' })),
-    ...section.analog.filter((s) => (a.i2cAnalog as readonly number[]).includes(s.analog)).map((s) => ({ path: `signals.${s.name}.analog`, problem: `A${s.analog} is ${a.title}'s ${i2c}`, hint: 'use another analog channel if anything is on I2C' })),
+    ...section.signals
+      .filter((s) => (a.i2cPins as readonly number[]).includes(s.pin))
+      .map((s) => ({ path: `signals.${s.name}.pin`, problem: `pin ${s.pin} is ${a.title}'s ${i2c}`, hint: 'use another pin if anything is on I2C' })),
+    ...section.analog
+      .filter((s) => (a.i2cAnalog as readonly number[]).includes(s.analog))
+      .map((s) => ({
+        path: `signals.${s.name}.analog`,
+        problem: `A${s.analog} is ${a.title}'s ${i2c}`,
+        hint: 'use another analog channel if anything is on I2C',
+      })),
   ];
 }

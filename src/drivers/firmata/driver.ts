@@ -45,7 +45,9 @@ export async function openFirmata(section: FirmataSection, deps: FirmataDeps): P
   const openIo = deps.openIo ?? defaultOpenIo;
   const faults = faultTracker();
   const listeners = new Set<() => void>();
-  const inputs = section.signals.filter((s) => s.direction === 'in').map((sig) => ({ sig, raw: undefined as boolean | undefined, state: NEVER_SAMPLED as Debounced }));
+  const inputs = section.signals
+    .filter((s) => s.direction === 'in')
+    .map((sig) => ({ sig, raw: undefined as boolean | undefined, state: NEVER_SAMPLED as Debounced }));
   const outputs = section.signals.filter((s) => s.direction === 'out').map((sig) => ({ sig, latch: UNWRITTEN as Latch, moded: false }));
   const analog = section.analog.map((sig) => ({ sig, value: undefined as number | undefined, atMs: 0 }));
   /** The live link; undefined while it is down. */

@@ -71,8 +71,7 @@ function whenReady(board: J5Board, timeoutMs: number, path: string, log: Logger)
   });
 }
 
-export const closeIo = (io: FirmataIo): Promise<void> =>
-  new Promise((resolve) => (io.transport?.close ? io.transport.close(() => resolve()) : resolve()));
+export const closeIo = (io: FirmataIo): Promise<void> => new Promise((resolve) => (io.transport?.close ? io.transport.close(() => resolve()) : resolve()));
 
 /** Opens the transport and waits for the board's handshake; a failed attempt releases the port. */
 export async function connectFirmata(

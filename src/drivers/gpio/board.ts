@@ -37,13 +37,14 @@ export function beginGpio(raw: unknown, ctx: SectionContext): SectionSession<Gpi
   const pi = isPiHeader(t);
   return {
     resolve(sig, e) {
-      if (sig.kind === 'number') return ctx.err(`${sig.at}.driver`, 'a GPIO pin cannot carry a measurement', 'read it from a modbus device (or a firmata analog channel)');
+      if (sig.kind === 'number')
+        return ctx.err(`${sig.at}.driver`, 'a GPIO pin cannot carry a measurement', 'read it from a modbus device (or a firmata analog channel)');
       const p = pinOf(sig, e as PinEntry);
       const problem = p && pi ? headerProblem(p.pin) : undefined;
-      if (problem) return ctx.err(`${sig.at}.pin`, problem, `use a BCM GPIO number ${PI_HEADER.min}–${PI_HEADER.max}; for another controller set gpio.chip to its label`);
+      if (problem)
+        return ctx.err(`${sig.at}.pin`, problem, `use a BCM GPIO number ${PI_HEADER.min}–${PI_HEADER.max}; for another controller set gpio.chip to its label`);
       if (p) signals.push(p);
     },
     finish: () => ({ chip: t.chip, base: t.base, refreshMs: t.refreshMs, signals }),
   };
 }
-

@@ -53,7 +53,9 @@ export function piPinWarnings(signals: readonly PinSignal[], serialPaths: readon
   for (const s of onAtPowerOn) {
     const pull = s.activeLow ? 'pulled down' : 'pulled up';
     // GPIO 2 and 3 are I2C: the pulled-up pins to suggest start at 4.
-    const other = s.activeLow ? `a pin pulled up at power-on (GPIO 4–${PI_PULLED_UP_MAX})` : `a pin pulled down at power-on (GPIO ${PI_PULLED_UP_MAX + 1}–${PI_HEADER.max})`;
+    const other = s.activeLow
+      ? `a pin pulled up at power-on (GPIO 4–${PI_PULLED_UP_MAX})`
+      : `a pin pulled down at power-on (GPIO ${PI_PULLED_UP_MAX + 1}–${PI_HEADER.max})`;
     out.push({
       path: `signals.${s.name}.pin`,
       problem: `${s.activeLow ? 'active-low' : 'active-high'} output on GPIO ${s.pin}, which is ${pull} at power-on: it is ON from power-on until twinfeed starts`,

@@ -81,13 +81,15 @@ function withPoint(sig: SignalAt, e: Entry, device: DeviceSpec | undefined, fail
   if (!device) return undefined;
   const profile = device.profile === undefined ? undefined : PROFILES.get(device.profile);
   if (!profile) {
-    if (device.profile === undefined) fail(`${at}.point`, `device "${e.device}" has no profile`, 'give the device a profile (twinfeed profiles), or give table and register here');
+    if (device.profile === undefined)
+      fail(`${at}.point`, `device "${e.device}" has no profile`, 'give the device a profile (twinfeed profiles), or give table and register here');
     return undefined;
   }
   const point: ProfilePoint | undefined = profile.points[e.point];
   if (!point) return void fail(`${at}.point`, `no point "${e.point}" in profile ${profile.name}`, namesHint(e.point, Object.keys(profile.points), 'points'));
   for (const k of POINT_KEYS) if (e[k] !== undefined) fail(`${at}.${k}`, `given by the profile's point "${e.point}"`, 'remove it');
-  if (point.access === 'write' && sig.direction === 'in') fail(`${at}.point`, `"${e.point}" is a command register, written, never read`, 'map a point that can be read');
+  if (point.access === 'write' && sig.direction === 'in')
+    fail(`${at}.point`, `"${e.point}" is a command register, written, never read`, 'map a point that can be read');
   const words = point.table === 'holding' || point.table === 'input' ? { type: point.type, wordOrder: point.wordOrder } : {};
   return { ...e, table: point.table, register: point.register, ...words, scale: e.scale ?? (sig.kind === 'number' ? point.scale : undefined) };
 }
@@ -114,7 +116,8 @@ function resolveModbus(sig: SignalAt, entry: Entry, devices: ReadonlyMap<string,
   if (bitTable && (e.type !== undefined || e.bit !== undefined || e.wordOrder !== undefined))
     fail(`${at}.${e.type !== undefined ? 'type' : e.bit !== undefined ? 'bit' : 'wordOrder'}`, `does not apply to a ${table}`, 'remove it');
   if (e.bit !== undefined && WORDS[type] !== 1) fail(`${at}.bit`, `a bit of a ${type} is not supported`, 'use a 16-bit register (type: u16)');
-  if (kind === 'bool' && (e.scale !== undefined || e.offset !== undefined)) fail(`${at}.scale`, 'does not apply to an on/off signal', 'remove scale and offset');
+  if (kind === 'bool' && (e.scale !== undefined || e.offset !== undefined))
+    fail(`${at}.scale`, 'does not apply to an on/off signal', 'remove scale and offset');
   if (e.register !== undefined && e.register + WORDS[type] - 1 > 65535) fail(`${at}.register`, 'the value runs past register 65535', 'check the address');
   if (failures > 0 || e.device === undefined || e.register === undefined || !device) return undefined;
   return {

@@ -10,7 +10,19 @@ import { decodeSignal, type ReadBlock } from './decode.js';
 import { serialExecutor } from './executor.js';
 import { dueRuns, type OutputImage } from './outputs.js';
 
-export const COUNTERS = ['requests', 'responses', 'timeout', 'crc', 'exception', 'garbage', 'port', 'reconnects', 'badValues', 'writes', 'writeFailures'] as const;
+export const COUNTERS = [
+  'requests',
+  'responses',
+  'timeout',
+  'crc',
+  'exception',
+  'garbage',
+  'port',
+  'reconnects',
+  'badValues',
+  'writes',
+  'writeFailures',
+] as const;
 export type Counters = Record<(typeof COUNTERS)[number], number>;
 /** This many failed transactions in a row on one bus (no answer from anyone) reopen the port. */
 const REOPEN_AFTER_FAILURES = 10;
@@ -78,7 +90,8 @@ export function startBusLink(busId: string, bus: BusSpec, devices: readonly Devi
         }
       } catch (err) {
         const kind = failed(err);
-        if (d.commOk !== false) log.warn({ device: d.id, unitId: d.spec.unitId, kind, err: errorText(err) }, 'modbus device not answering: its values go stale');
+        if (d.commOk !== false)
+          log.warn({ device: d.id, unitId: d.spec.unitId, kind, err: errorText(err) }, 'modbus device not answering: its values go stale');
         d.commOk = false;
         return;
       }
@@ -106,7 +119,8 @@ export function startBusLink(busId: string, bus: BusSpec, devices: readonly Devi
         const kind = failed(err);
         // Tried again on the next image: the core sees the breaker's position from feedback anyway.
         for (const s of run.signals) ctx.image.latches.set(s.name, UNWRITTEN);
-        if (d.writeOk !== false) log.error({ device: d.id, unitId: d.spec.unitId, coils: run.signals.map((s) => s.name), kind, err: errorText(err) }, 'modbus coil write failed');
+        if (d.writeOk !== false)
+          log.error({ device: d.id, unitId: d.spec.unitId, coils: run.signals.map((s) => s.name), kind, err: errorText(err) }, 'modbus coil write failed');
         d.writeOk = false;
         return;
       }

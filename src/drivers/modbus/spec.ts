@@ -75,13 +75,15 @@ export function checkDevices(devices: ReadonlyMap<string, DeviceSpec>, buses: Re
     const at = `modbus.devices.${id}`;
     const bus = buses.get(d.bus);
     if (!bus) err(`${at}.bus`, `no bus "${d.bus}"`, hintFrom(d.bus, [...buses.keys()], 'modbus.buses'));
-    else if (!isTcpBus(bus) && (d.unitId < 1 || d.unitId > 247)) err(`${at}.unitId`, `${d.unitId} is not a serial unit address`, 'use 1..247 on an RS-485 line');
+    else if (!isTcpBus(bus) && (d.unitId < 1 || d.unitId > 247))
+      err(`${at}.unitId`, `${d.unitId} is not a serial unit address`, 'use 1..247 on an RS-485 line');
     const key = `${d.bus}/${d.unitId}`;
     const clash = unitIds.get(key);
     if (clash) err(`${at}.unitId`, `unit ${d.unitId} is already device "${clash}" on bus "${d.bus}"`, 'each device on a bus needs its own unitId');
     unitIds.set(key, id);
     if (d.timeoutMs >= d.pollMs) err(`${at}.timeoutMs`, 'timeout is not shorter than the poll period', 'lower timeoutMs or raise pollMs');
-    if (d.profile !== undefined && !PROFILES.has(d.profile)) err(`${at}.profile`, `unknown profile "${d.profile}"`, namesHint(d.profile, profileNames(), 'profiles'));
+    if (d.profile !== undefined && !PROFILES.has(d.profile))
+      err(`${at}.profile`, `unknown profile "${d.profile}"`, namesHint(d.profile, profileNames(), 'profiles'));
   }
 }
 

@@ -42,7 +42,8 @@ export function beginNut(raw: unknown, ctx: SectionContext): SectionSession<NutS
   const signals: NutSignal[] = [];
   return {
     check() {
-      if (t && t.staleMs <= t.pollMs) ctx.err('nut.staleMs', 'not longer than pollMs: every value would read stale between polls', 'make staleMs a few poll periods, e.g. 5s with pollMs 1s');
+      if (t && t.staleMs <= t.pollMs)
+        ctx.err('nut.staleMs', 'not longer than pollMs: every value would read stale between polls', 'make staleMs a few poll periods, e.g. 5s with pollMs 1s');
     },
     resolve(sig, e) {
       if (sig.direction === 'out') return; // already refused by the loader (noOutputs)
@@ -59,7 +60,8 @@ export function beginNut(raw: unknown, ctx: SectionContext): SectionSession<NutS
 function resolveNut(sig: SignalAt, e: Entry, sectionStaleMs: number, ctx: SectionContext): NutSignal | undefined {
   const variable = e.var ?? DEFAULT_VARS[sig.name];
   const example = sig.kind === 'number' ? 'input.voltage' : 'ups.beeper.status';
-  if (variable === undefined) return void ctx.err(`${sig.at}.var`, 'missing', `only the ups.* signals have a default NUT variable: name one, e.g. var: ${example}`);
+  if (variable === undefined)
+    return void ctx.err(`${sig.at}.var`, 'missing', `only the ups.* signals have a default NUT variable: name one, e.g. var: ${example}`);
   const tokens = variable === STATUS_VAR ? STATUS_TOKENS[sig.name] : undefined;
   if (variable === STATUS_VAR && !tokens) {
     const problem = sig.kind === 'number' ? 'ups.status is a list of flags, not a number' : `ups.status has no flag for ${sig.name}`;

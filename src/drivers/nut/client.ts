@@ -111,7 +111,12 @@ export function createNutClient(opts: NutClientOptions): NutClient {
       onData: (chunk) => receive(l, chunk),
       onClose: (reason) => drop(l, new NutLinkError(l.ready ? 'closed' : 'connect', reason)),
     };
-    const l: Link = { socket: opts.connect(opts.host, opts.port, events), lines: new LineSplitter(opts.maxLineBytes ?? 16_384), ready: false, timer: undefined };
+    const l: Link = {
+      socket: opts.connect(opts.host, opts.port, events),
+      lines: new LineSplitter(opts.maxLineBytes ?? 16_384),
+      ready: false,
+      timer: undefined,
+    };
     link = l;
     arm(l, `connect to ${opts.host}:${opts.port}`);
   };

@@ -24,7 +24,7 @@ const HINTS: Readonly<Record<string, string>> = {
   'DATA-STALE': "upsd has no fresh data from the UPS's driver (cable, USB, driver hung)",
   'DRIVER-NOT-CONNECTED': "the UPS's driver is not running (upsdrvctl start)",
   'UNKNOWN-UPS': 'upsd knows no UPS of that name (`upsc -l HOST` lists them): check nut.ups in the board file',
-  'ACCESS-DENIED': "upsd refuses this host (its LISTEN lines or tcp-wrappers)",
+  'ACCESS-DENIED': 'upsd refuses this host (its LISTEN lines or tcp-wrappers)',
   WAIT: "upsd is still waiting for the UPS's driver to send its data",
 };
 
@@ -60,7 +60,11 @@ export async function openNut(section: NutSection, deps: NutDeps): Promise<Drive
       }
       values.delete(sig.name);
       badValues++;
-      if (!warnedMissing.has(sig.name)) log.warn({ signal: sig.name, var: sig.variable, text }, text === undefined ? 'nut: the UPS does not report this variable' : 'nut: not a value for this signal');
+      if (!warnedMissing.has(sig.name))
+        log.warn(
+          { signal: sig.name, var: sig.variable, text },
+          text === undefined ? 'nut: the UPS does not report this variable' : 'nut: not a value for this signal',
+        );
       warnedMissing.add(sig.name);
     }
     setProblem(undefined);

@@ -66,7 +66,12 @@ export function createUplinkDriver(o: UplinkDriverOptions): UplinkDriver {
     const spec = specs[i]?.[link?.targets.indexOf(target) ?? -1];
     if (!link || spec === undefined || typeof spec === 'string') return Promise.resolve({ ok: false, rttMs: undefined, why: 'bad target' });
     const p = cfg.probe;
-    return runProbe(spec, exec, { timeoutMs: p.timeoutMs, attempts: p.attempts, attemptSpacingMs: p.attemptSpacingMs, iface: link.interface, source: link.source }, clock);
+    return runProbe(
+      spec,
+      exec,
+      { timeoutMs: p.timeoutMs, attempts: p.attempts, attemptSpacingMs: p.attemptSpacingMs, iface: link.interface, source: link.source },
+      clock,
+    );
   });
   const routes = createRouteSwitcher(cfg, exec, logger);
 
@@ -94,7 +99,10 @@ export function createUplinkDriver(o: UplinkDriverOptions): UplinkDriver {
             eventAtMs.set(iface, clock());
             sense(iface, s, 'event');
           },
-          (running, why) => (running ? logger.info({}, 'uplink: carrier from kernel events (ip monitor link)') : logger.warn({ why }, 'uplink: link monitor stopped; carrier polled only')),
+          (running, why) =>
+            running
+              ? logger.info({}, 'uplink: carrier from kernel events (ip monitor link)')
+              : logger.warn({ why }, 'uplink: link monitor stopped; carrier polled only'),
         );
   const polling = new Set<string>();
   const poll = (iface: string) => {

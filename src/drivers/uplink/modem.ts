@@ -41,7 +41,12 @@ export function parseSignal(json: string): ModemSignal {
   const lte = obj(s.lte);
   const nr = obj(s['5g']);
   const pick = (k: string) => num(lte[k]) ?? num(nr[k]);
-  return { rsrpDbm: pick('rsrp'), rsrqDb: pick('rsrq'), sinrDb: pick('snr') ?? pick('sinr'), rssiDbm: pick('rssi') ?? num(obj(s.umts).rssi) ?? num(obj(s.gsm).rssi) };
+  return {
+    rsrpDbm: pick('rsrp'),
+    rsrqDb: pick('rsrq'),
+    sinrDb: pick('snr') ?? pick('sinr'),
+    rssiDbm: pick('rssi') ?? num(obj(s.umts).rssi) ?? num(obj(s.gsm).rssi),
+  };
 }
 
 export interface ModemReader {
@@ -70,7 +75,8 @@ export function createModemReader(cfg: UplinksConfig, exec: Exec, log: UplinkLog
       if (o.code === 0) setUp.add(modem);
     }
     const info = await exec('mmcli', ['-m', modem, '-J'], CMD_TIMEOUT_MS);
-    if (info.code !== 0) return log.warn({ uplink: id, modem, error: info.error, stderr: info.stderr.trim() }, `uplink: mmcli cannot read modem ${modem} of ${id}`);
+    if (info.code !== 0)
+      return log.warn({ uplink: id, modem, error: info.error, stderr: info.stderr.trim() }, `uplink: mmcli cannot read modem ${modem} of ${id}`);
     try {
       const i = parseModemInfo(info.stdout);
       put(id, 'signalQualityPct', i.qualityPct);

@@ -46,7 +46,18 @@ function bounded(timeoutMs: number, f: (done: (o: ProbeOutcome) => void) => () =
 export async function icmpProbe(exec: Exec, host: string, o: ProbeOptions): Promise<ProbeOutcome> {
   // The last echo still gets its full wait inside the round's timeout; ping is stopped at the timeout anyway.
   const lastWaitMs = Math.max(100, o.timeoutMs - (o.attempts - 1) * o.attemptSpacingMs);
-  const args = ['-n', '-q', '-s', String(ICMP_PAYLOAD_BYTES), '-c', String(o.attempts), '-i', (o.attemptSpacingMs / 1000).toFixed(3), '-W', (lastWaitMs / 1000).toFixed(3)];
+  const args = [
+    '-n',
+    '-q',
+    '-s',
+    String(ICMP_PAYLOAD_BYTES),
+    '-c',
+    String(o.attempts),
+    '-i',
+    (o.attemptSpacingMs / 1000).toFixed(3),
+    '-W',
+    (lastWaitMs / 1000).toFixed(3),
+  ];
   if (o.iface) args.push('-I', o.iface);
   args.push(host);
   const r = await exec('ping', args, o.timeoutMs);

@@ -63,7 +63,6 @@ function restoreAll(cfg: Config): Record<string, unknown> {
   };
   for (const id of cfg.psu.ids) k[`psu.${id}.ok`] = true;
   if (cfg.uplinks.enabled)
-    for (const l of cfg.uplinks.links)
-      Object.assign(k, { [`uplink.${l.id}.carrier`]: true, [`uplink.${l.id}.loss`]: 0, [`uplink.${l.id}.deadTargets`]: 0 });
+    for (const l of cfg.uplinks.links) Object.assign(k, { [`uplink.${l.id}.carrier`]: true, [`uplink.${l.id}.loss`]: 0, [`uplink.${l.id}.deadTargets`]: 0 });
   return k;
 }

@@ -114,7 +114,11 @@ export async function readJournal(dir: string, o: ReadOptions = {}): Promise<Jou
 }
 
 /** Like readJournal, then keeps reading what is appended (new segments too) until `signal` aborts. */
-export async function followJournal(dir: string, o: ReadOptions & { readonly pollMs?: number; readonly signal: AbortSignal }, emit: (r: JournalRecord) => void): Promise<void> {
+export async function followJournal(
+  dir: string,
+  o: ReadOptions & { readonly pollMs?: number; readonly signal: AbortSignal },
+  emit: (r: JournalRecord) => void,
+): Promise<void> {
   const fs = o.fs ?? nodeJournalFs;
   const onProblem = o.onProblem ?? (() => undefined);
   let segs = await segmentsFor(fs, dir, o.sinceMs);

@@ -43,8 +43,12 @@ export async function checkTail(fs: JournalFs, seg: Segment): Promise<TailCheck>
   const from = Math.max(0, seg.size - TAIL_BYTES);
   const buf = await fs.read(seg.path, from, seg.size - from);
   const lastNl = buf.lastIndexOf(0x0a);
-  if (lastNl < 0) return { clean: false, lastSeq: undefined, problem: { offset: from, bytes: buf.length, reason: `no complete record in the last ${buf.length} bytes` } };
-  const lines = buf.subarray(from === 0 ? 0 : buf.indexOf(0x0a) + 1, lastNl).toString('utf8').split('\n');
+  if (lastNl < 0)
+    return { clean: false, lastSeq: undefined, problem: { offset: from, bytes: buf.length, reason: `no complete record in the last ${buf.length} bytes` } };
+  const lines = buf
+    .subarray(from === 0 ? 0 : buf.indexOf(0x0a) + 1, lastNl)
+    .toString('utf8')
+    .split('\n');
   let lastSeq: number | undefined;
   for (let i = lines.length - 1; i >= 0 && lastSeq === undefined; i--) {
     const d = decodeRecord(lines[i] as string);

@@ -64,7 +64,13 @@ export function openJournal(o: JournalOptions): Journal {
     if (!lost) return;
     const l = lost;
     lost = undefined;
-    queue.push({ atMs: clock(), mono: mono(), type: 'journal.dropped', fields: { count: l.count, from: new Date(l.firstAt).toISOString(), to: new Date(l.lastAt).toISOString() }, urgent: false });
+    queue.push({
+      atMs: clock(),
+      mono: mono(),
+      type: 'journal.dropped',
+      fields: { count: l.count, from: new Date(l.firstAt).toISOString(), to: new Date(l.lastAt).toISOString() },
+      urgent: false,
+    });
   };
   const enqueue = (it: Item) => {
     if (queue.length >= lim.queueRecords) return drop(it);
@@ -108,7 +114,9 @@ export function openJournal(o: JournalOptions): Journal {
   };
 
   const encode = (it: Item): string => {
-    if (it.line === undefined) it.line = encodeRecord({ seq: (it.seq = ++seq), at: new Date(it.atMs).toISOString(), mono: Math.round(it.mono * 1000) / 1000, type: it.type }, it.fields) + '\n';
+    if (it.line === undefined)
+      it.line =
+        encodeRecord({ seq: (it.seq = ++seq), at: new Date(it.atMs).toISOString(), mono: Math.round(it.mono * 1000) / 1000, type: it.type }, it.fields) + '\n';
     return it.line;
   };
 
@@ -133,7 +141,8 @@ export function openJournal(o: JournalOptions): Journal {
         } catch (e) {
           const written = e instanceof AppendError ? e.written : 0;
           let done = 0;
-          for (let acc = 0; done < lines.length && acc + Buffer.byteLength(lines[done] as string) <= written; done++) acc += Buffer.byteLength(lines[done] as string);
+          for (let acc = 0; done < lines.length && acc + Buffer.byteLength(lines[done] as string) <= written; done++)
+            acc += Buffer.byteLength(lines[done] as string);
           account(batch.slice(i, i + done), written);
           i += done;
           throw e;
@@ -213,7 +222,11 @@ export function openJournal(o: JournalOptions): Journal {
   const onFault = (e: unknown) => {
     const err = (e instanceof AppendError ? e.cause : e) as NodeJS.ErrnoException;
     const code = err?.code ?? 'EIO';
-    if (!fault || fault.code !== code) log.warn({ code, err: String(err?.message ?? err), dir: o.dir }, 'journal: cannot write (STORAGE_FAULT); control goes on, records are dropped when the queue is full');
+    if (!fault || fault.code !== code)
+      log.warn(
+        { code, err: String(err?.message ?? err), dir: o.dir },
+        'journal: cannot write (STORAGE_FAULT); control goes on, records are dropped when the queue is full',
+      );
     fault = { code, message: String(err?.message ?? err), sinceMs: fault?.sinceMs ?? clock() };
     const f = file;
     file = undefined;
@@ -257,7 +270,8 @@ export function openJournal(o: JournalOptions): Journal {
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       const code = err?.code ?? 'EIO';
-      if (probeFault?.code !== code) log.warn({ code, err: String(err?.message ?? err), dir: o.dir }, 'journal: the state directory is not usable (STORAGE_FAULT); control goes on');
+      if (probeFault?.code !== code)
+        log.warn({ code, err: String(err?.message ?? err), dir: o.dir }, 'journal: the state directory is not usable (STORAGE_FAULT); control goes on');
       probeFault = { code, message: String(err?.message ?? err), sinceMs: probeFault?.sinceMs ?? clock() };
       // The open segment may be gone with its directory: the next write opens one afresh.
       if (file && !busy) {

@@ -27,7 +27,8 @@ export const SAFE_DEFAULTS: Remembered = {
   uplink: { manual: null, links: {} },
 };
 
-const LOST = 'mode, lockout, acknowledgements, retransfer approval, anti-hunting history, counters, the generator failure latch, the uplink pin and hold-down history';
+const LOST =
+  'mode, lockout, acknowledgements, retransfer approval, anti-hunting history, counters, the generator failure latch, the uplink pin and hold-down history';
 
 export type StartingPoint =
   | { readonly kind: 'restored'; readonly remembered: Remembered; readonly savedAt: string }
@@ -41,7 +42,12 @@ export function startingPoint(loaded: Loaded): StartingPoint {
   const parsed = rememberedSchema.safeParse(loaded.state);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    return { kind: 'unusable', remembered: SAFE_DEFAULTS, problem: `its content is invalid (${first ? `${first.path.join('.')}: ${first.message}` : 'unknown'})`, keptAs: null };
+    return {
+      kind: 'unusable',
+      remembered: SAFE_DEFAULTS,
+      problem: `its content is invalid (${first ? `${first.path.join('.')}: ${first.message}` : 'unknown'})`,
+      keptAs: null,
+    };
   }
   return { kind: 'restored', remembered: parsed.data, savedAt: loaded.savedAt };
 }
@@ -49,10 +55,14 @@ export function startingPoint(loaded: Loaded): StartingPoint {
 /** Logs where the controller starts, naming the file and what was restored or lost. */
 export function reportStart(sp: StartingPoint, file: string, restored: readonly string[], log: StoreLogger): void {
   if (sp.kind === 'fresh') log.info({ file }, 'no state file yet: starting with defaults (mode auto)');
-  else if (sp.kind === 'restored') log.info({ file, savedAt: sp.savedAt, restored }, `state restored: ${restored.length > 0 ? restored.join('; ') : 'nothing set'}`);
+  else if (sp.kind === 'restored')
+    log.info({ file, savedAt: sp.savedAt, restored }, `state restored: ${restored.length > 0 ? restored.join('; ') : 'nothing set'}`);
   else {
     const kept = sp.keptAs ? ` (kept as ${sp.keptAs})` : '';
-    log.warn({ file, problem: sp.problem, keptAs: sp.keptAs }, `state file ${file} is unusable: ${sp.problem}${kept}. Lost: ${LOST}. Starting in mode manual (safe default; manual reverts to auto if the load's feed dies)`);
+    log.warn(
+      { file, problem: sp.problem, keptAs: sp.keptAs },
+      `state file ${file} is unusable: ${sp.problem}${kept}. Lost: ${LOST}. Starting in mode manual (safe default; manual reverts to auto if the load's feed dies)`,
+    );
   }
 }
 

@@ -19,7 +19,10 @@ export interface Persistence {
 export async function startPersistence(cfg: Config, logger: Logger, hardware: boolean, journal: Journal | undefined): Promise<Persistence | undefined> {
   const stateDir = cfg.runtime.stateDir;
   if (stateDir === null) {
-    if (hardware) logger.warn('runtime.stateDir is not set: mode, lockout, acknowledgements, retransfer approval, anti-hunting history, relay counters, the generator failure latch and the uplink pin will be forgotten on every restart (deploy/ sets /var/lib/twinfeed)');
+    if (hardware)
+      logger.warn(
+        'runtime.stateDir is not set: mode, lockout, acknowledgements, retransfer approval, anti-hunting history, relay counters, the generator failure latch and the uplink pin will be forgotten on every restart (deploy/ sets /var/lib/twinfeed)',
+      );
     return undefined;
   }
   const log = logger.child({ subsystem: 'state' });

@@ -8,7 +8,13 @@ const DAY_MS = 86_400_000;
 const MB = 1e6;
 
 /** Plans rounds every interval from `fromMs` up to `toMs`; returns how many targets each uplink probed. */
-function plan(cfg: ReturnType<typeof config>, b: Budget, fromMs: number, toMs: number, good: (i: number, atMs: number) => boolean): { b: Budget; sent: number[][] } {
+function plan(
+  cfg: ReturnType<typeof config>,
+  b: Budget,
+  fromMs: number,
+  toMs: number,
+  good: (i: number, atMs: number) => boolean,
+): { b: Budget; sent: number[][] } {
   const sent: number[][] = cfg.links.map(() => []);
   for (let t = fromMs; t <= toMs; t += cfg.probe.intervalMs) {
     const outcomes: [number, boolean][] = [];

@@ -42,8 +42,14 @@ export function driver(cfg: UplinksConfig = config()): Driver {
       const iv = cfg.probe.intervalMs;
       for (let t = fromMs; t < toMs; t += iv) {
         const probes = Object.entries(answers).flatMap(([id, a]) => round(id, t, a));
-        d.step(t + 10, probes.filter((p) => p.ok));
-        d.step(t + cfg.probe.timeoutMs, probes.filter((p) => !p.ok));
+        d.step(
+          t + 10,
+          probes.filter((p) => p.ok),
+        );
+        d.step(
+          t + cfg.probe.timeoutMs,
+          probes.filter((p) => !p.ok),
+        );
       }
     },
     selected() {

@@ -18,7 +18,14 @@ function runDown(untilMs: number) {
   // Fiber answers every round so only lte is down; the probes of lte fail fast (no carrier).
   while (t < untilMs) {
     t = Math.min(d.last.nextDeadlineMs ?? Infinity, Math.floor(t / 1000) * 1000 + 1000);
-    const fiber = t % 1000 === 0 ? [{ uplink: 'fiber', target: 'a', ok: true, rttMs: 5, atMs: t }, { uplink: 'fiber', target: 'b', ok: true, rttMs: 5, atMs: t }, { uplink: 'fiber', target: 'c', ok: true, rttMs: 5, atMs: t }] : [];
+    const fiber =
+      t % 1000 === 0
+        ? [
+            { uplink: 'fiber', target: 'a', ok: true, rttMs: 5, atMs: t },
+            { uplink: 'fiber', target: 'b', ok: true, rttMs: 5, atMs: t },
+            { uplink: 'fiber', target: 'c', ok: true, rttMs: 5, atMs: t },
+          ]
+        : [];
     d.step(t, fiber);
   }
   return d;

@@ -7,7 +7,13 @@ import { config } from './helpers.js';
 
 const DAY_MS = 86_400_000;
 const targets = (n: number) => Array.from({ length: n }, (_, j) => `t${j + 1}`);
-const twoLinks = (n: number) => config({ links: [{ id: 'fiber', targets: targets(n) }, { id: 'lte', targets: targets(n) }] });
+const twoLinks = (n: number) =>
+  config({
+    links: [
+      { id: 'fiber', targets: targets(n) },
+      { id: 'lte', targets: targets(n) },
+    ],
+  });
 
 describe('uplink core properties', () => {
   it('with 2 or 3 targets and 10 % independent loss, no false failover in 24 simulated hours', () => {

@@ -120,7 +120,14 @@ describe('uplink selection', () => {
   it('refuses to select an unknown or dead uplink, with the reason', () => {
     const d = driver();
     d.carrier = { fiber: true, lte: false };
-    const r = d.step(100, [], [{ name: 'selectUplink', id: 'wifi' }, { name: 'selectUplink', id: 'lte' }]);
+    const r = d.step(
+      100,
+      [],
+      [
+        { name: 'selectUplink', id: 'wifi' },
+        { name: 'selectUplink', id: 'lte' },
+      ],
+    );
     expect(r.verdicts[0]).toEqual({ accepted: false, reason: 'unknown uplink "wifi" (one of fiber, lte)' });
     expect(r.verdicts[1]).toEqual({ accepted: false, reason: 'uplink lte is down (carrier)' });
     expect(d.selected()).toBe('fiber');
@@ -132,7 +139,12 @@ describe('uplink selection', () => {
     d.step(100);
     expect([...d.last.alarms.keys()]).toEqual(['UPLINK_DOWN']);
     expect(d.last.alarms.get('UPLINK_DOWN')).toBe('lte down (carrier)');
-    expect(d.last.outputs).toEqual(new Map([['uplink.fiber.selected', true], ['uplink.lte.selected', false]]));
+    expect(d.last.outputs).toEqual(
+      new Map([
+        ['uplink.fiber.selected', true],
+        ['uplink.lte.selected', false],
+      ]),
+    );
     d.carrier.fiber = false;
     d.step(200);
     expect([...d.last.alarms.keys()].sort()).toEqual(['NO_UPLINK', 'UPLINK_DOWN']);

@@ -16,7 +16,14 @@ const tick = () => new Promise((r) => setImmediate(r));
 describe('uplink driver', () => {
   it('reads carrier without blocking: absent until the first poll, then the value with its age', async () => {
     const carriers: Record<string, boolean> = { eth0: true, wwan0: false };
-    const d = createUplinkDriver({ cfg, logger: fakeLogger(), exec: fakeExec().exec, carrier: async (i) => ({ carrier: carriers[i] ?? false, operstate: 'up' }), clock: () => 0, monitor: false });
+    const d = createUplinkDriver({
+      cfg,
+      logger: fakeLogger(),
+      exec: fakeExec().exec,
+      carrier: async (i) => ({ carrier: carriers[i] ?? false, operstate: 'up' }),
+      clock: () => 0,
+      monitor: false,
+    });
     expect(d.read(0).get('uplink.fiber.carrier')).toEqual({ value: undefined, reason: 'absent' });
     await tick();
     const r = d.read(100);
@@ -26,7 +33,11 @@ describe('uplink driver', () => {
   });
 
   it('probes through each uplink interface and reports results by uplink and target', async () => {
-    const x = fakeExec((line) => (line.includes('-I eth0') ? { stdout: '2 packets transmitted, 2 received\nrtt min/avg/max/mdev = 3.1/3.2/3.3/0.1 ms\n' } : { code: 1, stdout: '2 packets transmitted, 0 received\n' }));
+    const x = fakeExec((line) =>
+      line.includes('-I eth0')
+        ? { stdout: '2 packets transmitted, 2 received\nrtt min/avg/max/mdev = 3.1/3.2/3.3/0.1 ms\n' }
+        : { code: 1, stdout: '2 packets transmitted, 0 received\n' },
+    );
     const d = createUplinkDriver({ cfg, logger: fakeLogger(), exec: x.exec, carrier: async () => ({ carrier: true, operstate: 'up' }), monitor: false });
     d.takeProbes(0);
     await tick();
@@ -40,13 +51,27 @@ describe('uplink driver', () => {
   });
 
   it('switches routes when the selected output changes and reports a failing action as a fault reading', async () => {
-    const x = fakeExec((line) => (line.startsWith('ip route replace') && line.includes('wwan0 metric 10') ? { code: 2, stderr: 'RTNETLINK answers: Network is unreachable' } : {}));
+    const x = fakeExec((line) =>
+      line.startsWith('ip route replace') && line.includes('wwan0 metric 10') ? { code: 2, stderr: 'RTNETLINK answers: Network is unreachable' } : {},
+    );
     const log = fakeLogger();
     const d = createUplinkDriver({ cfg, logger: log, exec: x.exec, carrier: async () => ({ carrier: true, operstate: 'up' }), monitor: false });
-    d.write(new Map([['uplink.fiber.selected', true], ['uplink.lte.selected', false]]), 0);
+    d.write(
+      new Map([
+        ['uplink.fiber.selected', true],
+        ['uplink.lte.selected', false],
+      ]),
+      0,
+    );
     await d.close();
     expect(x.calls[0]).toBe('ip route replace default via 192.0.2.1 dev eth0 metric 10');
-    d.write(new Map([['uplink.fiber.selected', false], ['uplink.lte.selected', true]]), 100);
+    d.write(
+      new Map([
+        ['uplink.fiber.selected', false],
+        ['uplink.lte.selected', true],
+      ]),
+      100,
+    );
     await d.close();
     expect(d.faults().get('route.lte')).toMatch(/Network is unreachable/);
     expect(d.read(200).get('uplink.routeFault')).toEqual({ value: true, ageMs: 0 });
@@ -70,7 +95,11 @@ describe('uplink driver', () => {
     emit('wwan0', { carrier: true, operstate: 'up' });
     d.read(0);
     t = 10;
-    emit('wwan0', parseMonitorLine('3: wwan0: <NO-CARRIER,BROADCAST,MULTICAST,UP> mtu 1500 qdisc fq_codel state DOWN mode DEFAULT group default qlen 1000\\    link/none')?.sense ?? { carrier: true, operstate: '?' });
+    emit(
+      'wwan0',
+      parseMonitorLine('3: wwan0: <NO-CARRIER,BROADCAST,MULTICAST,UP> mtu 1500 qdisc fq_codel state DOWN mode DEFAULT group default qlen 1000\\    link/none')
+        ?.sense ?? { carrier: true, operstate: '?' },
+    );
     emit('eth7', { carrier: false, operstate: 'down' });
     expect(d.read(10).get('uplink.lte.carrier')).toEqual({ value: false, ageMs: 0 });
     expect(wakes).toBe(1);
@@ -95,7 +124,15 @@ describe('uplink driver', () => {
       return t;
     };
     let t = 0;
-    const d = createUplinkDriver({ cfg, logger: fakeLogger(), exec: fakeExec().exec, carrier: async () => ({ carrier: true, operstate: 'up' }), clock: () => t, monitor: false, readText });
+    const d = createUplinkDriver({
+      cfg,
+      logger: fakeLogger(),
+      exec: fakeExec().exec,
+      carrier: async () => ({ carrier: true, operstate: 'up' }),
+      clock: () => t,
+      monitor: false,
+      readText,
+    });
     d.read(0);
     await tick();
     expect(d.stats()).toEqual({ 'uplink.fiber.rxBytes': 123456789, 'uplink.fiber.txBytes': 2345, 'uplink.lte.rxBytes': 17000000 });

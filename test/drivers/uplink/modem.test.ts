@@ -61,13 +61,24 @@ exit 1
   });
 
   it('reads signal quality, RSRP/RSRQ/SINR/RSSI and logs technology and operator; a wrong modem is a warning', async () => {
-    const cfg = uplinksSchema.parse({ links: [{ id: 'fiber', modem: '7' }, { id: 'lte', modem: '0' }] });
+    const cfg = uplinksSchema.parse({
+      links: [
+        { id: 'fiber', modem: '7' },
+        { id: 'lte', modem: '0' },
+      ],
+    });
     const log = fakeLogger();
     let t = 0;
     const r = createModemReader(cfg, spawnExec, log, () => t);
     r.refresh();
     for (let i = 0; i < 100 && r.values['uplink.lte.rsrpDbm'] === undefined; i++) await new Promise((res) => setTimeout(res, 20));
-    expect(r.values).toEqual({ 'uplink.lte.signalQualityPct': 67, 'uplink.lte.rsrpDbm': -95, 'uplink.lte.rsrqDb': -11, 'uplink.lte.sinrDb': 12.4, 'uplink.lte.rssiDbm': -65 });
+    expect(r.values).toEqual({
+      'uplink.lte.signalQualityPct': 67,
+      'uplink.lte.rsrpDbm': -95,
+      'uplink.lte.rsrqDb': -11,
+      'uplink.lte.sinrDb': 12.4,
+      'uplink.lte.rssiDbm': -65,
+    });
     expect(log.lines).toContain('info uplink: lte on lte Telekom.de');
     expect(log.lines).toContain('warn uplink: mmcli cannot read modem 7 of fiber');
     // Not again before 10 s.

@@ -3,7 +3,12 @@ import { uplinksSchema } from '../../../src/config/uplinks.js';
 import { createProber } from '../../../src/drivers/uplink/prober.js';
 import type { ProbeOutcome } from '../../../src/drivers/uplink/probes.js';
 
-const cfg = uplinksSchema.parse({ links: [{ id: 'fiber', targets: ['a', 'b'] }, { id: 'lte', targets: ['c'] }] });
+const cfg = uplinksSchema.parse({
+  links: [
+    { id: 'fiber', targets: ['a', 'b'] },
+    { id: 'lte', targets: ['c'] },
+  ],
+});
 const tick = () => new Promise((r) => setImmediate(r));
 
 describe('probe rounds', () => {
@@ -40,7 +45,12 @@ describe('probe rounds', () => {
   });
 
   it('probes the standby within its budget once the selected uplink is healthy, at full rate again after a failed round', async () => {
-    const three = uplinksSchema.parse({ links: [{ id: 'fiber', targets: ['a', 'b', 'c'] }, { id: 'lte', targets: ['d', 'e', 'f'] }] });
+    const three = uplinksSchema.parse({
+      links: [
+        { id: 'fiber', targets: ['a', 'b', 'c'] },
+        { id: 'lte', targets: ['d', 'e', 'f'] },
+      ],
+    });
     let fiberOk = true;
     const p = createProber(three, async (i) => ({ ok: i === 1 || fiberOk, rttMs: 5 }));
     p.select(0);

@@ -74,7 +74,10 @@ describe('probes', () => {
   });
 
   it('ICMP via system ping bound to the interface: parses received count and min rtt', async () => {
-    const x = fakeExec(() => ({ code: 1, stdout: '2 packets transmitted, 1 received, 50% packet loss, time 101ms\nrtt min/avg/max/mdev = 12.5/12.5/12.5/0.0 ms\n' }));
+    const x = fakeExec(() => ({
+      code: 1,
+      stdout: '2 packets transmitted, 1 received, 50% packet loss, time 101ms\nrtt min/avg/max/mdev = 12.5/12.5/12.5/0.0 ms\n',
+    }));
     expect(await icmpProbe(x.exec, '192.0.2.1', { ...o, iface: 'eth0' })).toEqual({ ok: true, rttMs: 12.5 });
     expect(x.calls).toEqual(['ping -n -q -s 16 -c 2 -i 0.100 -W 0.200 -I eth0 192.0.2.1']);
     const lost = fakeExec(() => ({ code: 1, stdout: '2 packets transmitted, 0 received, 100% packet loss, time 101ms\n' }));

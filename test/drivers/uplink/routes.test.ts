@@ -13,10 +13,14 @@ const cfg = uplinksSchema.parse({
 /** `ip -o addr show dev IF` as the kernel prints it, for eth0 and (until it loses it) wwan0. */
 const addrs = (wwanUp: () => boolean) => (line: string) => {
   if (line === 'ip -o addr show dev eth0')
-    return { stdout: '2: eth0    inet 192.0.2.5/24 brd 192.0.2.255 scope global eth0\\       valid_lft forever preferred_lft forever\n2: eth0    inet6 2001:db8::5/64 scope global \\       valid_lft forever\n2: eth0    inet6 fe80::1/64 scope link \\       valid_lft forever\n' };
+    return {
+      stdout:
+        '2: eth0    inet 192.0.2.5/24 brd 192.0.2.255 scope global eth0\\       valid_lft forever preferred_lft forever\n2: eth0    inet6 2001:db8::5/64 scope global \\       valid_lft forever\n2: eth0    inet6 fe80::1/64 scope link \\       valid_lft forever\n',
+    };
   if (line === 'ip -o addr show dev wwan0') return { stdout: wwanUp() ? '3: wwan0    inet 198.51.100.7/30 scope global wwan0\n' : '' };
   // No flow matched: conntrack says so and exits 1.
-  if (line.startsWith('conntrack -D') && line.includes('2001:db8')) return { code: 1, stderr: 'conntrack v1.4.7 (conntrack-tools): 0 flow entries have been deleted.\n' };
+  if (line.startsWith('conntrack -D') && line.includes('2001:db8'))
+    return { code: 1, stderr: 'conntrack v1.4.7 (conntrack-tools): 0 flow entries have been deleted.\n' };
   return {};
 };
 
@@ -78,7 +82,9 @@ describe('route switching', () => {
 
   it('a failing route command is a fault (logged), retried after retryMs, and cleared when it works', async () => {
     let broken = true;
-    const x = fakeExec((line) => (broken && line.includes('replace') && line.includes('wwan0') ? { code: 2, stderr: 'Error: Nexthop has invalid gateway.' } : {}));
+    const x = fakeExec((line) =>
+      broken && line.includes('replace') && line.includes('wwan0') ? { code: 2, stderr: 'Error: Nexthop has invalid gateway.' } : {},
+    );
     const log = fakeLogger();
     const sw = createRouteSwitcher(cfg, x.exec, log);
     sw.want('lte', 0);

@@ -14,7 +14,10 @@ describe.skipIf(process.platform !== 'linux')('the sim board with a real uplink'
   it('takes the real uplink from the kernel and the driver, the other from the simulated cabinet', async () => {
     // Loopback exists everywhere and has carrier; 127.0.0.1 answers locally (no traffic leaves the host).
     const cfg = configSchema.parse({
-      uplinks: { links: [{ id: 'fiber' }, { id: 'lte', interface: 'lo', targets: ['127.0.0.1'] }], probe: { intervalMs: '200ms', timeoutMs: '150ms', attemptSpacingMs: '50ms' } },
+      uplinks: {
+        links: [{ id: 'fiber' }, { id: 'lte', interface: 'lo', targets: ['127.0.0.1'] }],
+        probe: { intervalMs: '200ms', timeoutMs: '150ms', attemptSpacingMs: '50ms' },
+      },
     });
     const board = await openBoard(join(root, 'boards', 'sim.yaml'), cfg, pino({ level: 'silent' }), 0);
     try {
@@ -26,7 +29,13 @@ describe.skipIf(process.platform !== 'linux')('the sim board with a real uplink'
         const t = Math.round(performance.now() - t0);
         lte = board.read(t).get('uplink.lte.carrier')?.value;
         probes.push(...(board.takeProbes?.(t) ?? []));
-        board.write(new Map([['uplink.fiber.selected', true], ['uplink.lte.selected', false]]), t);
+        board.write(
+          new Map([
+            ['uplink.fiber.selected', true],
+            ['uplink.lte.selected', false],
+          ]),
+          t,
+        );
         await sleep(50);
       }
       expect(lte).toBe(true);

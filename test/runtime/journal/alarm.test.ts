@@ -31,9 +31,15 @@ describe('STORAGE_FAULT', () => {
   });
 
   it('follows the storage.fault input: active while it is true, cleared after', () => {
-    const { events } = run((t) => t >= 1000 && t < 3000, () => ({}));
+    const { events } = run(
+      (t) => t >= 1000 && t < 3000,
+      () => ({}),
+    );
     const alarms = events.filter((e) => e.type === 'alarm' && e.code === 'STORAGE_FAULT');
-    expect(alarms.map((e) => [e.t, e.type === 'alarm' && e.active])).toEqual([[1000, true], [3000, false]]);
+    expect(alarms.map((e) => [e.t, e.type === 'alarm' && e.active])).toEqual([
+      [1000, true],
+      [3000, false],
+    ]);
   });
 
   it('changes no output but the common alarm: the same outage gives the same images with and without it', () => {

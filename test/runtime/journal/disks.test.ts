@@ -90,7 +90,14 @@ describe.skipIf(missing !== undefined && !mustRun)('journal on real filesystems 
     expect(sh('mount', '-o', 'remount,rw', state).status).toBe(0);
     await until(j, (x) => x.fault === null && x.written === 6, 'recovery');
     await j.close(5000);
-    expect((await readJournal(join(state, 'journal'))).map((r) => [r.seq, r.type])).toEqual([[1, 'start'], [2, 'ups'], [3, 'ups'], [4, 'ups'], [5, 'ups'], [6, 'ups']]);
+    expect((await readJournal(join(state, 'journal'))).map((r) => [r.seq, r.type])).toEqual([
+      [1, 'start'],
+      [2, 'ups'],
+      [3, 'ups'],
+      [4, 'ups'],
+      [5, 'ups'],
+      [6, 'ups'],
+    ]);
   });
 });
 
@@ -137,7 +144,10 @@ describe('journal writer killed with SIGKILL', () => {
     j.append('start', {}, Date.now(), true);
     await j.close(5000);
     const after = await readJournal(dir);
-    expect(after.slice(-2).map((r) => [r.seq, r.type])).toEqual([[records.length + 1, 'journal.torn'], [records.length + 2, 'start']]);
+    expect(after.slice(-2).map((r) => [r.seq, r.type])).toEqual([
+      [records.length + 1, 'journal.torn'],
+      [records.length + 2, 'start'],
+    ]);
     expect(readFileSync(last, 'utf8').endsWith('\n')).toBe(false);
   });
 });

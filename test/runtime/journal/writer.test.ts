@@ -90,7 +90,14 @@ describe('journal writer', () => {
     expect(readFileSync(seg, 'utf8')).toBe(damaged);
     const { records, problems } = await readBack(dir);
     expect(problems).toEqual([expect.objectContaining({ segment: '0000000001.jsonl', line: 5 })]);
-    expect(records.map((r) => [r.seq, r.type])).toEqual([[1, 'output'], [2, 'output'], [3, 'output'], [4, 'output'], [5, 'journal.torn'], [6, 'start']]);
+    expect(records.map((r) => [r.seq, r.type])).toEqual([
+      [1, 'output'],
+      [2, 'output'],
+      [3, 'output'],
+      [4, 'output'],
+      [5, 'journal.torn'],
+      [6, 'start'],
+    ]);
   });
 
   it('start reads only the tail of the newest segment, not the whole journal', async () => {
@@ -123,26 +130,31 @@ describe('journal writer', () => {
     const { records } = await readBack(join(state, 'journal'));
     // The 16 that waited in the queue, then where the other 24 were lost.
     expect(records.slice(0, 16).map((r) => r.at)).toEqual(Array.from({ length: 16 }, (_, i) => new Date(T0 + i).toISOString()));
-    expect(records.slice(16)).toEqual([expect.objectContaining({ type: 'journal.dropped', count: 24, from: '2026-12-01T08:00:00.016Z', to: '2026-12-01T08:00:00.039Z' })]);
+    expect(records.slice(16)).toEqual([
+      expect.objectContaining({ type: 'journal.dropped', count: 24, from: '2026-12-01T08:00:00.016Z', to: '2026-12-01T08:00:00.039Z' }),
+    ]);
   });
 
-  it.each(['EIO', 'EROFS'])('%s on write (injected): fault reported, nothing lost while the queue holds, no record written twice after recovery', async (code) => {
-    const dir = join(tempDir(), 'journal');
-    const fs = faultyFs();
-    const j = openJournal({ dir, limits: LIMITS, fs, retryMs: 30 });
-    for (let i = 0; i < 3; i++) j.append('psu', { ok: 3 }, T0 + i);
-    await until(j, (h) => h.written === 3, '3 written');
-    fs.fail('append', code);
-    for (let i = 3; i < 8; i++) j.append('psu', { ok: 2 }, T0 + i);
-    expect((await until(j, (h) => h.fault !== null, code)).fault?.code).toBe(code);
-    expect(j.health()).toMatchObject({ queued: 5, dropped: 0 });
-    fs.clear();
-    await until(j, (h) => h.fault === null && h.written === 8, 'recovery');
-    await j.close(5000);
-    const { records, problems } = await readBack(dir);
-    expect(problems).toEqual([]);
-    expect(records.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-  });
+  it.each(['EIO', 'EROFS'])(
+    '%s on write (injected): fault reported, nothing lost while the queue holds, no record written twice after recovery',
+    async (code) => {
+      const dir = join(tempDir(), 'journal');
+      const fs = faultyFs();
+      const j = openJournal({ dir, limits: LIMITS, fs, retryMs: 30 });
+      for (let i = 0; i < 3; i++) j.append('psu', { ok: 3 }, T0 + i);
+      await until(j, (h) => h.written === 3, '3 written');
+      fs.fail('append', code);
+      for (let i = 3; i < 8; i++) j.append('psu', { ok: 2 }, T0 + i);
+      expect((await until(j, (h) => h.fault !== null, code)).fault?.code).toBe(code);
+      expect(j.health()).toMatchObject({ queued: 5, dropped: 0 });
+      fs.clear();
+      await until(j, (h) => h.fault === null && h.written === 8, 'recovery');
+      await j.close(5000);
+      const { records, problems } = await readBack(dir);
+      expect(problems).toEqual([]);
+      expect(records.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    },
+  );
 
   it('a short write then ENOSPC (injected): whole lines stay, the torn one is reported, the rest is written once in a new segment', async () => {
     const dir = join(tempDir(), 'journal');
@@ -160,7 +172,13 @@ describe('journal writer', () => {
     expect(readdirSync(dir).sort()).toEqual(['0000000001.jsonl', '0000000002.jsonl']);
     const { records, problems } = await readBack(dir);
     expect(problems).toEqual([expect.objectContaining({ segment: '0000000001.jsonl', line: 3 })]);
-    expect(records.map((r) => [r.seq, r.type])).toEqual([[1, 'start'], [2, 'start'], [3, 'journal.torn'], [4, 'start'], [5, 'start']]);
+    expect(records.map((r) => [r.seq, r.type])).toEqual([
+      [1, 'start'],
+      [2, 'start'],
+      [3, 'journal.torn'],
+      [4, 'start'],
+      [5, 'start'],
+    ]);
     expect(records.map((r) => r.at).slice(3)).toEqual([new Date(T0 + 2).toISOString(), new Date(T0 + 3).toISOString()]);
   });
 
