@@ -2,6 +2,7 @@
 // one list, so a missing one is reported by name with the package to install, not as a traceback
 // deep inside a test. `.ci/run` installs every package named here (test/system-tools.test.ts checks).
 import { spawnSync } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
 
 /** Debian's interpreter: the python3-* packages install their modules for it, not for a pyenv one. */
 export const PYTHON = '/usr/bin/python3';
@@ -21,6 +22,8 @@ interface Tool {
   readonly packages: readonly string[];
   /** A command that exits 0 when the tool is usable. */
   readonly probe?: readonly string[];
+  /** An executable that must exist, for a tool with no option that exits 0 (mosquitto's -h exits 3). */
+  readonly file?: string;
   /** Python modules that must import with PYTHON. */
   readonly python?: readonly PyModule[];
 }
@@ -53,6 +56,13 @@ export const TOOLS = {
     packages: ['nut-server', 'nut-client'],
     probe: ['/lib/nut/upsd', '-V'],
   },
+  // The broker is in /usr/sbin (off a user's PATH).
+  mosquitto: { why: 'a real MQTT broker for the Sparkplug B edge node', packages: ['mosquitto'], file: '/usr/sbin/mosquitto' },
+  mosquittoClients: {
+    why: 'mosquitto_sub / mosquitto_pub as an independent Sparkplug host application',
+    packages: ['mosquitto-clients'],
+    file: '/usr/bin/mosquitto_sub',
+  },
   chromium: { why: 'a real browser for the dashboard tests (driven by playwright-core)', packages: ['chromium'], probe: ['/usr/bin/chromium', '--version'] },
 } as const satisfies Record<string, Tool>;
 export type ToolName = keyof typeof TOOLS;
@@ -77,6 +87,13 @@ export function missingTool(name: ToolName): string | undefined {
     const [cmd, ...args] = t.probe as [string, ...string[]];
     const r = spawnSync(cmd, args, { stdio: 'ignore' });
     if (r.error || r.status !== 0) why = `${cmd} is not installed (Debian package ${t.packages[0]}: apt-get install ${t.packages[0]})`;
+  }
+  if (!why && t.file) {
+    try {
+      accessSync(t.file, constants.X_OK);
+    } catch {
+      why = `${t.file} is not installed (Debian package ${t.packages[0]}: apt-get install ${t.packages[0]})`;
+    }
   }
   if (!why && t.python) {
     const m = firstMissingModule(t.python);

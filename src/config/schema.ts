@@ -250,6 +250,48 @@ const reportSchema = z
   })
   .strict();
 
+/**
+ * Sparkplug B 3.0 edge node over MQTT (README, Sparkplug B). Absent: off. Secrets (the password) are
+ * read from files at start so that none is in the config; ca/cert/key are PEM file paths for mqtts://.
+ */
+const sparkplugSchema = z
+  .object({
+    broker: z.string().regex(/^mqtts?:\/\/[^/\s]+$/, 'not a broker URL (e.g. "mqtt://10.0.0.5:1883" or "mqtts://broker.example:8883")'),
+    groupId: z.string().regex(/^[^/+#]+$/, 'not a Sparkplug group id (no "/", "+" or "#")'),
+    edgeNodeId: z.string().regex(/^[^/+#]+$/, 'not a Sparkplug edge node id (no "/", "+" or "#")'),
+    primaryHostId: z.string().min(1).nullable().default(null),
+    username: z.string().min(1).nullable().default(null),
+    passwordFile: z.string().min(1).nullable().default(null),
+    ca: z.string().min(1).nullable().default(null),
+    cert: z.string().min(1).nullable().default(null),
+    key: z.string().min(1).nullable().default(null),
+    /** Analog metrics are sent when they moved at least this far from the value last sent. */
+    deadbands: z
+      .object({
+        voltageV: z.number().min(0).default(1),
+        frequencyHz: z.number().min(0).default(0.05),
+        pct: z.number().min(0).default(1),
+        runtimeS: z.number().min(0).default(30),
+        latencyMs: z.number().min(0).default(10),
+        timerMs: z.number().min(0).default(5000),
+      })
+      .strict()
+      .prefault({}),
+    storeForward: z
+      .object({
+        maxBytes: z
+          .number()
+          .int()
+          .min(64 * 1024)
+          .default(64 * MiB),
+      })
+      .strict()
+      .prefault({}),
+    /** NCMD commands into the controller (off: only Node Control/Rebirth is obeyed). */
+    commands: z.boolean().default(false),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     site: z
@@ -264,9 +306,11 @@ export const configSchema = z
     http: httpSchema.prefault({}),
     runtime: runtimeSchema.prefault({}),
     report: reportSchema.prefault({}),
+    sparkplug: sparkplugSchema.nullable().default(null),
   })
   .strict();
 
 export type Config = z.output<typeof configSchema>;
 export type PowerConfig = Config['power'];
 export type FeedConfig = PowerConfig['feeds']['A'];
+export type SparkplugConfig = NonNullable<Config['sparkplug']>;

@@ -22,6 +22,7 @@ import { openBoard } from './boards.js';
 import { createNotifier } from './notify.js';
 import { startPersistence } from './persist/start.js';
 import { createScanLoop } from './scan.js';
+import { startSparkplug } from '../sparkplug/start.js';
 import type { SimBoard } from './simboard.js';
 
 /** The repo root (dist/src/runtime → up three), where boards/sim.yaml lives. */
@@ -109,6 +110,9 @@ export async function runController(opts: RunOptions): Promise<number> {
   // An input edge between scans (a contact opening) is seen at once rather than at the next period.
   const unwatch = board.onInputChange?.(() => loop.scanNow());
   const closers: (() => Promise<void>)[] = [];
+  // Sparkplug B (if configured): its NDEATH goes out first on a stop, before anything else closes.
+  const sparkplug = await startSparkplug(cfg, loop, logger);
+  if (sparkplug) closers.push(() => sparkplug.stop());
   try {
     if (cfg.http.enabled) {
       const sim = 'setKnobs' in board ? (board as SimBoard) : undefined;
@@ -142,6 +146,7 @@ export async function runController(opts: RunOptions): Promise<number> {
     }
   } catch (e) {
     loop.stop();
+    await sparkplug?.stop();
     const err = e as NodeJS.ErrnoException;
     process.stderr.write(`twinfeed: cannot listen: ${err.message} (is another twinfeed running? change http.port / scada.port)\n`);
     await board.close();

@@ -16,7 +16,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   'src/drivers': ['src/config', 'src/core', 'src/io'],
   'src/scada': ['src/config', 'src/core', 'src/io'],
   sim: ['src/config', 'src/core', 'src/io'],
-  'src/runtime': ['src/config', 'src/core', 'src/io', 'src/drivers', 'src/scada', 'sim'],
+  /** The Sparkplug B edge node: follows the published status like SCADA does. */
+  'src/sparkplug': ['src/config', 'src/core', 'src/io'],
+  'src/runtime': ['src/config', 'src/core', 'src/io', 'src/drivers', 'src/scada', 'sim', 'src/sparkplug'],
   /** The monthly record: a pure fold over journal records (their shape is declared there). */
   'src/report': [],
   'src/cli': ['src/config', 'src/core', 'src/io', 'src/drivers', 'src/scada', 'src/runtime', 'sim', 'src/report'],

@@ -34,7 +34,8 @@ const fresh = (dirs: readonly string[]) => existsSync(MAIN) && statSync(MAIN).mt
  * main.js is fatal.
  */
 export function ensureBuilt(): void {
-  const dirs = ['src/cli', 'src/config', 'src/core', 'src/runtime', 'sim'].map((d) => join(ROOT, d));
+  // Every source the CLI can load (drivers, scada, sparkplug … included), so no stale build is run.
+  const dirs = ['src', 'sim'].map((d) => join(ROOT, d));
   for (const deadline = Date.now() + 300_000; Date.now() < deadline;) {
     if (fresh(dirs)) return;
     try {

@@ -1,0 +1,67 @@
+// Starts the Sparkplug edge node for `twinfeed run` when the config has a `sparkplug` section: it
+// follows the scan loop's published status and never runs inside a scan (each scan only queues).
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import type { Published } from '../io/controller-port.js';
+import type { ControllerEvent } from '../core/types.js';
+import { createBdSeqCounter } from './bdseq.js';
+import { startEdgeNode, type Connect, type EdgeNode } from './edge-node.js';
+import { statusMetrics } from './metrics.js';
+import { createForwardQueue } from './store-forward.js';
+
+export interface StatusSource {
+  latest(): Published;
+  onEvents?(listener: (events: readonly ControllerEvent[], atMs: number) => void): () => void;
+}
+
+export async function startSparkplug(cfg: Config, source: StatusSource, logger: Logger, connect?: Connect): Promise<EdgeNode | undefined> {
+  const sp = cfg.sparkplug;
+  if (sp === null) return undefined;
+  // mqtt is loaded only when Sparkplug is configured (a cabinet without it never imports it).
+  const mqttConnect = connect ?? (await import('mqtt')).connect;
+  const log = logger.child({ subsystem: 'sparkplug' });
+  const metricsOf = (p: Published) => statusMetrics(cfg, p.status, p.configHash);
+  const queue = createForwardQueue(cfg.runtime.stateDir, sp.storeForward.maxBytes, (problem) => log.warn(problem));
+  await queue.load();
+  if (queue.length > 0) log.info({ changes: queue.length }, 'sparkplug: changes stored by the previous run will be forwarded');
+  const startNode = () =>
+    startEdgeNode({
+      config: sp,
+      current: () => {
+        const p = source.latest();
+        return { metrics: metricsOf(p), atMs: p.atMs };
+      },
+      bdSeq: createBdSeqCounter(cfg.runtime.stateDir, (problem) => log.warn(problem)),
+      queue,
+      logger: log,
+      connect: mqttConnect,
+    });
+  let node: EdgeNode;
+  try {
+    node = startNode();
+  } catch (e) {
+    // A missing password or certificate file must not stop the controller: it controls without Sparkplug.
+    log.error({ err: (e as Error).message }, 'sparkplug: cannot start the edge node (sparkplug is off until restarted)');
+    return undefined;
+  }
+  // Each scan's snapshot is taken at once (it is immutable) and handled after the scan has returned.
+  let pending: Published[] = [];
+  const unsubscribe = source.onEvents?.(() => {
+    pending.push(source.latest());
+    if (pending.length > 1) return;
+    setImmediate(() => {
+      const batch = pending;
+      pending = [];
+      for (const p of batch) node.update(metricsOf(p), p.atMs);
+    });
+  });
+  log.info({ broker: sp.broker, groupId: sp.groupId, edgeNodeId: sp.edgeNodeId }, 'sparkplug: edge node started');
+  return {
+    stats: node.stats,
+    update: node.update,
+    async stop() {
+      unsubscribe?.();
+      await node.stop();
+    },
+  };
+}

@@ -1,0 +1,150 @@
+// Real peers for the Sparkplug tests: Debian's mosquitto broker on 127.0.0.1 on a free port (config in
+// a temp dir), mosquitto_sub as an independent subscriber printing each message's topic and hex payload,
+// and mosquitto_pub for the host application's NCMD.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeSparkplug, type WirePayload } from './wire.js';
+
+export const MOSQUITTO = '/usr/sbin/mosquitto';
+
+export async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitListening(port: number, deadlineMs: number): Promise<void> {
+  for (;;) {
+    const ok = await new Promise<boolean>((done) => {
+      const c = createConnection({ host: '127.0.0.1', port }, () => (c.end(), done(true)));
+      c.on('error', () => done(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadlineMs) throw new Error(`mosquitto did not listen on ${port}`);
+    await sleep(50);
+  }
+}
+
+export interface Broker {
+  readonly port: number;
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** A broker on `port` (default: a free one); with `users` it refuses anyone but them (a mosquitto_passwd file). */
+export async function startBroker(port?: number, users?: Record<string, string>): Promise<Broker> {
+  const p = port ?? (await freePort());
+  const dir = mkdtempSync(join(tmpdir(), 'twinfeed-mosquitto-'));
+  const conf = join(dir, 'mosquitto.conf');
+  let auth = 'allow_anonymous true\n';
+  if (users) {
+    const pw = join(dir, 'passwd');
+    writeFileSync(pw, '');
+    for (const [u, secret] of Object.entries(users)) {
+      const r = spawnSync('mosquitto_passwd', ['-b', pw, u, secret], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`mosquitto_passwd failed: ${r.stderr}`);
+    }
+    // As root mosquitto drops to its own user, which cannot read a file in our private temp dir.
+    auth = `allow_anonymous false\npassword_file ${pw}\n${process.getuid?.() === 0 ? 'user root\n' : ''}`;
+  }
+  writeFileSync(conf, `listener ${p} 127.0.0.1\n${auth}persistence false\nlog_dest stderr\n`);
+  const child = spawn(MOSQUITTO, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+  await waitListening(p, Date.now() + 10_000).catch((e: Error) => {
+    child.kill('SIGKILL');
+    throw new Error(`${e.message}\n${log}`);
+  });
+  return {
+    port: p,
+    url: `mqtt://127.0.0.1:${p}`,
+    stop: () => stopChild(child),
+  };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  await Promise.race([gone, sleep(5000)]);
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+
+export interface Received {
+  readonly topic: string;
+  readonly payload: WirePayload;
+  readonly atMs: number;
+}
+
+export interface Subscriber {
+  readonly messages: Received[];
+  /** Resolves with the first message (after index `from`) that matches, or rejects after timeoutMs. */
+  waitFor(pred: (m: Received) => boolean, timeoutMs: number, from?: number): Promise<Received>;
+  stop(): Promise<void>;
+}
+
+export async function subscribe(port: number, topic: string, extraArgs: readonly string[] = []): Promise<Subscriber> {
+  // -F '%t %x': topic, then the payload in hex, one line per message; -v off. QoS 1 so the NDEATH Will keeps its QoS.
+  const child = spawn(
+    'mosquitto_sub',
+    [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-q',
+      '1',
+      '-t',
+      topic,
+      '-F',
+      '%t %x',
+      '-i',
+      `sub-${process.pid}-${port}-${Math.random().toString(36).slice(2, 8)}`,
+      ...extraArgs,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const messages: Received[] = [];
+  let rest = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    rest += d.toString();
+    const lines = rest.split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) {
+      const [t, hex] = line.split(' ');
+      if (t) messages.push({ topic: t, payload: decodeSparkplug(Buffer.from(hex ?? '', 'hex')), atMs: Date.now() });
+    }
+  });
+  // mosquitto_sub has subscribed once the broker has it; a short settle is enough on 127.0.0.1.
+  await sleep(300);
+  return {
+    messages,
+    async waitFor(pred, timeoutMs, from = 0) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const m = messages.slice(from).find(pred);
+        if (m) return m;
+        if (Date.now() > deadline)
+          throw new Error(`no matching message in ${timeoutMs} ms; got: ${messages.map((x) => `${x.topic} seq=${x.payload.seq}`).join(', ')}`);
+        await sleep(50);
+      }
+    },
+    stop: () => stopChild(child),
+  };
+}
+
+/** Publishes raw bytes with mosquitto_pub (the host application side). */
+export function publishRaw(port: number, topic: string, bytes: Uint8Array): void {
+  const dir = mkdtempSync(join(tmpdir(), 'twinfeed-mqttpub-'));
+  const file = join(dir, 'payload.bin');
+  writeFileSync(file, bytes);
+  const r = spawnSync('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(port), '-t', topic, '-f', file], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`mosquitto_pub failed: ${r.stderr}`);
+}
