@@ -11,7 +11,8 @@ import { poll } from './poll.js';
 
 const missing = missingTool('chromium');
 if (missing && !CI) console.warn(`SKIP dashboard browser tests: ${missing}`);
-export const SHOTS = join(import.meta.dirname, '..', '..', 'test-output', 'dashboard');
+// Under dist/ (built output, ignored by git): nothing new at the repository's top level.
+export const SHOTS = join(import.meta.dirname, '..', '..', 'dist', 'test-output', 'dashboard');
 
 let browser: BrowserContext;
 let ctl: Controller;
