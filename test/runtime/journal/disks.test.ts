@@ -132,8 +132,12 @@ describe('journal writer killed with SIGKILL', () => {
     const segs = readdirSync(dir).sort();
     expect(segs.length).toBeGreaterThan(1);
     const last = join(dir, segs[segs.length - 1] as string);
+    // The kill itself may have torn the last record (a write cut short); start from the last complete
+    // line so that `before` is exact, then tear the record before it as a power cut would.
+    const end = readFileSync(last).lastIndexOf(0x0a) + 1;
+    truncateSync(last, end);
     const before = await readJournal(dir);
-    truncateSync(last, statSync(last).size - 7);
+    truncateSync(last, end - 7);
     const problems: ReadProblem[] = [];
     const records = await readJournal(dir, { onProblem: (p) => problems.push(p) });
     expect(records.length).toBe(before.length - 1);
