@@ -1,46 +1,21 @@
 // http.auth: with a token file and/or a basic-auth file every route but /healthz needs credentials;
 // the secrets live in files, never in the config; a file that cannot be used stops the start.
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigInvalid } from '../../src/config/errors.js';
 import { validateConfig } from '../../src/config/load.js';
-import { startHttpServer } from '../../src/runtime/http.js';
-import { createMetrics } from '../../src/runtime/metrics.js';
-import { createScanLoop, type ScanLoop } from '../../src/runtime/scan.js';
-import { createSimBoard } from '../../src/runtime/simboard.js';
+import { startSimHttp, stopSimHttp } from './sim-http.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'twinfeed-auth-'));
 const TOKEN = 'k3y-0123456789abcdef';
 writeFileSync(join(dir, 'token'), `${TOKEN}\n`, { mode: 0o600 });
 writeFileSync(join(dir, 'users'), '# technicians\nnight:shift-pass\n', { mode: 0o600 });
 
-let server: Server | undefined;
-let loop: ScanLoop | undefined;
-afterEach(async () => {
-  loop?.stop();
-  if (server) await new Promise<void>((r) => (server as Server).close(() => r()));
-  server = undefined;
-});
+afterEach(stopSimHttp);
 
-async function start(auth: Record<string, string> | null): Promise<string> {
-  loop?.stop();
-  const cfg = validateConfig({ uplinks: { enabled: false }, http: { port: 0, auth } }, 'test');
-  const board = createSimBoard(cfg, Date.now());
-  loop = createScanLoop({ config: cfg, configHash: 'x', board });
-  loop.start();
-  server = await startHttpServer({
-    config: cfg.http,
-    controller: loop,
-    metrics: createMetrics(loop.latest, []),
-    logger: pino({ level: 'silent' }),
-  });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+const start = async (auth: Record<string, string> | null): Promise<string> => `http://127.0.0.1:${await startSimHttp({ auth })}`;
 
 const basic = (userPass: string) => `Basic ${Buffer.from(userPass).toString('base64')}`;
 
