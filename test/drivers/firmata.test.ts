@@ -1,52 +1,11 @@
-import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { firmataOver, openFirmata, type FirmataIo } from '../../src/drivers/firmata/driver.js';
+import { firmataOver, openFirmata } from '../../src/drivers/firmata/driver.js';
 import type { DriverBoard } from '../../src/drivers/types.js';
 import type { FirmataSection, PinSignal } from '../../src/drivers/board.js';
 import { quietLogger } from './fakes.js';
+import { fakeFirmataIo } from './fake-firmata.js';
 import { fakeUno } from './firmata-uno.js';
 import type { SignalName } from '../../src/core/signals.js';
-
-/** A johnny-five IO plugin that looks like an Uno running StandardFirmata, without the Uno. */
-function fakeIo(opts: { answers?: boolean } = {}) {
-  const MODES = Object.freeze({ INPUT: 0, OUTPUT: 1, ANALOG: 2, PWM: 3, SERVO: 4, PULLUP: 11 });
-  const digital = new Map<number, (v: number) => void>();
-  const analog = new Map<number, (v: number) => void>();
-  const record = { modes: [] as [number, number][], writes: [] as [number, number][], closed: false };
-  const io = Object.assign(new EventEmitter(), {
-    name: 'FakeFirmata',
-    MODES,
-    HIGH: 1,
-    LOW: 0,
-    isReady: false,
-    pins: Array.from({ length: 20 }, (_, i) => ({
-      supportedModes: i < 14 ? [0, 1, 11] : [0, 1, 2],
-      mode: 0,
-      value: 0,
-      report: 1,
-      analogChannel: i < 14 ? 127 : i - 14,
-    })),
-    analogPins: [14, 15, 16, 17, 18, 19],
-    pinMode: (pin: number, mode: number) => void record.modes.push([pin, mode]),
-    digitalRead: (pin: number, cb: (v: number) => void) => {
-      digital.set(pin, cb);
-      cb(io.pins[pin]?.value ?? 0); // Firmata reports the present level when reporting is enabled
-    },
-    digitalWrite: (pin: number, v: number) => void record.writes.push([pin, v]),
-    analogRead: (ch: number, cb: (v: number) => void) => void analog.set(ch, cb),
-    transport: { close: (cb?: () => void) => ((record.closed = true), cb?.()) },
-  });
-  if (opts.answers !== false) {
-    setImmediate(() => {
-      io.emit('connect');
-      io.isReady = true;
-      io.emit('ready');
-    });
-  }
-  const report = (pin: number, v: number) => digital.get(pin)?.(v);
-  const reportAnalog = (ch: number, v: number) => analog.get(ch)?.(v);
-  return { io: io as FirmataIo & EventEmitter, record, report, reportAnalog };
-}
 
 const pin = (name: SignalName, p: number, direction: 'in' | 'out', over: Partial<PinSignal> = {}): PinSignal => ({
   name,
@@ -77,7 +36,7 @@ afterEach(async () => {
 
 describe('Firmata driver (real johnny-five, fake IO plugin)', () => {
   it('reads contacts and analog channels through johnny-five once the board is ready', async () => {
-    const f = fakeIo();
+    const f = fakeFirmataIo();
     const clock = { t: 0 };
     const board = await openFirmata(section(), { logger: quietLogger(), openIo: async () => f.io, clock: () => clock.t });
     opened.push(board);
@@ -91,7 +50,7 @@ describe('Firmata driver (real johnny-five, fake IO plugin)', () => {
   });
 
   it('leaves outputs as inputs until the first image, then writes on change and every refreshMs', async () => {
-    const f = fakeIo();
+    const f = fakeFirmataIo();
     const board = await openFirmata(section(), { logger: quietLogger(), openIo: async () => f.io });
     opened.push(board);
     expect(f.record.modes.filter(([p]) => p === 8 || p === 9)).toEqual([]);
@@ -112,12 +71,12 @@ describe('Firmata driver (real johnny-five, fake IO plugin)', () => {
   });
 
   it('reads everything as stale while the USB link is down, reconnects, and sets its outputs again', async () => {
-    const links = [fakeIo(), fakeIo()];
+    const links = [fakeFirmataIo(), fakeFirmataIo()];
     let opens = 0;
-    const openIo = async () => (links[opens++] ?? fakeIo()).io;
+    const openIo = async () => (links[opens++] ?? fakeFirmataIo()).io;
     const board = await openFirmata(section(), { logger: quietLogger(), openIo, backoff: { minMs: 50, maxMs: 50 } });
     opened.push(board);
-    const [first, second] = links as [ReturnType<typeof fakeIo>, ReturnType<typeof fakeIo>];
+    const [first, second] = links as [ReturnType<typeof fakeFirmataIo>, ReturnType<typeof fakeFirmataIo>];
     const image = new Map<SignalName, boolean>([['breaker.A.closeCmd', true]]);
     board.write(image, 0);
     first.io.emit('close');
@@ -134,7 +93,7 @@ describe('Firmata driver (real johnny-five, fake IO plugin)', () => {
   });
 
   it('fails to open with a clear message when the board never answers', async () => {
-    const f = fakeIo({ answers: false });
+    const f = fakeFirmataIo({ answers: false });
     await expect(openFirmata(section({ readyTimeoutMs: 200 }), { logger: quietLogger(), openIo: async () => f.io })).rejects.toThrow(
       /no answer from \/dev\/ttyACM0 within 200 ms \(is StandardFirmata flashed/,
     );
