@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { AppendError, nodeJournalFs, type JournalFile } from './fs.js';
 import { encodeRecord } from './record.js';
+import { Fifo } from './fifo.js';
 import { checkTail, enforceCap, listSegments, segmentName, type Segment } from './segments.js';
 import { realTimers, type Journal, type JournalLogger, type JournalOptions, type StorageFault } from './types.js';
 
@@ -35,7 +36,7 @@ export function openJournal(o: JournalOptions): Journal {
   const retryMs = o.retryMs ?? 1000;
   const timers = o.timers ?? realTimers;
   const probeMs = o.probeMs ?? 30_000;
-  let queue: Item[] = [];
+  const queue = new Fifo<Item>();
   let file: JournalFile | undefined;
   let segs: Segment[] = [];
   let seq = 0;
@@ -97,7 +98,7 @@ export function openJournal(o: JournalOptions): Journal {
     if (newest && tail.problem) {
       const p = { segment: segmentName(newest.n), ...tail.problem };
       log.warn(p, 'journal: the last record of the newest segment is torn or corrupt; it is skipped, a new segment begins');
-      queue.unshift({ atMs: clock(), mono: mono(), type: 'journal.torn', fields: p, urgent: false });
+      queue.pushFront([{ atMs: clock(), mono: mono(), type: 'journal.torn', fields: p, urgent: false }]);
     }
     return newSegment();
   };
@@ -186,7 +187,7 @@ export function openJournal(o: JournalOptions): Journal {
     const room = Math.max(0, lim.queueRecords - queue.length);
     const keep = items.slice(0, room);
     for (const it of items.slice(room)) drop(it);
-    queue = [...keep, ...queue];
+    queue.pushFront(keep);
   };
 
   const pump = async () => {
@@ -197,7 +198,7 @@ export function openJournal(o: JournalOptions): Journal {
         markLost();
         if (queue.length === 0) break;
         // A bounded batch: encoding is main-thread work, and a scan due meanwhile must not wait long.
-        const batch = queue.splice(0, BATCH_RECORDS);
+        const batch = queue.take(BATCH_RECORDS);
         await writeBatch(batch);
       }
       if (dirty && (urgentPending || mono() - lastSyncMono >= lim.commitMs)) await sync(file);

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { Fifo } from '../../../src/runtime/journal/fifo.js';
+
+describe('the journal queue', () => {
+  it('gives back every item once, in order, across batches, compactions and front inserts', () => {
+    const q = new Fifo<number>();
+    for (let i = 0; i < 10_000; i++) q.push(i);
+    const out: number[] = [];
+    out.push(...q.take(3000));
+    q.pushFront([-2, -1]);
+    while (q.length > 0) out.push(...q.take(777));
+    expect(out.slice(0, 3000)).toEqual(Array.from({ length: 3000 }, (_, i) => i));
+    expect(out.slice(3000, 3002)).toEqual([-2, -1]);
+    expect(out.slice(3002)).toEqual(Array.from({ length: 7000 }, (_, i) => i + 3000));
+    expect(q.take(5)).toEqual([]);
+  });
+});
