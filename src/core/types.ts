@@ -89,7 +89,7 @@ export type AlarmCode = (typeof ALARM_CODES)[number];
 
 /** Events, as the spec's event stream has them (the runner adds `t`). */
 export type ControllerEvent =
-  | { type: 'command'; name: string; accepted: boolean; reason?: string; origin?: string }
+  | { type: 'command'; name: string; accepted: boolean; reason?: string; origin?: string; onLoad?: boolean }
   | { type: 'mode'; mode: Mode }
   | { type: 'source'; source: FeedId; available: boolean; reason: SourceReason }
   | { type: 'generator'; state: GeneratorStateName }

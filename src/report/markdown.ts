@@ -29,7 +29,7 @@ export function renderMarkdown(r: Report): string {
         r.tests.map((t) => [
           t.start,
           t.end ?? '—',
-          t.onLoad ? 'on load' : 'off load',
+          t.onLoad ? 'on load' : t.requestedOnLoad === true ? 'never on load (asked on load)' : 'off load',
           t.startedBy,
           t.endedBy,
           fmtMs(t.timeToLoadMs),

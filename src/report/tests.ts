@@ -10,6 +10,8 @@ import type { Criteria, TestRecord } from './types.js';
 interface Open {
   readonly startMs: number;
   readonly startedBy: string;
+  /** From the startTest command event (null: a journal written before events carried it). */
+  readonly requestedOnLoad: boolean | null;
   generatorFeed: string | null;
   onLoadMs: number | null;
   offLoadMs: number | null;
@@ -30,7 +32,7 @@ export interface TestTracker {
 export function trackTests(month: Month, criteria: Criteria): TestTracker {
   const out: TestRecord[] = [];
   let cur: Open | null = null;
-  let lastCommand: { name: string; origin: string; ms: number } | null = null;
+  let lastCommand: { name: string; origin: string; ms: number; onLoad: boolean | null } | null = null;
   const close = (lastMs: number) => {
     if (cur && cur.startMs >= month.fromMs && cur.startMs < month.toMs) out.push(judge(cur, criteria, lastMs));
     cur = null;
@@ -44,7 +46,8 @@ export function trackTests(month: Month, criteria: Criteria): TestTracker {
       const running = cur !== null && cur.endMs === null;
       switch (r.type) {
         case 'command':
-          if (bool(r, 'accepted') === true) lastCommand = { name: str(r, 'name') ?? '?', origin: str(r, 'origin') ?? 'unknown', ms };
+          if (bool(r, 'accepted') === true)
+            lastCommand = { name: str(r, 'name') ?? '?', origin: str(r, 'origin') ?? 'unknown', ms, onLoad: bool(r, 'onLoad') ?? null };
           return;
         case 'mode': {
           const mode = str(r, 'mode');
@@ -54,6 +57,7 @@ export function trackTests(month: Month, criteria: Criteria): TestTracker {
             cur = {
               startMs: ms,
               startedBy: cmd?.name === 'startTest' ? cmd.origin : 'unknown',
+              requestedOnLoad: cmd?.name === 'startTest' ? cmd.onLoad : null,
               generatorFeed: null,
               onLoadMs: null,
               offLoadMs: null,
@@ -116,18 +120,22 @@ function onPowerRecord(t: Open, type: string, { r, ms }: At, preferred: string, 
   }
 }
 
+/** Why a test that never carried the load fails: asked for off load, or on load and it never got there. */
+function notOnLoadWhy(t: Open): string {
+  const offLoad = 'off-load: the load never went onto the generator (the monthly test must carry the load)';
+  if (t.requestedOnLoad === false) return offLoad;
+  if (t.requestedOnLoad === true) return 'an on-load test, but the load never reached the generator';
+  // An older journal: the command event did not say, so judge by whether a test transfer began.
+  return t.generatorFeed === null && t.failures.length === 0 ? offLoad : 'the load never reached the generator';
+}
+
 function judge(t: Open, c: Criteria, lastMs: number): TestRecord {
   const onLoad = t.onLoadMs !== null;
   const timeToLoadMs = t.onLoadMs !== null ? t.onLoadMs - t.startMs : null;
   const timeOnLoadMs = t.onLoadMs !== null ? (t.offLoadMs ?? t.endMs ?? lastMs) - t.onLoadMs : 0;
   const why: string[] = [];
   let pass = onLoad && t.endMs !== null && t.failures.length === 0;
-  if (!onLoad)
-    why.push(
-      t.generatorFeed === null && t.failures.length === 0
-        ? 'off-load: the load never went onto the generator (the monthly test must carry the load)'
-        : 'the load never reached the generator',
-    );
+  if (!onLoad) why.push(notOnLoadWhy(t));
   if (timeToLoadMs !== null) {
     const ok = timeToLoadMs <= c.testMaxTimeToLoadMs;
     pass &&= ok;
@@ -155,6 +163,7 @@ function judge(t: Open, c: Criteria, lastMs: number): TestRecord {
     start: iso(t.startMs),
     end: t.endMs === null ? null : iso(t.endMs),
     onLoad,
+    requestedOnLoad: t.requestedOnLoad,
     durationMs: t.endMs === null ? null : t.endMs - t.startMs,
     timeToLoadMs,
     timeOnLoadMs,

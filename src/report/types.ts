@@ -23,6 +23,8 @@ export interface TestRecord {
   readonly end: string | null;
   /** The load went onto the generator during the test. */
   readonly onLoad: boolean;
+  /** What the startTest command asked for; null when the journal does not say. */
+  readonly requestedOnLoad: boolean | null;
   /** start → end. */
   readonly durationMs: number | null;
   /** Start signal (the test command) → the load on the generator; null when it never got there. */

@@ -39,6 +39,12 @@ describe('operator commands', () => {
       ],
     });
     expect(cmd(r, 'transferTo')).toEqual([{ t: 15_000, accepted: true, reason: undefined }]);
+    // The startTest command event says what was asked (a monthly report needs it, not a guess).
+    expect(
+      of(r, 'command')
+        .filter((e) => e.name === 'startTest')
+        .map((e) => e.onLoad),
+    ).toEqual([false]);
     expect(of(r, 'transfer.begin').map((e) => [e.t, e.from, e.to, e.reason])).toEqual([[15_000, 'A', 'B', 'manual']]);
     expect(r.finalStatus).toMatchObject({ mode: 'manual', source: 'B' });
     expect(r.summary.interlockViolations).toBe(0);

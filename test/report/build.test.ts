@@ -57,6 +57,23 @@ describe('report fold: tests', () => {
     expect(r.findings.some((f) => f.startsWith('No generator test in 2026-03 passed'))).toBe(true);
   });
 
+  it('says whether the test was asked to carry the load, from the startTest command event', () => {
+    const stopped = (onLoad: boolean) =>
+      build([
+        [0, 'command', { name: 'startTest', accepted: true, origin: 'scada:10.0.0.9:502', onLoad }],
+        [0, 'mode', { mode: 'test' }],
+        [0, 'generator', { state: 'starting' }],
+        [s(12), 'generator', { state: 'running' }],
+        [s(60), 'command', { name: 'stopTest', accepted: true, origin: 'scada:10.0.0.9:502' }],
+        [s(60), 'mode', { mode: 'auto' }],
+      ]).tests[0];
+    // Neither moved the load; only the command says which one was meant to.
+    expect(stopped(false)).toMatchObject({ onLoad: false, requestedOnLoad: false, pass: false });
+    expect(stopped(false)?.why[0]).toMatch(/^off-load/);
+    expect(stopped(true)).toMatchObject({ onLoad: false, requestedOnLoad: true, pass: false });
+    expect(stopped(true)?.why[0]).toBe('an on-load test, but the load never reached the generator');
+  });
+
   it('a restart during the test ends it: time on load counts up to the restart, and it fails', () => {
     const r = build([
       ...testStart,

@@ -110,6 +110,8 @@ export function applyCommands(cfg: Config, s: PowerState, requests: readonly Req
     const ev: ControllerEvent = { type: 'command', name: r.command.name, accepted: a.verdict.accepted };
     if (!a.verdict.accepted) ev.reason = a.verdict.reason;
     if (r.origin !== undefined) ev.origin = r.origin;
+    // What the test was asked to be: a report must not guess it from whether the load moved.
+    if (r.command.name === 'startTest') ev.onLoad = r.command.onLoad;
     events.push(ev);
     if (a.event) events.push(a.event);
     verdicts.push(a.verdict);
