@@ -23,21 +23,27 @@ const KEEPALIVE_MS = 15_000;
 /** The browser's reconnect delay after the stream ends (a controller restart). */
 const RETRY_MS = 1000;
 
-export function createLiveFeed(controller: ControllerPort): LiveFeed {
+/** `knobValues`: the sim board's knobs, sent (as `knobs`) on connect and whenever one changed. */
+export function createLiveFeed(controller: ControllerPort, knobValues?: () => Record<string, unknown>): LiveFeed {
   const clients = new Set<ServerResponse>();
   const recent: TimedEvent[] = [];
   let pending: TimedEvent[] = [];
   let flushQueued = false;
   let lastStatusJson = '';
+  let lastKnobsJson = '';
 
   const flush = () => {
     flushQueued = false;
     const pub = controller.latest();
     const statusJson = JSON.stringify(pub.status);
+    const knobsJson = knobValues ? JSON.stringify(knobValues()) : '';
+    const knobsChanged = knobsJson !== lastKnobsJson;
     // A scan that changed nothing (the usual case) sends nothing: 20 open pages cost no work then.
-    if (statusJson === lastStatusJson && pending.length === 0) return;
+    if (statusJson === lastStatusJson && pending.length === 0 && !knobsChanged) return;
     lastStatusJson = statusJson;
-    const msg = `data: {"scanSeq":${pub.scanSeq},"atMs":${pub.atMs},"status":${statusJson},"events":${JSON.stringify(pending)}}\n\n`;
+    lastKnobsJson = knobsJson;
+    const knobs = knobsChanged ? `,"knobs":${knobsJson}` : '';
+    const msg = `data: {"scanSeq":${pub.scanSeq},"atMs":${pub.atMs},"status":${statusJson},"events":${JSON.stringify(pending)}${knobs}}\n\n`;
     pending = [];
     for (const c of clients) c.write(msg);
   };
@@ -64,7 +70,8 @@ export function createLiveFeed(controller: ControllerPort): LiveFeed {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
       const pub = controller.latest();
       res.write(`retry: ${RETRY_MS}\n`);
-      res.write(`data: ${JSON.stringify({ scanSeq: pub.scanSeq, atMs: pub.atMs, status: pub.status, events: recent, initial: true })}\n\n`);
+      const knobs = knobValues ? { knobs: knobValues() } : {};
+      res.write(`data: ${JSON.stringify({ scanSeq: pub.scanSeq, atMs: pub.atMs, status: pub.status, events: recent, initial: true, ...knobs })}\n\n`);
       clients.add(res);
       res.on('close', () => clients.delete(res));
     },

@@ -1,7 +1,7 @@
 // The dashboard page: what this client may do (GET /session), then the live status pushed by the
 // controller (GET /events, Server-Sent Events), reconnecting by itself after a controller restart.
 import { diagram } from './diagram.js';
-import { addEvents, renderAlarms, renderCommands, renderSim } from './panels.js';
+import { addEvents, renderAlarms, renderCommands, renderSim, showKnobValues } from './panels.js';
 import { loadTrends, pushTrend } from './trends.js';
 
 const $ = (id) => document.getElementById(id);
@@ -18,6 +18,7 @@ function render(msg) {
   renderAlarms(s);
   addEvents(msg.events, msg.initial === true);
   pushTrend(s, msg.atMs);
+  showKnobValues(msg.knobs);
   document.body.dataset.scanSeq = String(msg.scanSeq);
 }
 
@@ -52,7 +53,10 @@ async function start() {
   $('readonly').hidden = session.canCommand;
   if (session.canCommand) {
     renderCommands(session.uplinkIds);
-    if (session.sim) renderSim(session);
+    if (session.sim) {
+      renderSim(session);
+      showKnobValues(session.values);
+    }
   }
   connect();
 }

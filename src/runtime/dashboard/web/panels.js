@@ -4,16 +4,41 @@ const $ = (id) => document.getElementById(id);
 /** Every command the page offers, with what will happen when it is sent. */
 export function commandList(uplinkIds) {
   const list = [
-    { label: 'Auto mode', cmd: { name: 'setMode', mode: 'auto' }, what: 'Automatic mode: the controller picks the source, transfers on failure and retransfers by itself.' },
-    { label: 'Manual mode', cmd: { name: 'setMode', mode: 'manual' }, what: 'Manual mode: the load stays where it is until an operator transfers it (a dead load still reverts to auto).' },
-    { label: 'Transfer to A', cmd: { name: 'transferTo', source: 'A' }, what: 'Transfer the load to feed A: open the closed contactor, wait the neutral time (the load is dead), close A.' },
-    { label: 'Transfer to B', cmd: { name: 'transferTo', source: 'B' }, what: 'Transfer the load to feed B: open the closed contactor, wait the neutral time (the load is dead), close B.' },
-    { label: 'Start test (on load, 10 min)', cmd: { name: 'startTest', onLoad: true, durationMs: 600000 }, what: 'Start the generator and move the load onto it for 10 minutes, then back.' },
+    {
+      label: 'Auto mode',
+      cmd: { name: 'setMode', mode: 'auto' },
+      what: 'Automatic mode: the controller picks the source, transfers on failure and retransfers by itself.',
+    },
+    {
+      label: 'Manual mode',
+      cmd: { name: 'setMode', mode: 'manual' },
+      what: 'Manual mode: the load stays where it is until an operator transfers it (a dead load still reverts to auto).',
+    },
+    {
+      label: 'Transfer to A',
+      cmd: { name: 'transferTo', source: 'A' },
+      what: 'Transfer the load to feed A: open the closed contactor, wait the neutral time (the load is dead), close A.',
+    },
+    {
+      label: 'Transfer to B',
+      cmd: { name: 'transferTo', source: 'B' },
+      what: 'Transfer the load to feed B: open the closed contactor, wait the neutral time (the load is dead), close B.',
+    },
+    {
+      label: 'Start test (on load, 10 min)',
+      cmd: { name: 'startTest', onLoad: true, durationMs: 600000 },
+      what: 'Start the generator and move the load onto it for 10 minutes, then back.',
+    },
     { label: 'Stop test', cmd: { name: 'stopTest' }, what: 'End the generator test now; the load returns to the preferred feed.' },
     { label: 'Approve retransfer', cmd: { name: 'approveRetransfer' }, what: 'Let the controller move the load back to the preferred feed now.' },
     { label: 'Reset lockout', cmd: { name: 'resetLockout' }, what: 'Clear the lockout: the controller resumes switching contactors.' },
   ];
-  for (const id of uplinkIds) list.push({ label: `Select uplink ${id}`, cmd: { name: 'selectUplink', id }, what: `Route traffic over uplink ${id} until released, even if another is better.` });
+  for (const id of uplinkIds)
+    list.push({
+      label: `Select uplink ${id}`,
+      cmd: { name: 'selectUplink', id },
+      what: `Route traffic over uplink ${id} until released, even if another is better.`,
+    });
   if (uplinkIds.length) list.push({ label: 'Release uplink', cmd: { name: 'releaseUplink' }, what: 'Let the controller choose the uplink again.' });
   return list;
 }
@@ -93,8 +118,6 @@ export function addEvents(events, replace) {
 function knobInput(k) {
   if (k.kind.type === 'bool' || k.kind.type === 'enum') {
     const sel = document.createElement('select');
-    // Blank first: the page does not know the knob's current value, so it shows none.
-    sel.append(new Option('', ''));
     for (const v of k.kind.type === 'bool' ? ['true', 'false'] : k.kind.values) sel.append(new Option(v, v));
     return sel;
   }
@@ -134,18 +157,32 @@ export function renderSim(session) {
     apply.type = 'button';
     apply.textContent = 'Apply';
     apply.setAttribute('aria-label', `Apply ${k.name}`);
+    // Typed but not applied yet: the live values leave this field alone until Apply, Enter or Escape.
+    input.addEventListener('input', () => (input.dataset.dirty = '1'));
     const go = () => {
+      delete input.dataset.dirty;
       if (input.value === '') return;
       const value = k.kind.type === 'number' ? Number(input.value) : k.kind.type === 'bool' ? input.value === 'true' : input.value;
       void applyKnobs({ [k.name]: value });
     };
     apply.addEventListener('click', go);
     input.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Escape') delete input.dataset.dirty;
       if (ev.key !== 'Enter') return;
       ev.preventDefault();
       go();
     });
     label.append(k.name, input, apply);
     form.append(label);
+  }
+}
+
+/** Shows each knob's value now, except in a field the user is editing (focused, or changed and not applied). */
+export function showKnobValues(values) {
+  if (!values) return;
+  for (const [name, v] of Object.entries(values)) {
+    const input = document.getElementById(`knob-${name}`);
+    if (!input || input === document.activeElement || input.dataset.dirty) continue;
+    input.value = v === null ? '' : String(v);
   }
 }
