@@ -1,8 +1,19 @@
 // Alarms, events, commands with a confirmation step, and the fault-injection panel.
-const $ = (id) => document.getElementById(id);
+import { $ } from './dom.js';
+
+/** @typedef {import('./types.js').Status} Status */
+/** @typedef {import('./types.js').Session} Session */
+/** @typedef {import('./types.js').Knob} Knob */
+/** @typedef {import('./types.js').TimedEvent} TimedEvent */
+/** @typedef {import('./types.js').CommandButton} CommandButton */
 
 /** Every command the page offers, with what will happen when it is sent. */
+/**
+ * @param {readonly string[]} uplinkIds
+ * @returns {CommandButton[]}
+ */
 export function commandList(uplinkIds) {
+  /** @type {CommandButton[]} */
   const list = [
     {
       label: 'Auto mode',
@@ -44,16 +55,26 @@ export function commandList(uplinkIds) {
 }
 
 /** Shows what the command will do; resolves true when the operator confirms. */
+/**
+ * @param {string} what
+ * @returns {Promise<boolean>}
+ */
 function confirmStep(what) {
-  const d = $('confirm');
+  const d = /** @type {HTMLDialogElement} */ ($('confirm'));
   $('confirm-what').textContent = what;
   d.returnValue = '';
   d.showModal();
   return new Promise((resolve) => d.addEventListener('close', () => resolve(d.returnValue === 'ok'), { once: true }));
 }
 
+/**
+ * @param {string} path
+ * @param {unknown} body
+ * @returns {Promise<{ ok: boolean, reply: { reason?: string, error?: string } }>}
+ */
 export async function post(path, body) {
   const r = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  /** @type {{ reason?: string, error?: string }} */
   let reply = {};
   try {
     reply = await r.json();
@@ -63,6 +84,10 @@ export async function post(path, body) {
   return { ok: r.ok, reply };
 }
 
+/**
+ * @param {CommandButton['cmd']} cmd
+ * @param {string} what
+ */
 export async function sendCommand(cmd, what) {
   if (!(await confirmStep(what))) return;
   const { ok, reply } = await post('/command', cmd);
@@ -70,6 +95,7 @@ export async function sendCommand(cmd, what) {
   $('result').className = ok ? 'ok' : 'bad';
 }
 
+/** @param {readonly string[]} uplinkIds */
 export function renderCommands(uplinkIds) {
   const box = $('commands');
   box.replaceChildren();
@@ -83,6 +109,7 @@ export function renderCommands(uplinkIds) {
   $('ack').addEventListener('click', () => void sendCommand({ name: 'ackAlarms' }, 'Acknowledge every active alarm (the common alarm output turns off).'));
 }
 
+/** @param {Status} s */
 export function renderAlarms(s) {
   const ul = $('alarms');
   ul.replaceChildren();
@@ -97,13 +124,19 @@ export function renderAlarms(s) {
   }
 }
 
+/** @param {number} t */
 const hhmmss = (t) => new Date(t).toISOString().slice(11, 19);
+/** @param {TimedEvent} e */
 function eventText(e) {
   if (e.type === 'alarm') return `alarm ${e.code} ${e.active ? 'raised' : 'cleared'}: ${e.message}`;
   const fields = Object.entries(e).filter(([k]) => k !== 't' && k !== 'type');
   return `${e.type} ${fields.map(([k, v]) => `${k}=${v}`).join(' ')}`;
 }
 
+/**
+ * @param {readonly TimedEvent[]} events
+ * @param {boolean} replace
+ */
 export function addEvents(events, replace) {
   const ol = $('events');
   if (replace) ol.replaceChildren();
@@ -112,9 +145,13 @@ export function addEvents(events, replace) {
     li.textContent = `${hhmmss(e.t)} ${eventText(e)}`;
     ol.prepend(li);
   }
-  while (ol.children.length > 200) ol.lastElementChild.remove();
+  while (ol.children.length > 200) ol.lastElementChild?.remove();
 }
 
+/**
+ * @param {Knob} k
+ * @returns {HTMLInputElement | HTMLSelectElement}
+ */
 function knobInput(k) {
   if (k.kind.type === 'bool' || k.kind.type === 'enum') {
     const sel = document.createElement('select');
@@ -129,12 +166,14 @@ function knobInput(k) {
   return inp;
 }
 
+/** @param {Record<string, unknown>} knobs */
 async function applyKnobs(knobs) {
   const { ok, reply } = await post('/sim', knobs);
   $('sim-result').textContent = ok ? `set ${Object.keys(knobs).join(', ')}` : `refused: ${reply.error}`;
   $('sim-result').className = ok ? 'ok' : 'bad';
 }
 
+/** @param {Session} session */
 export function renderSim(session) {
   $('sim').hidden = false;
   const inc = $('incidents');
@@ -166,7 +205,7 @@ export function renderSim(session) {
       void applyKnobs({ [k.name]: value });
     };
     apply.addEventListener('click', go);
-    input.addEventListener('keydown', (ev) => {
+    /** @type {HTMLElement} */ (input).addEventListener('keydown', (ev) => {
       if (ev.key === 'Escape') delete input.dataset.dirty;
       if (ev.key !== 'Enter') return;
       ev.preventDefault();
@@ -178,10 +217,11 @@ export function renderSim(session) {
 }
 
 /** Shows each knob's value now, except in a field the user is editing (focused, or changed and not applied). */
+/** @param {Record<string, unknown> | undefined} values */
 export function showKnobValues(values) {
   if (!values) return;
   for (const [name, v] of Object.entries(values)) {
-    const input = document.getElementById(`knob-${name}`);
+    const input = /** @type {HTMLInputElement | null} */ (document.getElementById(`knob-${name}`));
     if (!input || input === document.activeElement || input.dataset.dirty) continue;
     input.value = v === null ? '' : String(v);
   }
