@@ -69,7 +69,8 @@ async function pageLatency(emit: Emit): Promise<void> {
 async function scanToOutput(ctl: { loop: { scanNow(): void } }, running: () => boolean): Promise<number[]> {
   const out: number[] = [];
   while (running()) {
-    const delayMs = 3 + Math.random() * 14;
+    // Whole ms, as Node's timers keep them; a timer may still fire up to ~1 ms early (its cached loop time).
+    const delayMs = 3 + Math.floor(Math.random() * 14);
     const dueAt = performance.now() + delayMs;
     await new Promise<void>((r) =>
       setTimeout(() => {
