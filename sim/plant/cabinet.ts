@@ -28,6 +28,8 @@ export interface SimCabinet {
   /** Moves plant time forward to `toMs`, integrating battery and measurements on the way. */
   advance(toMs: number): void;
   hasKnob(knob: string): boolean;
+  /** An uplink knob's current value (power knobs are in `state`). */
+  uplinkKnob(knob: string): unknown;
   /** Sets a knob at `nowMs` (default: the plant's time); returns an error text for a bad name or value. */
   set(knob: string, value: unknown, nowMs?: number): string | undefined;
   /** True when the uplinks produce only clean rounds for now (see UplinkPlant.steady). */
@@ -188,6 +190,7 @@ export function createSimCabinet(cfg: Config, seed: number, startMs: number): Si
       uplinks.observe(image, nowMs);
     },
     advance,
+    uplinkKnob: (k) => uplinks.knob(k),
     hasKnob: (k) => k in KNOBS || /^psu\.[^.]+\.ok$/.test(k) || uplinks.hasKnob(k),
     set(knob, raw, nowMs) {
       // Knobs in ms take a duration as config does ("20s"), so scenarios read like the config.

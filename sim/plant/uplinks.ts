@@ -16,6 +16,8 @@ export interface UplinkPlant {
   set(knob: string, value: unknown, nowMs?: number): string | undefined;
   /** True when this plant owns the knob name (used to validate scenarios). */
   hasKnob(knob: string): boolean;
+  /** A knob's current value (the dashboard's fault-injection panel shows it), undefined for no such knob. */
+  knob(knob: string): unknown;
   carrier(id: string): boolean;
   /** Probe results that completed up to `nowMs` and were not taken yet. */
   takeProbes(nowMs: number): readonly ProbeResult[];
@@ -196,6 +198,11 @@ export function createUplinkPlant(cfg: UplinksConfig, seed: number): UplinkPlant
       else if (what === 'modemStuck') l.stuck = value as Cure | false;
       else l.deadTargets = value as number;
       return undefined;
+    },
+    knob(knob) {
+      const m = KNOB.exec(knob);
+      const l = m ? byId.get(m[1] as string) : undefined;
+      return l ? { carrier: l.carrier, loss: l.loss, latencyMs: l.latencyMs, deadTargets: l.deadTargets, modemStuck: l.stuck }[m?.[2] as string] : undefined;
     },
     carrier: (id) => byId.get(id)?.carrier ?? false,
     takeProbes(nowMs) {

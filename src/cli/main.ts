@@ -16,7 +16,9 @@ const USAGE = `usage:
   twinfeed check-config FILE [--board FILE]        validate a config (and board) file
   twinfeed schema                                  print the config JSON Schema
   twinfeed registers [--format md|json|csv]        print the SCADA register map
-  twinfeed status [--url URL] [--json]             the live status of a running controller
+  twinfeed status [--url URL] [--config FILE] [--token-file FILE] [--json]
+                                                   the live status of a running controller (--config:
+                                                   its URL and http.auth credentials from that config)
   twinfeed profiles [--json]                       the built-in Modbus device profiles and their points
   twinfeed plant [--config FILE] [--modbus-port N] [--http-port N] [--seed N]
                                                    the simulated cabinet as its own process (Modbus TCP)
@@ -44,6 +46,7 @@ async function main(argv: string[]): Promise<number> {
     html: { type: 'string' },
     format: { type: 'string', default: 'md' },
     url: { type: 'string' },
+    'token-file': { type: 'string' },
     'modbus-port': { type: 'string', default: '5020' },
     'http-port': { type: 'string', default: '8081' },
     dir: { type: 'string' },
@@ -108,9 +111,12 @@ async function main(argv: string[]): Promise<number> {
     case 'status': {
       if (positionals.length > 0) return usage(`status takes no positional arguments (got ${positionals.join(' ')})`);
       const { DEFAULT_URL, showStatus } = await import('./status.js');
-      const url = v.url ?? DEFAULT_URL;
+      const { statusTarget } = await import('./status-auth.js');
+      const target = statusTarget(v.config, v['token-file'], io);
+      if (typeof target === 'number') return target;
+      const url = v.url ?? target.url ?? DEFAULT_URL;
       if (!/^https?:\/\/[^/\s]+/.test(url)) return usage(`--url is http://HOST:PORT, got "${url}"`);
-      return showStatus(url, v.json, io);
+      return showStatus(url, v.json, io, target.creds);
     }
     case 'profiles': {
       if (positionals.length > 0) return usage(`profiles takes no positional arguments (got ${positionals.join(' ')})`);

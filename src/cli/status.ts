@@ -1,7 +1,8 @@
 // `twinfeed status [--url URL]`: the live status of a running controller (its GET /status), in
 // human form for a technician at the cabinet. Nothing answering is a clear message and exit 69.
-import { EX_OK, EX_UNAVAILABLE } from '../config/exit-codes.js';
+import { EX_NOPERM, EX_OK, EX_UNAVAILABLE } from '../config/exit-codes.js';
 import type { Status, UplinkStatus } from '../core/types.js';
+import type { StatusCredentials } from './status-auth.js';
 
 export const DEFAULT_URL = 'http://127.0.0.1:8080';
 const TIMEOUT_MS = 3000;
@@ -57,11 +58,24 @@ export interface StatusIo {
   err(line: string): void;
 }
 
-export async function showStatus(url: string, json: boolean, io: StatusIo): Promise<number> {
+/** A 401's message: what was (not) sent and how to send the right thing. */
+function refusedMessage(at: string, creds: StatusCredentials | undefined): string {
+  const fix = "pass --config FILE (the controller's config: status reads the token or user:password file its http.auth names) or --token-file FILE";
+  return creds
+    ? `twinfeed status: ${at} refused the credentials from ${creds.from} (HTTP 401); check that file against the controller's http.auth, or ${fix}`
+    : `twinfeed status: ${at} requires credentials (HTTP 401, http.auth); ${fix}`;
+}
+
+export async function showStatus(url: string, json: boolean, io: StatusIo, creds?: StatusCredentials): Promise<number> {
   const at = `${url.replace(/\/+$/, '')}/status`;
   let body: unknown;
   try {
-    const r = await fetch(at, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+    const headers = creds ? { authorization: creds.authorization } : undefined;
+    const r = await fetch(at, { signal: AbortSignal.timeout(TIMEOUT_MS), ...(headers ? { headers } : {}) });
+    if (r.status === 401) {
+      io.err(refusedMessage(at, creds));
+      return EX_NOPERM;
+    }
     if (r.status !== 200) {
       io.err(`twinfeed status: ${at} answered HTTP ${r.status}; is that a twinfeed controller? (check --url)`);
       return EX_UNAVAILABLE;

@@ -11,6 +11,8 @@ export const EX_USAGE = 2;
 export const EX_NOINPUT = 66;
 /** Nothing answered where a running controller was expected (`twinfeed status`). */
 export const EX_UNAVAILABLE = 69;
+/** The controller refused `twinfeed status` its credentials (http.auth): none sent, or wrong ones. */
+export const EX_NOPERM = 77;
 /** A bug: an uncaught exception (systemd restarts the controller, bumpless). */
 export const EX_SOFTWARE = 70;
 /** The operating system refused something: a port to listen on. */

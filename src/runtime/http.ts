@@ -35,6 +35,8 @@ export interface HttpOptions {
   /** The sim board's knobs and incidents for the dashboard's fault-injection panel. */
   readonly knobs?: readonly KnobInfo[];
   readonly incidents?: readonly Incident[];
+  /** The sim board's knob values now (the panel shows them and follows changes). */
+  readonly knobValues?: () => Record<string, unknown>;
   readonly feedRoles?: Readonly<Record<'A' | 'B', string>>;
 }
 
@@ -114,6 +116,7 @@ export function startHttpServer(o: HttpOptions): Promise<Server> {
     uplinkIds: o.uplinkIds ?? [],
     ...(o.feedRoles ? { feedRoles: o.feedRoles } : {}),
     ...(o.setKnobs && o.knobs ? { knobs: o.knobs, incidents: o.incidents ?? [] } : {}),
+    ...(o.setKnobs && o.knobValues ? { knobValues: o.knobValues } : {}),
   });
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = (req.url ?? '/').split('?')[0];

@@ -14,6 +14,7 @@ import type { Board } from '../io/ports.js';
 import { describeEvent } from './format.js';
 import { startHttpServer } from './http.js';
 import { incidents, knobList } from './dashboard/knobs.js';
+import { knobReader } from './dashboard/knob-values.js';
 import { withStorageInput } from './journal/board.js';
 import { journalEvent, journalStart, journalStop } from './journal/session.js';
 import { openJournal, type Journal } from './journal/writer.js';
@@ -124,7 +125,7 @@ export async function runController(opts: RunOptions): Promise<number> {
         scanPeriodMs: cfg.runtime.scanPeriodMs,
         uplinkIds,
         feedRoles: { A: cfg.power.feeds.A.role, B: cfg.power.feeds.B.role },
-        ...(sim ? { knobs: knobList(cfg), incidents: incidents(cfg) } : {}),
+        ...(sim ? { knobs: knobList(cfg), incidents: incidents(cfg), knobValues: knobReader(sim.cabinet, knobList(cfg)) } : {}),
         ...(sim
           ? {
               setKnobs: (k: Record<string, unknown>) => {

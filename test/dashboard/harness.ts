@@ -9,6 +9,7 @@ import { pino } from 'pino';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { validateConfig } from '../../src/config/load.js';
 import { incidents, knobList } from '../../src/runtime/dashboard/knobs.js';
+import { knobReader } from '../../src/runtime/dashboard/knob-values.js';
 import { startHttpServer } from '../../src/runtime/http.js';
 import { createMetrics } from '../../src/runtime/metrics.js';
 import { createScanLoop, type ScanLoop } from '../../src/runtime/scan.js';
@@ -40,6 +41,7 @@ export async function startController(raw: Record<string, unknown> = FAST, port 
     feedRoles: { A: cfg.power.feeds.A.role, B: cfg.power.feeds.B.role },
     knobs: knobList(cfg),
     incidents: incidents(cfg),
+    knobValues: knobReader(board.cabinet, knobList(cfg)),
     setKnobs: (k) => {
       const err = board.setKnobs(k);
       if (!err) loop.scanNow();

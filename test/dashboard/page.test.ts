@@ -45,6 +45,23 @@ describe.skipIf(missing !== undefined && !CI)('dashboard in chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('the knob panel shows each knob’s value and follows a change made elsewhere, leaving alone a field being edited', async () => {
+    await poll(() => page.inputValue('[id="knob-feed.A.voltage"]')).toBe('230');
+    expect(await page.inputValue('[id="knob-breaker.B.stuck"]')).toBe('none');
+    expect(await page.inputValue('[id="knob-meter.A.comm"]')).toBe('true');
+    await page.fill('[id="knob-feed.B.frequency"]', '55');
+    // Another client (a script, a second page) changes two knobs.
+    const r = await fetch(`http://127.0.0.1:${ctl.port}/sim`, { method: 'POST', body: JSON.stringify({ 'generator.fuelPct': 42, 'feed.B.frequency': 51 }) });
+    expect(r.status).toBe(200);
+    await poll(() => page.inputValue('[id="knob-generator.fuelPct"]')).toBe('42');
+    expect(await page.inputValue('[id="knob-feed.B.frequency"]')).toBe('55');
+    // Escape gives the field back to the live value at the next change.
+    await page.press('[id="knob-feed.B.frequency"]', 'Escape');
+    await page.focus('[id="knob-feed.A.voltage"]');
+    await fetch(`http://127.0.0.1:${ctl.port}/sim`, { method: 'POST', body: JSON.stringify({ 'feed.B.frequency': 50 }) });
+    await poll(() => page.inputValue('[id="knob-feed.B.frequency"]')).toBe('50');
+  });
+
   it('a refused command shows the controller’s own reason', async () => {
     await page.click('text=Approve retransfer');
     await poll(() => page.isVisible('#confirm')).toBe(true);

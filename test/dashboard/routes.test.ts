@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { assets, pageWeightGzBytes } from '../../src/runtime/dashboard/assets.js';
 import { createTrends } from '../../src/runtime/dashboard/trends.js';
 import { incidents, knobList } from '../../src/runtime/dashboard/knobs.js';
+import { knobReader } from '../../src/runtime/dashboard/knob-values.js';
 import { createSimBoard } from '../../src/runtime/simboard.js';
 import { validateConfig } from '../../src/config/load.js';
 import type { Status } from '../../src/core/types.js';
@@ -141,5 +142,31 @@ describe('fault-injection panel', () => {
       'restore all',
     ]);
     for (const i of list) expect(board.setKnobs({ ...i.knobs }), i.name).toBeUndefined();
+  });
+
+  it('reads every knob it offers back from the plant, as last set (default config, uplinks on)', () => {
+    const cfg = validateConfig({}, 'test');
+    const board = createSimBoard(cfg, 0);
+    const read = knobReader(board.cabinet, knobList(cfg));
+    const before = read();
+    expect(Object.entries(before).filter(([, v]) => v === null)).toEqual([]);
+    expect(before).toMatchObject({ 'feed.A.voltage': 230, 'breaker.B.stuck': 'none', 'psu.1.ok': true, 'uplink.fiber.carrier': true, 'uplink.lte.loss': 0 });
+    const set = { 'feed.A.voltage': 0, 'breaker.B.stuck': 'closed', 'psu.2.ok': false, 'uplink.lte.loss': 0.25, 'generator.startMs': 300 };
+    expect(board.setKnobs(set)).toBeUndefined();
+    expect(read()).toMatchObject(set);
+  });
+
+  it('sends the knob values on connect and again when one changes, in /session too', async () => {
+    ctl = await startController();
+    const base = `http://127.0.0.1:${ctl.port}`;
+    const session = (await (await fetch(`${base}/session`)).json()) as { values: Record<string, unknown> };
+    expect(session.values).toMatchObject({ 'generator.startMs': 8000, 'breaker.A.feedback': 'ok' });
+    // A knob that changes nothing in the status still reaches the page.
+    const msgs = await readStream(
+      `${base}/events`,
+      (m) => (m.knobs as Record<string, unknown> | undefined)?.['generator.startMs'] === 300,
+      () => fetch(`${base}/sim`, { method: 'POST', body: JSON.stringify({ 'generator.startMs': 300 }) }),
+    );
+    expect((msgs[0]?.knobs as Record<string, unknown>)['generator.startMs']).toBe(8000);
   });
 });

@@ -40,6 +40,7 @@ function sources(): Record<string, string> {
     '/app.js': join(web, 'app.js'),
     '/diagram.js': join(web, 'diagram.js'),
     '/panels.js': join(web, 'panels.js'),
+    '/dom.js': join(web, 'dom.js'),
     '/trends.js': join(web, 'trends.js'),
     '/app.css': join(web, 'app.css'),
     '/uplot.js': join(uplot, 'dist', 'uPlot.iife.min.js'),

@@ -15,6 +15,7 @@ export interface DashboardOptions {
   /** Present only with the sim board: the fault-injection panel. */
   readonly knobs?: readonly KnobInfo[];
   readonly incidents?: readonly Incident[];
+  readonly knobValues?: () => Record<string, unknown>;
   /** Which feed is the utility and which the generator (the diagram draws the generator). */
   readonly feedRoles?: Readonly<Record<'A' | 'B', string>>;
 }
@@ -33,7 +34,7 @@ const json = (res: ServerResponse, body: unknown) => {
 };
 
 export function createDashboard(o: DashboardOptions): Dashboard {
-  const live = createLiveFeed(o.controller);
+  const live = createLiveFeed(o.controller, o.knobValues);
   const trends = createTrends(o.uplinkIds);
   const first = o.controller.latest();
   trends.sample(first.status, first.atMs);
@@ -58,6 +59,7 @@ export function createDashboard(o: DashboardOptions): Dashboard {
           roles: o.feedRoles ?? {},
           sim: o.knobs !== undefined,
           knobs: o.knobs ?? [],
+          values: o.knobValues?.() ?? {},
           incidents: o.incidents ?? [],
         });
         return true;

@@ -1,12 +1,17 @@
 // The dashboard page: what this client may do (GET /session), then the live status pushed by the
 // controller (GET /events, Server-Sent Events), reconnecting by itself after a controller restart.
 import { diagram } from './diagram.js';
-import { addEvents, renderAlarms, renderCommands, renderSim } from './panels.js';
+import { $ } from './dom.js';
+import { addEvents, renderAlarms, renderCommands, renderSim, showKnobValues } from './panels.js';
 import { loadTrends, pushTrend } from './trends.js';
 
-const $ = (id) => document.getElementById(id);
-let session = { canCommand: false, uplinkIds: [], sim: false };
+/** @typedef {import('./types.js').Session} Session */
+/** @typedef {import('./types.js').LiveMessage} LiveMessage */
 
+/** @type {Session} */
+let session = { canCommand: false, uplinkIds: [], sim: false, knobs: [], incidents: [] };
+
+/** @param {LiveMessage} msg */
 function render(msg) {
   const s = msg.status;
   $('mode').textContent = s.mode;
@@ -18,9 +23,14 @@ function render(msg) {
   renderAlarms(s);
   addEvents(msg.events, msg.initial === true);
   pushTrend(s, msg.atMs);
+  showKnobValues(msg.knobs);
   document.body.dataset.scanSeq = String(msg.scanSeq);
 }
 
+/**
+ * @param {string} text
+ * @param {boolean} ok
+ */
 function setConn(text, ok) {
   $('conn').textContent = text;
   $('conn').className = ok ? 'ok' : 'bad';
@@ -31,6 +41,7 @@ function connect(delayMs = 1000) {
   const es = new EventSource('/events');
   es.onopen = () => setConn('live', true);
   es.onmessage = (ev) => {
+    /** @type {LiveMessage} */
     const msg = JSON.parse(ev.data);
     if (msg.initial) void loadTrends().catch(() => undefined);
     render(msg);
@@ -52,7 +63,10 @@ async function start() {
   $('readonly').hidden = session.canCommand;
   if (session.canCommand) {
     renderCommands(session.uplinkIds);
-    if (session.sim) renderSim(session);
+    if (session.sim) {
+      renderSim(session);
+      showKnobValues(session.values);
+    }
   }
   connect();
 }
