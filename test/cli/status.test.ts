@@ -95,7 +95,7 @@ describe('formatStatus', () => {
       test: { active: false, onLoad: false, remainingMs: 0 },
       ups: { onBattery: true, lowBattery: true, fault: false, comm: true, chargePct: 18, runtimeS: 240 },
       psu: { state: 'degraded', ok: 2, required: 2, okIds: ['1', '2'], ids: ['1', '2', '3'] },
-      genset: { controlMode: null, engineHours: null, starts: null, fuelPct: null },
+      genset: { controlMode: null, engineHours: null, starts: null, fuelPct: null, engineState: null },
       uplink: {
         active: 'lte',
         manual: null,
