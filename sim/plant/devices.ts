@@ -32,6 +32,8 @@ export const UPS_HOLDING_WORDS = 3;
 
 /** The GenComm holding registers the genset controller answers (0-based, the dse-gencomm profile's). */
 export const GENCOMM_REGISTERS = { controlMode: 772, fuelLevel: 1027, engineState: 1408, engineSeconds: 1798, engineStarts: 1808 } as const;
+/** Page 16: the system control key, written with its complement in the next register by one FC16. */
+export const GENCOMM_CONTROL_KEY = 16 * 256 + 8;
 /** Page 154: the number of named alarms, then 4 per register (alarm 1 in the top nibble). */
 export const GENCOMM_NAMED_ALARMS = { count: 154 * 256, first: 154 * 256 + 1 } as const;
 /** The named alarms the simulated controller implements (1–8: two registers). */

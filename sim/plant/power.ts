@@ -51,6 +51,8 @@ export interface PowerPlantState {
     failToStart: boolean;
     startMs: number;
     startSignal: boolean;
+    /** A start asked over Modbus (GenComm key 35732 "telemetry start if in auto"; 35733 cancels it). */
+    remoteStart: boolean;
     signalSinceMs: number;
     controlMode: number;
     /** What the controller counts: engine run time, starts (each time the engine comes up), fuel level. */
@@ -83,6 +85,7 @@ export function createPowerPlant(p: PlantParams, nowMs: number, initiallyOn: Fee
       failToStart: false,
       startMs: 8000,
       startSignal: false,
+      remoteStart: false,
       signalSinceMs: nowMs,
       controlMode: 1,
       runMs: 0,
@@ -102,16 +105,38 @@ export function createPowerPlant(p: PlantParams, nowMs: number, initiallyOn: Fee
 
 /** Whether the genset controller is asked to run the engine (its mode decides what the start signal does). */
 export function runRequested(g: PowerPlantState['generator']): boolean {
-  return g.controlMode === 1 ? g.startSignal : g.controlMode === 3 || g.controlMode === 6;
+  return g.controlMode === 1 ? g.startSignal || g.remoteStart : g.controlMode === 3 || g.controlMode === 6;
 }
 
 /** Changes the generator's start signal or key; the start time counts from a change of the run request. */
-export function setGenerator(s: PowerPlantState, change: { startSignal?: boolean; controlMode?: number }): void {
+export function setGenerator(s: PowerPlantState, change: { startSignal?: boolean; remoteStart?: boolean; controlMode?: number }): void {
   const g = s.generator;
   const before = runRequested(g);
   if (change.startSignal !== undefined) g.startSignal = change.startSignal;
+  if (change.remoteStart !== undefined) g.remoteStart = change.remoteStart;
   if (change.controlMode !== undefined) g.controlMode = change.controlMode;
   if (runRequested(g) !== before) g.signalSinceMs = s.nowMs;
+}
+
+/**
+ * GenComm system control keys the simulated controller obeys (DSE 056-051 Gencomm Control Keys): the
+ * mode keys and the telemetry start/cancel pair. Written with their complement; see applyControlKey.
+ */
+const CONTROL_KEYS: Readonly<Record<number, { remoteStart?: boolean; controlMode?: number }>> = {
+  35700: { controlMode: 0 },
+  35701: { controlMode: 1 },
+  35702: { controlMode: 2 },
+  35703: { controlMode: 3 },
+  35732: { remoteStart: true },
+  35733: { remoteStart: false },
+};
+
+/** Acts on a system control key written with its complement; false (and nothing done) for a bad pair or an unknown key. */
+export function applyControlKey(s: PowerPlantState, key: number, complement: number): boolean {
+  const change = CONTROL_KEYS[key];
+  if (key + complement !== 0xffff || !change) return false;
+  setGenerator(s, change);
+  return true;
 }
 
 /** The engine is up to speed (the run request held for its start time, and it does start). */
