@@ -8,7 +8,10 @@ import {
   DEFAULT_PARAMS,
   applyOutputs,
   createPowerPlant,
+  engineStateCode,
   engineUp,
+  failedToStart,
+  namedAlarmWords,
   feedbackOf,
   offeredFrequency,
   offeredVoltage,
@@ -90,6 +93,7 @@ export function createSimCabinet(cfg: Config, seed: number, startMs: number): Si
     const up = p.generatorFeed !== null && engineUp(s);
     if (up && !g.wasUp) g.starts += 1;
     g.wasUp = up;
+    if (failedToStart(s)) g.failLatched = true;
   };
 
   /** Integrate from s.nowMs to t with nothing changing in between. */
@@ -170,6 +174,12 @@ export function createSimCabinet(cfg: Config, seed: number, startMs: number): Si
       put(r, gensetSignal('engineHours'), Math.floor(g.runMs / 1000) / 3600, 0);
       put(r, gensetSignal('starts'), g.starts, 0);
       put(r, gensetSignal('fuelPct'), g.fuelPct, 0);
+      if (g.reportsEngine) {
+        const [w1, w2] = namedAlarmWords(s);
+        put(r, gensetSignal('engineState'), engineStateCode(s), 0);
+        put(r, gensetSignal('namedAlarms1'), w1, 0);
+        put(r, gensetSignal('namedAlarms2'), w2, 0);
+      }
     }
     const powered = m.loadPowered();
     for (const [id, name] of psuSignals) put(r, name, powered && s.psuOk[id] === true, 0);

@@ -31,7 +31,13 @@ export const UPS_FLAG_BITS = { onBattery: 0, lowBattery: 1, fault: 2 } as const;
 export const UPS_HOLDING_WORDS = 3;
 
 /** The GenComm holding registers the genset controller answers (0-based, the dse-gencomm profile's). */
-export const GENCOMM_REGISTERS = { controlMode: 772, fuelLevel: 1027, engineSeconds: 1798, engineStarts: 1808 } as const;
+export const GENCOMM_REGISTERS = { controlMode: 772, fuelLevel: 1027, engineState: 1408, engineSeconds: 1798, engineStarts: 1808 } as const;
+/** Page 16: the system control key, written with its complement in the next register by one FC16. */
+export const GENCOMM_CONTROL_KEY = 16 * 256 + 8;
+/** Page 154: the number of named alarms, then 4 per register (alarm 1 in the top nibble). */
+export const GENCOMM_NAMED_ALARMS = { count: 154 * 256, first: 154 * 256 + 1 } as const;
+/** The named alarms the simulated controller implements (1–8: two registers). */
+const NAMED_ALARM_WORDS = 2;
 
 /** Pages 3 to 7 (register = page × 256 + offset) answer; 0xFFFF is GenComm's value for an unimplemented register. */
 export const GENCOMM_PAGES = { from: 3 * 256, to: 8 * 256 } as const;
@@ -105,6 +111,12 @@ export function gensetRegister(inputs: ReadonlyMap<SignalName, Reading>, addr: n
   const u32 = (v: number, low: boolean) => (low ? Math.round(v) % 0x10000 : Math.floor(Math.round(v) / 0x10000) & 0xffff);
   if (addr === G.controlMode) return num(GEN_CONTROL_MODE);
   if (addr === G.fuelLevel) return Math.round(num(gensetSignal('fuelPct')));
+  // Engine state and named alarms only where the controller reports them (knob generator.reportsEngine).
+  const reports = valueOf(inputs, gensetSignal('engineState')) !== undefined;
+  if (addr === G.engineState && reports) return num(gensetSignal('engineState'));
+  const N = GENCOMM_NAMED_ALARMS;
+  if (reports && addr === N.count) return NAMED_ALARM_WORDS * 4;
+  if (reports && addr >= N.first && addr < N.first + NAMED_ALARM_WORDS) return num(gensetSignal(addr === N.first ? 'namedAlarms1' : 'namedAlarms2'));
   if (addr === G.engineSeconds || addr === G.engineSeconds + 1) return u32(num(gensetSignal('engineHours')) * 3600, addr !== G.engineSeconds);
   if (addr === G.engineStarts || addr === G.engineStarts + 1) return u32(num(gensetSignal('starts')), addr !== G.engineStarts);
   // Other registers of the pages it serves read GenComm's "unimplemented" sentinel, so a master may

@@ -22,6 +22,8 @@ export const KNOBS: Readonly<Record<string, Kind>> = {
   // The genset controller's key, as GenComm numbers it: 0 stop, 1 auto, 2 manual, 3 test on load, 6 test off load, 7 off.
   'generator.controlMode': { type: 'number', min: 0, max: 7 },
   'generator.fuelPct': { type: 'number', min: 0, max: 100 },
+  // The genset controller also reports engine state (1408) and named alarms (page 154); see power.ts.
+  'generator.reportsEngine': bool,
   'breaker.A.stuck': stuck,
   'breaker.B.stuck': stuck,
   'breaker.A.feedback': fb,
@@ -61,9 +63,12 @@ export function setPowerKnob(s: PowerPlantState, p: PlantParams, knob: string, v
     if (field === 'voltage') s.voltage[f] = value as number;
     else s.frequency[f] = value as number;
   } else if (part === 'generator') {
-    if (id === 'failToStart') s.generator.failToStart = value as boolean;
-    else if (id === 'controlMode') setGenerator(s, { controlMode: value as number });
+    if (id === 'failToStart') {
+      s.generator.failToStart = value as boolean;
+      if (value === false) s.generator.failLatched = false;
+    } else if (id === 'controlMode') setGenerator(s, { controlMode: value as number });
     else if (id === 'fuelPct') s.generator.fuelPct = value as number;
+    else if (id === 'reportsEngine') s.generator.reportsEngine = value as boolean;
     else s.generator.startMs = value as number;
   } else if (part === 'breaker') {
     const b = s.breakers[f];

@@ -51,6 +51,8 @@ export interface PowerPlantState {
     failToStart: boolean;
     startMs: number;
     startSignal: boolean;
+    /** A start asked over Modbus (GenComm key 35732 "telemetry start if in auto"; 35733 cancels it). */
+    remoteStart: boolean;
     signalSinceMs: number;
     controlMode: number;
     /** What the controller counts: engine run time, starts (each time the engine comes up), fuel level. */
@@ -58,6 +60,13 @@ export interface PowerPlantState {
     starts: number;
     wasUp: boolean;
     fuelPct: number;
+    /**
+     * The controller also reports its engine state and named alarms (knob `generator.reportsEngine`):
+     * off by default, so the scenarios written before it keep their voltage-judged generator.
+     */
+    reportsEngine: boolean;
+    /** A failed start latches its shutdown alarm, as on a DSE module, until the set is repaired (knob failToStart off). */
+    failLatched: boolean;
   };
   breakers: Record<Feed, Breaker>;
   meterComm: Record<Feed, boolean>;
@@ -72,7 +81,20 @@ export function createPowerPlant(p: PlantParams, nowMs: number, initiallyOn: Fee
     nowMs,
     voltage: { A: p.nominalV.A, B: p.nominalV.B },
     frequency: { A: p.nominalHz.A, B: p.nominalHz.B },
-    generator: { failToStart: false, startMs: 8000, startSignal: false, signalSinceMs: nowMs, controlMode: 1, runMs: 0, starts: 0, wasUp: false, fuelPct: 80 },
+    generator: {
+      failToStart: false,
+      startMs: 8000,
+      startSignal: false,
+      remoteStart: false,
+      signalSinceMs: nowMs,
+      controlMode: 1,
+      runMs: 0,
+      starts: 0,
+      wasUp: false,
+      fuelPct: 80,
+      reportsEngine: false,
+      failLatched: false,
+    },
     breakers: { A: breaker(initiallyOn === 'A'), B: breaker(initiallyOn === 'B') },
     meterComm: { A: true, B: true },
     meterLastGoodMs: { A: nowMs, B: nowMs },
@@ -83,22 +105,64 @@ export function createPowerPlant(p: PlantParams, nowMs: number, initiallyOn: Fee
 
 /** Whether the genset controller is asked to run the engine (its mode decides what the start signal does). */
 export function runRequested(g: PowerPlantState['generator']): boolean {
-  return g.controlMode === 1 ? g.startSignal : g.controlMode === 3 || g.controlMode === 6;
+  return g.controlMode === 1 ? g.startSignal || g.remoteStart : g.controlMode === 3 || g.controlMode === 6;
 }
 
 /** Changes the generator's start signal or key; the start time counts from a change of the run request. */
-export function setGenerator(s: PowerPlantState, change: { startSignal?: boolean; controlMode?: number }): void {
+export function setGenerator(s: PowerPlantState, change: { startSignal?: boolean; remoteStart?: boolean; controlMode?: number }): void {
   const g = s.generator;
   const before = runRequested(g);
   if (change.startSignal !== undefined) g.startSignal = change.startSignal;
+  if (change.remoteStart !== undefined) g.remoteStart = change.remoteStart;
   if (change.controlMode !== undefined) g.controlMode = change.controlMode;
   if (runRequested(g) !== before) g.signalSinceMs = s.nowMs;
+}
+
+/**
+ * GenComm system control keys the simulated controller obeys (DSE 056-051 Gencomm Control Keys): the
+ * mode keys and the telemetry start/cancel pair. Written with their complement; see applyControlKey.
+ */
+const CONTROL_KEYS: Readonly<Record<number, { remoteStart?: boolean; controlMode?: number }>> = {
+  35700: { controlMode: 0 },
+  35701: { controlMode: 1 },
+  35702: { controlMode: 2 },
+  35703: { controlMode: 3 },
+  35732: { remoteStart: true },
+  35733: { remoteStart: false },
+};
+
+/** Acts on a system control key written with its complement; false (and nothing done) for a bad pair or an unknown key. */
+export function applyControlKey(s: PowerPlantState, key: number, complement: number): boolean {
+  const change = CONTROL_KEYS[key];
+  if (key + complement !== 0xffff || !change) return false;
+  setGenerator(s, change);
+  return true;
 }
 
 /** The engine is up to speed (the run request held for its start time, and it does start). */
 export function engineUp(s: PowerPlantState): boolean {
   const g = s.generator;
   return runRequested(g) && !g.failToStart && s.nowMs >= g.signalSinceMs + g.startMs;
+}
+
+/** The set was asked to run for its start time and did not start: the controller's "fail to start". */
+export function failedToStart(s: PowerPlantState): boolean {
+  const g = s.generator;
+  return runRequested(g) && g.failToStart && s.nowMs >= g.signalSinceMs + g.startMs;
+}
+
+/** GenComm engine state (register 1408) as the simulated controller reports it: 0 stopped, 2 cranking, 3 running. */
+export function engineStateCode(s: PowerPlantState): number {
+  if (engineUp(s)) return 3;
+  return runRequested(s.generator) && !failedToStart(s) ? 2 : 0;
+}
+
+/**
+ * GenComm named alarms 1–8 (page 154, 4 bits each, alarm 1 in the top nibble): all implemented and
+ * not active (1), except "fail to start" (alarm 7), a shutdown alarm (3) from a failed start until the set is repaired.
+ */
+export function namedAlarmWords(s: PowerPlantState): [number, number] {
+  return [0x1111, failedToStart(s) || s.generator.failLatched ? 0x1131 : 0x1111];
 }
 
 /** The voltage a feed offers at its breaker (a generator only once started and up to speed). */
@@ -150,7 +214,9 @@ export function powerDeadline(s: PowerPlantState, p: PlantParams, loadOnUps: boo
     if (m) ts.push(m.atMs);
   }
   const g = s.generator;
-  if (runRequested(g) && !g.failToStart && s.nowMs < g.signalSinceMs + g.startMs) ts.push(g.signalSinceMs + g.startMs);
+  // A start that fails is seen by a reporting controller at the same instant a good one would come up.
+  const starting = !g.failToStart || g.reportsEngine;
+  if (runRequested(g) && starting && s.nowMs < g.signalSinceMs + g.startMs) ts.push(g.signalSinceMs + g.startMs);
   if (loadOnUps && s.ups.chargePct > 0) ts.push(s.nowMs + Math.ceil((s.ups.chargePct / 100) * p.upsRuntimeMs));
   const future = ts.filter((t) => t > s.nowMs);
   return future.length ? Math.min(...future) : undefined;

@@ -1,6 +1,7 @@
 // `twinfeed check-config FILE [--board FILE]`: every error at once as `path: problem (hint)`, then
 // the board's warnings (pins with a fixed role, outputs that are on from power-on) in the same form.
-import { ConfigInvalid, formatError, type ConfigError } from '../config/errors.js';
+import { ConfigInvalid, formatError } from '../config/errors.js';
+import { boardWarnings } from '../runtime/board-warnings.js';
 import { EX_CONFIG, EX_OK } from '../config/exit-codes.js';
 import { loadConfig } from '../config/load.js';
 
@@ -25,13 +26,4 @@ export async function checkConfig(path: string, board: string | undefined, io: O
   }
 }
 
-/** What a valid board file may still get wrong on its hardware (it runs, but an operator should know). */
-export async function boardWarnings(path: string): Promise<ConfigError[]> {
-  const { isSimBoard, loadBoardFile } = await import('../drivers/board.js');
-  const file = loadBoardFile(path);
-  if (isSimBoard(file)) return [];
-  const { isPiHeader, piPinWarnings } = await import('../drivers/gpio/header.js');
-  const { firmataPinWarnings } = await import('../drivers/firmata/board.js');
-  const serialPaths = Object.values(file.modbus.buses).flatMap((b) => ('path' in b ? [b.path] : []));
-  return [...(isPiHeader(file.gpio) ? piPinWarnings(file.gpio.signals, serialPaths) : []), ...(file.firmata ? firmataPinWarnings(file.firmata) : [])];
-}
+export { boardWarnings };

@@ -1,6 +1,8 @@
 // `twinfeed status [--url URL]`: the live status of a running controller (its GET /status), in
 // human form for a technician at the cabinet. Nothing answering is a clear message and exit 69.
 import { EX_NOPERM, EX_OK, EX_UNAVAILABLE } from '../config/exit-codes.js';
+import { GEN_CONTROL_MODES } from '../core/genset.js';
+import { GEN_ENGINE_STATES } from '../core/genset-engine.js';
 import type { Status, UplinkStatus } from '../core/types.js';
 import type { StatusCredentials } from './status-auth.js';
 
@@ -14,6 +16,21 @@ function uplinkLine(id: string, u: UplinkStatus, active: string): string {
   const state = u.up ? 'up' : `down (${u.reason})`;
   const lat = u.latencyMs === null ? '' : `, ${Math.round(u.latencyMs)} ms`;
   return `${id === active ? '*' : ' '}${id} ${state}, ${u.lossPct.toFixed(1)} % loss${lat}${u.heldDown ? ', held down' : ''}`;
+}
+
+/** The genset controller's line, where the board maps any of it: mode, engine state, hours, starts, fuel. */
+function gensetLine(g: Status['genset']): string | undefined {
+  if (Object.values(g).every((v) => v === null)) return undefined;
+  const code = (v: number | null, names: Readonly<Record<number, string>>) => (v === null ? '?' : `${names[v] ?? 'code'} (${v})`);
+  const mode = g.controlMode === null ? '?' : code(g.controlMode, GEN_CONTROL_MODES);
+  const parts = [
+    `mode ${mode}`,
+    `engine ${code(g.engineState, GEN_ENGINE_STATES)}`,
+    num(g.engineHours, 'h'),
+    `${g.starts ?? '?'} starts`,
+    `fuel ${num(g.fuelPct, '%', 0)}`,
+  ];
+  return parts.join(', ');
 }
 
 /** The status as aligned lines: load source first, then what a technician checks next. */
@@ -31,6 +48,8 @@ export function formatStatus(s: Status): string[] {
   const br = (f: 'A' | 'B') => `${f} commanded ${s.breakers[f].commanded ? 'closed' : 'open'}, shows ${onOff(s.breakers[f].closed)}`;
   lines.push(row('breakers', `${br('A')}; ${br('B')}`));
   lines.push(row('generator', s.generator));
+  const genset = gensetLine(s.genset);
+  if (genset !== undefined) lines.push(row('genset', genset));
   if (s.timer.name !== 'none') lines.push(row('timer', `${s.timer.name}, ${Math.ceil(s.timer.remainingMs / 1000)} s`));
   lines.push(row('transfers', `${s.transferCount}, last: ${s.lastTransferReason}${s.retransferPending ? '; retransfer pending' : ''}`));
   const ops = Object.entries(s.relayOperations ?? {});

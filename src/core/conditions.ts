@@ -2,6 +2,7 @@
 // into active/cleared events). One place, so every alarm code has exactly one rule.
 import type { Config } from '../config/schema.js';
 import { genNotInAuto } from './genset.js';
+import { engineReport } from './genset-engine.js';
 import { generatorDroppedOut } from './power/generator.js';
 import type { Availability } from './power/source.js';
 import { ROUTE_FAULT_SIGNAL, STORAGE_FAULT_SIGNAL } from './signals.js';
@@ -29,9 +30,16 @@ export function alarmConditions(
   if (quiet.length > 0) c.set('METER_COMM_LOST', `no fresh measurement from feed ${quiet.join(' and ')}`);
   if (p.transfer.kind === 'lockout') c.set(p.transfer.reason, p.transfer.detail);
   if (s.interlockBlocked) c.set('INTERLOCK_BLOCKED', `interlock refused a close command (${s.interlockBlocked})`);
-  if (p.generator.kind === 'failed') c.set('GEN_FAIL_TO_START', `generator did not come up within ${pc.generator.startTimeoutMs} ms`);
+  const engine = engineReport(inputs);
+  if (p.generator.kind === 'failed')
+    c.set(
+      'GEN_FAIL_TO_START',
+      engine.failToStart ? 'generator controller reports fail to start' : `generator did not come up within ${pc.generator.startTimeoutMs} ms`,
+    );
   const notInAuto = genNotInAuto(inputs);
   if (notInAuto !== undefined) c.set('GEN_NOT_IN_AUTO', notInAuto);
+  if (engine.shutdowns.length > 0)
+    c.set('GEN_SHUTDOWN', `generator controller reports ${engine.shutdowns.join(', ')}: the set will not run until reset at the set`);
   if (rateLimited)
     c.set('TRANSFER_RATE_LIMIT', `${pc.antiHunting.maxTransfers} transfers within ${pc.antiHunting.windowMs} ms: automatic retransfer suspended`);
   if (cfg.ups.enabled) {

@@ -32,9 +32,11 @@ export interface GensetReadings {
   readonly engineHours: number | null;
   readonly starts: number | null;
   readonly fuelPct: number | null;
+  /** GenComm engine state code (src/core/genset-engine.ts). */
+  readonly engineState: number | null;
 }
 
-export const GENSET_UNKNOWN: GensetReadings = { controlMode: null, engineHours: null, starts: null, fuelPct: null };
+export const GENSET_UNKNOWN: GensetReadings = { controlMode: null, engineHours: null, starts: null, fuelPct: null, engineState: null };
 
 const numberOf = (r: Reading | undefined): number | null => (typeof r?.value === 'number' ? r.value : null);
 
@@ -45,7 +47,13 @@ export function stepGenset(prev: GensetReadings, inputs: ReadonlyMap<SignalName,
     engineHours: numberOf(inputs.get(gensetSignal('engineHours'))),
     starts: numberOf(inputs.get(gensetSignal('starts'))),
     fuelPct: numberOf(inputs.get(gensetSignal('fuelPct'))),
+    engineState: numberOf(inputs.get(gensetSignal('engineState'))),
   };
-  const same = next.controlMode === prev.controlMode && next.engineHours === prev.engineHours && next.starts === prev.starts && next.fuelPct === prev.fuelPct;
+  const same =
+    next.controlMode === prev.controlMode &&
+    next.engineHours === prev.engineHours &&
+    next.starts === prev.starts &&
+    next.fuelPct === prev.fuelPct &&
+    next.engineState === prev.engineState;
   return same ? prev : next;
 }

@@ -29,6 +29,8 @@ export interface Remembered {
   readonly relayOperations: Readonly<Record<string, number>>;
   /** The latched generator failure (GEN_FAIL_TO_START), until an operator resets it. */
   readonly generatorFailed: boolean;
+  /** When a generator cool-down in progress ends (wall-clock ms), or null: a restart finishes it instead of stopping the set hot. */
+  readonly generatorCooldownUntilMs: number | null;
   readonly uplink: {
     /** The operator's selectUplink pin, or null. */
     readonly manual: string | null;
@@ -58,6 +60,7 @@ export function remembered(cfg: Config, s: ControllerState): Remembered {
     lastTransferReason: p.lastTransferReason,
     relayOperations: s.relayOperations,
     generatorFailed: p.generator.kind === 'failed',
+    generatorCooldownUntilMs: p.generator.kind === 'cooldown' ? p.generator.sinceMs + cfg.power.generator.cooldownMs : null,
     uplink: { manual: s.uplink.manual, links },
   };
 }
@@ -98,6 +101,11 @@ export function restore(cfg: Config, fresh: ControllerState, r: Remembered, nowM
   if (r.generatorFailed) {
     power = { ...power, generator: { kind: 'failed', sinceMs: nowMs } };
     restored.push('generator failure latched');
+  } else if (r.generatorCooldownUntilMs !== null && r.generatorCooldownUntilMs > nowMs) {
+    // The set runs on (its start output was left on): it cools down for what was left, then stops.
+    const left = Math.min(r.generatorCooldownUntilMs - nowMs, cfg.power.generator.cooldownMs);
+    power = { ...power, generator: { kind: 'cooldown', sinceMs: nowMs + left - cfg.power.generator.cooldownMs } };
+    restored.push(`generator cool-down (${Math.ceil(left / 1000)} s left)`);
   }
   let uplink = fresh.uplink;
   const ids = uplinkIds(cfg);

@@ -13,7 +13,7 @@ export type UpsField = 'onBattery' | 'lowBattery' | 'fault' | 'chargePct' | 'run
  */
 export type UplinkMeasure = 'rxBytes' | 'txBytes' | 'signalQualityPct' | 'rsrpDbm' | 'rsrqDb' | 'sinrDb' | 'rssiDbm' | 'accessTech' | 'operatorCode';
 /** What a genset controller (DSE GenComm) reports over Modbus; optional, read only where mapped. */
-export type GensetField = 'controlMode' | 'engineHours' | 'starts' | 'fuelPct';
+export type GensetField = 'controlMode' | 'engineHours' | 'starts' | 'fuelPct' | 'engineState' | 'namedAlarms1' | 'namedAlarms2';
 
 /** Names the controller reads. PSU and uplink ids come from the config, so they are any string. */
 export type InputSignal =
@@ -65,6 +65,8 @@ export const GEN_CONTROL_MODE = 'generator.controlMode' satisfies InputSignal;
 export const gensetSignal = <K extends GensetField>(k: K) => `generator.${k}` as const;
 /** The genset controller's counters and fuel gauge: reported (status, metrics, SCADA), never acted on. */
 export const GENSET_METERS = ['engineHours', 'starts', 'fuelPct'] as const satisfies readonly GensetField[];
+/** What the genset controller says of its engine: its state and the named alarms 1–8 (src/core/genset-engine.ts), acted on. */
+export const GENSET_ENGINE = ['engineState', 'namedAlarms1', 'namedAlarms2'] as const satisfies readonly GensetField[];
 /** Set by the uplink driver while switching the route failed (it retries). */
 export const ROUTE_FAULT_SIGNAL = 'uplink.routeFault' satisfies InputSignal;
 

@@ -84,6 +84,7 @@ export const ALARM_CODES = [
   'UPLINK_ROUTE_FAULT',
   'STORAGE_FAULT',
   'GEN_NOT_IN_AUTO',
+  'GEN_SHUTDOWN',
 ] as const;
 export type AlarmCode = (typeof ALARM_CODES)[number];
 
@@ -184,7 +185,7 @@ export interface Status {
   };
   psu: { state: PsuStateName; ok: number; required: number; okIds: string[]; ids: string[] };
   /** The genset controller's readings where the board maps them (GenComm control mode code, h, count, %); null otherwise. */
-  genset: { controlMode: number | null; engineHours: number | null; starts: number | null; fuelPct: number | null };
+  genset: { controlMode: number | null; engineHours: number | null; starts: number | null; fuelPct: number | null; engineState: number | null };
   /** `active` is an uplink id or 'none'; every configured uplink id is also a key. */
   uplink: { active: string; manual: string | null } & { [id: string]: UplinkStatus | string | null };
 }

@@ -10,6 +10,7 @@ import {
   closedFbSignal,
   feedSignal,
   GEN_CONTROL_MODE,
+  GENSET_ENGINE,
   GENSET_METERS,
   gensetSignal,
   GENERATOR_START,
@@ -46,7 +47,7 @@ export function signalsNeeded(cfg: Config): SignalName[] {
 }
 
 /** Signals read only where the board maps them (a genset controller): unmapped, nothing changes and nothing warns. */
-const OPTIONAL_SIGNALS: readonly SignalName[] = [GEN_CONTROL_MODE, ...GENSET_METERS.map(gensetSignal)];
+const OPTIONAL_SIGNALS: readonly SignalName[] = [GEN_CONTROL_MODE, ...GENSET_METERS.map(gensetSignal), ...GENSET_ENGINE.map(gensetSignal)];
 
 const mappedSignals = (path: string): Set<string> => new Set(Object.keys((readYamlFile(path) as { signals?: Record<string, unknown> }).signals ?? {}));
 

@@ -9,10 +9,12 @@ import type { Config } from '../config/schema.js';
 import { closeCmdSignal, GEN_CONTROL_MODE } from '../core/signals.js';
 import type { SignalName } from '../core/types.js';
 import { createSimCabinet, setKnobsAtomically } from '../../sim/plant/cabinet.js';
+import { applyControlKey } from '../../sim/plant/power.js';
 import {
   deviceLayout,
   discreteBits,
   gensetRegister,
+  GENCOMM_CONTROL_KEY,
   GENCOMM_REGISTERS,
   meterWords,
   NO_ANSWER,
@@ -45,6 +47,7 @@ export interface Plant {
 const fail = (code: number, msg: string) => Object.assign(new Error(msg), { modbusErrorCode: code });
 const ILLEGAL_FUNCTION = 0x01;
 const ILLEGAL_ADDRESS = 0x02;
+const ILLEGAL_VALUE = 0x03;
 /** What a Modbus TCP gateway answers for a device behind it that does not respond. */
 const TARGET_FAILED = 0x0b;
 /** Plant time follows the wall clock at least this often, requests or not (battery, timers). */
@@ -132,6 +135,14 @@ export async function startPlant(o: PlantOptions): Promise<Plant> {
       coils.set(name, value);
       // A new image each time: the plant's relay-operation count compares it with the last one.
       cabinet.write(new Map(coils), t);
+    },
+    // The genset controller's system control key: key and complement in one FC16 at 4104 (GenComm page 16).
+    setRegisterArray: (addr: number, values: number[], unit: number) => {
+      if (!(hasGenset && unit === UNIT.genset && addr === GENCOMM_CONTROL_KEY)) throw fail(ILLEGAL_FUNCTION, `unit ${unit}: no writable registers at ${addr}`);
+      now();
+      const [key, complement] = values;
+      if (values.length !== 2 || key === undefined || complement === undefined || !applyControlKey(cabinet.state, key, complement))
+        throw fail(ILLEGAL_VALUE, `genset controller: ${values.join(', ')} is not a known key and its complement`);
     },
     setRegister: (_addr: number, _value: number, unit: number) => {
       throw fail(ILLEGAL_FUNCTION, `unit ${unit}: the plant has no writable registers`);

@@ -20,6 +20,7 @@ import { journalEvent, journalStart, journalStop } from './journal/session.js';
 import { openJournal, type Journal } from './journal/writer.js';
 import { createMetrics } from './metrics.js';
 import { openBoard } from './boards.js';
+import { logBoardWarnings } from './board-warnings.js';
 import { createNotifier } from './notify.js';
 import { startPersistence } from './persist/start.js';
 import { createScanLoop } from './scan.js';
@@ -77,6 +78,8 @@ export async function runController(opts: RunOptions): Promise<number> {
   try {
     cfg = loadConfig(opts.config).config;
     board = await openBoard(boardPath, cfg, logger, Date.now());
+    // Once at start, as check-config prints them: a relay energized from power-on is worth a log line.
+    await logBoardWarnings(boardPath, logger.child({ subsystem: 'board' }));
   } catch (e) {
     if (!(e instanceof ConfigInvalid)) throw e;
     process.stderr.write(e.message + '\n');

@@ -4,7 +4,9 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatStatus } from '../../src/cli/status.js';
+import { statusOf } from '../../src/core/status.js';
 import type { Status } from '../../src/core/types.js';
+import { POWER_ONLY, rig } from '../core/fixtures.js';
 import { cli, ensureBuilt, files, MAIN, ROOT } from './cli-helpers.js';
 
 const freePort = () =>
@@ -95,7 +97,7 @@ describe('formatStatus', () => {
       test: { active: false, onLoad: false, remainingMs: 0 },
       ups: { onBattery: true, lowBattery: true, fault: false, comm: true, chargePct: 18, runtimeS: 240 },
       psu: { state: 'degraded', ok: 2, required: 2, okIds: ['1', '2'], ids: ['1', '2', '3'] },
-      genset: { controlMode: null, engineHours: null, starts: null, fuelPct: null },
+      genset: { controlMode: null, engineHours: null, starts: null, fuelPct: null, engineState: null },
       uplink: {
         active: 'lte',
         manual: null,
@@ -120,6 +122,18 @@ describe('formatStatus', () => {
       '           *lte up, 2.0 % loss, 61 ms',
       'alarms     FAIL_TO_OPEN (unacknowledged), UPS_ON_BATTERY',
     ]);
+  });
+
+  it('prints the genset block where the board maps the genset controller, and nothing where it does not', () => {
+    const r = rig(POWER_ONLY);
+    r.scan(0);
+    const base = statusOf(POWER_ONLY, r.state, 0);
+    expect(formatStatus(base).some((l) => l.startsWith('genset'))).toBe(false);
+    const s: Status = { ...base, genset: { controlMode: 7, engineHours: 1234.56, starts: 87, fuelPct: 41, engineState: 0 } };
+    const lines = formatStatus(s);
+    expect(lines[lines.indexOf('generator  stopped') + 1]).toBe('genset     mode off (7), engine stopped (0), 1234.6 h, 87 starts, fuel 41 %');
+    const partial: Status = { ...base, genset: { controlMode: 1, engineHours: null, starts: null, fuelPct: null, engineState: null } };
+    expect(formatStatus(partial)).toContain('genset     mode auto (1), engine ?, —, ? starts, fuel —');
   });
 });
 

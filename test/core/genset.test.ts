@@ -69,11 +69,11 @@ describe("the genset controller's readings", () => {
     const r = rig(POWER_ONLY);
     r.scan(0);
     const unknown = statusOf(POWER_ONLY, r.state, 0);
-    expect(unknown.genset).toEqual({ controlMode: null, engineHours: null, starts: null, fuelPct: null });
+    expect(unknown.genset).toEqual({ controlMode: null, engineHours: null, starts: null, fuelPct: null, engineState: null });
     expect(registersOf(unknown)).toEqual([0xffff, 0, 0, 0, 0, 0xffff]);
     r.scan(100, { 'generator.controlMode': 0, 'generator.engineHours': 70000.25, 'generator.starts': 70000, 'generator.fuelPct': 0 });
     const known = statusOf(POWER_ONLY, r.state, 100);
-    expect(known.genset).toEqual({ controlMode: 0, engineHours: 70000.25, starts: 70000, fuelPct: 0 });
+    expect(known.genset).toEqual({ controlMode: 0, engineHours: 70000.25, starts: 70000, fuelPct: 0, engineState: null });
     // 700 002.5 tenths of an hour round to 700 003 = 0x000A_ae63; 70 000 starts = 0x0001_1170.
     expect(registersOf(known)).toEqual([0, 0x000a, 0xae63, 0x0001, 0x1170, 0]);
     r.scan(200, { 'generator.controlMode': null, 'generator.engineHours': null, 'generator.starts': null, 'generator.fuelPct': null });

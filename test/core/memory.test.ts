@@ -41,6 +41,21 @@ function restart(s: ControllerState, nowMs: number) {
 }
 
 describe('remembered across a restart', () => {
+  it('finishes a generator cool-down for the time it had left, keeping the start output on, then stops', () => {
+    const s0 = initialState(cfg, T0);
+    const cooling = { ...s0, power: { ...s0.power, generator: { kind: 'cooldown' as const, sinceMs: T0 } } };
+    const left = cfg.power.generator.cooldownMs - 60_000;
+    const r = restart(cooling, T0 + 60_000);
+    expect(r.state.power.generator).toEqual({ kind: 'cooldown', sinceMs: T0 });
+    expect(r.restored).toContain(`generator cool-down (${left / 1000} s left)`);
+    const first = scan(r.state, T0 + 60_100);
+    expect(first.outputs.get('generator.start')).toBe(true);
+    expect(first.nextDeadlineMs).toBeLessThanOrEqual(T0 + cfg.power.generator.cooldownMs);
+    expect(scan(first.state, T0 + cfg.power.generator.cooldownMs).outputs.get('generator.start')).toBe(false);
+    // One that ended while the controller was down is not resumed.
+    expect(restart(cooling, T0 + cfg.power.generator.cooldownMs + 1).state.power.generator.kind).toBe('stopped');
+  });
+
   it('keeps mode manual, the approval, counters and relay operations; says what it restored', () => {
     let s = scan(initialState(cfg, T0), T0).state;
     s = scan(s, T0 + 100, inputs(), [cmd({ name: 'setMode', mode: 'manual' })]).state;

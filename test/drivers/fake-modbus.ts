@@ -64,6 +64,14 @@ export function fakeModbusBus(slaves: Record<number, FakeSlave>) {
       readDiscreteInputs: (a, n) => answer('discrete', a, n, false),
       writeCoil: (a, v) => write(a, [v]),
       writeCoils: (a, vs) => write(a, vs),
+      writeRegisters: (a, vs) => {
+        log.requests.push(`${id}:write-registers@${a}=${vs.join(',')}`);
+        const s = slaves[id];
+        if (!open || s?.mode === 'portGone') return Promise.reject(new Error('Port Not Open'));
+        if (!s || s.mode === 'timeout') return Promise.reject(timedOut());
+        vs.forEach((v, i) => (s.holding[a + i] = v));
+        return Promise.resolve({ address: a, length: vs.length });
+      },
       close(cb) {
         open = false;
         log.closed++;

@@ -241,7 +241,7 @@ const CASES: [string, unknown, string[]][] = [
     [
       'signals.psu..ok: unknown signal (did you mean "psu.1.ok"?)',
       'signals.uplink.LTE.powerCycle: unknown signal (did you mean "uplink.lte.powerCycle"?)',
-      'signals.zzzzzzzzzzzz: unknown signal (known signals: breaker.A.closedFb, breaker.B.closedFb, feed.A.voltage, feed.A.frequency, feed.B.voltage, feed.B.frequency, feed.A.available, feed.B.available, ups.onBattery, ups.lowBattery, ups.fault, ups.chargePct, ups.runtimeS, load.live, generator.controlMode, generator.engineHours, generator.starts, generator.fuelPct, breaker.A.closeCmd, breaker.B.closeCmd, generator.start, alarm.common, psu.<id>.ok, uplink.<id>.powerCycle, uplink.<id>.selected)',
+      'signals.zzzzzzzzzzzz: unknown signal (known signals: breaker.A.closedFb, breaker.B.closedFb, feed.A.voltage, feed.A.frequency, feed.B.voltage, feed.B.frequency, feed.A.available, feed.B.available, ups.onBattery, ups.lowBattery, ups.fault, ups.chargePct, ups.runtimeS, load.live, generator.controlMode, generator.engineHours, generator.starts, generator.fuelPct, generator.engineState, generator.namedAlarms1, generator.namedAlarms2, breaker.A.closeCmd, breaker.B.closeCmd, generator.start, alarm.common, psu.<id>.ok, uplink.<id>.powerCycle, uplink.<id>.selected)',
       'signals.uplink.lte.carrier: uplink carrier is read by the uplink driver, not the board (configure it under "uplinks:" in the config)',
     ],
   ],

@@ -31,7 +31,7 @@ export function sampleStatus(): Status {
     test: { active: false, onLoad: false, remainingMs: 0 },
     ups: { onBattery: false, lowBattery: false, fault: false, comm: true, chargePct: 100, runtimeS: 1200 },
     psu: { state: 'redundant', ok: 3, required: 2, okIds: ['1', '2', '3'], ids: ['1', '2', '3'] },
-    genset: { controlMode: null, engineHours: null, starts: null, fuelPct: null },
+    genset: { controlMode: null, engineHours: null, starts: null, fuelPct: null, engineState: null },
     uplink: {
       active: 'fiber',
       manual: null,

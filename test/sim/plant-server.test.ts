@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/load.js';
 import { startPlant, type Plant } from '../../src/runtime/plant.js';
-import { GENCOMM_REGISTERS, METER_REGISTERS, UNIT } from '../../sim/plant/devices.js';
+import { GENCOMM_NAMED_ALARMS, GENCOMM_REGISTERS, METER_REGISTERS, UNIT } from '../../sim/plant/devices.js';
 import { freePort } from '../scada/fakes.js';
 import { CI, missingTool } from '../system-tools.js';
 
@@ -122,6 +122,24 @@ describe('twinfeed plant over Modbus TCP', () => {
     expect(w[1]).toBeGreaterThanOrEqual(1);
     expect(w.slice(2, 10)).toEqual(new Array(8).fill(0xffff));
     expect(w.slice(10)).toEqual([0, 1]);
+  });
+
+  it('reports engine state (1408) and named alarms (page 154) once the controller is set to, with a failed start latched as a shutdown alarm', async () => {
+    client.setID(UNIT.genset);
+    expect((await client.readHoldingRegisters(GENCOMM_REGISTERS.engineState, 1)).data).toEqual([0xffff]);
+    await expect(client.readHoldingRegisters(GENCOMM_NAMED_ALARMS.count, 3)).rejects.toMatchObject({ modbusCode: 0x02 });
+    await knobs({ 'generator.reportsEngine': true, 'generator.startMs': 0, 'generator.controlMode': 6 });
+    await sleep(50);
+    expect((await client.readHoldingRegisters(GENCOMM_REGISTERS.engineState, 1)).data).toEqual([3]);
+    expect((await client.readHoldingRegisters(GENCOMM_NAMED_ALARMS.count, 3)).data).toEqual([8, 0x1111, 0x1111]);
+    await knobs({ 'generator.controlMode': 1, 'generator.failToStart': true });
+    await knobs({ 'generator.controlMode': 6 });
+    await sleep(50);
+    expect((await client.readHoldingRegisters(GENCOMM_REGISTERS.engineState, 1)).data).toEqual([0]);
+    await knobs({ 'generator.controlMode': 1 });
+    expect((await client.readHoldingRegisters(GENCOMM_NAMED_ALARMS.count, 3)).data).toEqual([8, 0x1111, 0x1131]);
+    await knobs({ 'generator.failToStart': false, 'generator.reportsEngine': false });
+    await expect(client.readHoldingRegisters(GENCOMM_NAMED_ALARMS.first + 1, 1)).rejects.toMatchObject({ modbusCode: 0x02 });
   });
 
   it('judges for itself: closing B while A is closed is counted as paralleled in GET /summary', async () => {

@@ -11,13 +11,18 @@ export interface GeneratorState {
 
 export const GEN_STOPPED: GeneratorState = { kind: 'stopped', sinceMs: -Infinity };
 
-/** `voltageUp`: the generator feed's measurements are inside pickup limits right now. */
+/**
+ * `voltageUp`: the generator is up — its genset controller says the engine runs or, where no controller
+ * reports it, the feed's measurements are inside pickup limits right now. `failToStart`: the controller
+ * itself reports a failed start, so there is no point in waiting out the start timeout.
+ */
 export function stepGenerator(
   g: GeneratorState,
   demand: boolean,
   voltageUp: boolean,
   cfg: PowerConfig,
   nowMs: number,
+  failToStart = false,
 ): { state: GeneratorState; events: ControllerEvent[] } {
   const to = (kind: GeneratorStateName) => ({ state: { kind, sinceMs: nowMs }, events: [{ type: 'generator', state: kind } as ControllerEvent] });
   switch (g.kind) {
@@ -26,7 +31,7 @@ export function stepGenerator(
     case 'starting':
       if (!demand) return to('stopped');
       if (voltageUp) return to('running');
-      if (nowMs - g.sinceMs >= cfg.generator.startTimeoutMs) return to('failed');
+      if (failToStart || nowMs - g.sinceMs >= cfg.generator.startTimeoutMs) return to('failed');
       return { state: g, events: [] };
     case 'running':
       return demand ? { state: g, events: [] } : to('cooldown');

@@ -11,6 +11,7 @@ import { stepEvidence } from './evidence.js';
 import { stepFeeds } from './feeds.js';
 import { startOutput } from './generator.js';
 import { runGenerator } from './generator-demand.js';
+import { engineReport } from '../genset-engine.js';
 import { drive } from './drive.js';
 import { stepRevert } from './revert.js';
 import { availability, type Availability } from './source.js';
@@ -105,7 +106,7 @@ export function stepPower(cfg: Config, prev: PowerState, input: PowerInput): Pow
   const dr = drive(pc, s, x, avail, ev.inUseDead, ah.rateLimited, now);
   s = dr.state;
   // The generator and the manual-mode revert follow where the machine now is.
-  const gen = G ? runGenerator(pc, s, G, avail, ev.inUseDead, now) : null;
+  const gen = G ? runGenerator(pc, s, G, avail, ev.inUseDead, engineReport(input.inputs), now) : null;
   if (gen && gen.state !== s.generator) s = { ...s, generator: gen.state };
   const rv = stepRevert(pc, s, avail, now);
   s = rv.state;

@@ -22,7 +22,7 @@ export const MODBUS_KEYS = {
   offset,
   point: z.string().optional(),
 } as const;
-type Entry = { readonly [K in keyof typeof MODBUS_KEYS]?: z.output<(typeof MODBUS_KEYS)[K]> };
+type Entry = { readonly [K in keyof typeof MODBUS_KEYS]?: z.output<(typeof MODBUS_KEYS)[K]> } & { readonly command?: ModbusSignal['command'] };
 
 /** Map entries stay `unknown` here and are parsed one by one, so every error shows. */
 export const modbusSectionSchema = z
@@ -44,6 +44,8 @@ export interface ModbusSignal {
   readonly scale: number;
   readonly offset: number;
   readonly staleMs: number;
+  /** An output written as a key and its complement (FC16) on each change, not as a coil: its on/off keys. */
+  readonly command?: { readonly on: number; readonly off: number };
 }
 
 export interface ModbusSection {
@@ -91,7 +93,15 @@ function withPoint(sig: SignalAt, e: Entry, device: DeviceSpec | undefined, fail
   if (point.access === 'write' && sig.direction === 'in')
     fail(`${at}.point`, `"${e.point}" is a command register, written, never read`, 'map a point that can be read');
   const words = point.table === 'holding' || point.table === 'input' ? { type: point.type, wordOrder: point.wordOrder } : {};
-  return { ...e, table: point.table, register: point.register, ...words, scale: e.scale ?? (sig.kind === 'number' ? point.scale : undefined) };
+  const command = sig.direction === 'out' ? point.commands : undefined;
+  if (sig.direction === 'out' && point.table !== 'coil' && !command)
+    return void fail(
+      `${at}.point`,
+      `"${e.point}" is not a command register an output can drive`,
+      'map the output to a coil, or to a point with on/off commands (twinfeed profiles)',
+    );
+  const resolved = { ...e, table: point.table, register: point.register, ...words, scale: e.scale ?? (sig.kind === 'number' ? point.scale : undefined) };
+  return command ? { ...resolved, command } : resolved;
 }
 
 function resolveModbus(sig: SignalAt, entry: Entry, devices: ReadonlyMap<string, DeviceSpec>, ctx: SectionContext): ModbusSignal | undefined {
@@ -109,7 +119,8 @@ function resolveModbus(sig: SignalAt, entry: Entry, devices: ReadonlyMap<string,
   if (e.register === undefined) fail(`${at}.register`, 'missing', 'give the register or coil address (0-based, as on the wire)');
   // An output is a relay: a coil of an I/O module, written with FC5/FC15.
   const table = e.table ?? (direction === 'out' ? 'coil' : 'holding');
-  if (direction === 'out' && table !== 'coil') fail(`${at}.table`, `an output is written as a coil, not a ${table} register`, 'use table: coil (FC5/FC15)');
+  if (direction === 'out' && table !== 'coil' && e.command === undefined)
+    fail(`${at}.table`, `an output is written as a coil, not a ${table} register`, 'use table: coil (FC5/FC15)');
   const bitTable = table === 'coil' || table === 'discrete';
   const type = e.type ?? 'u16';
   if (bitTable && kind === 'number') fail(`${at}.table`, `a ${table} is one bit and cannot carry a measurement`, 'use table: holding or input');
@@ -133,5 +144,6 @@ function resolveModbus(sig: SignalAt, entry: Entry, devices: ReadonlyMap<string,
     scale: e.scale ?? 1,
     offset: e.offset ?? 0,
     staleMs: e.staleMs ?? device.staleMs,
+    ...(e.command ? { command: e.command } : {}),
   };
 }

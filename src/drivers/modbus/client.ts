@@ -17,6 +17,8 @@ export interface ModbusClient {
   readDiscreteInputs(address: number, length: number): Promise<{ data: boolean[] }>;
   writeCoil(address: number, state: boolean): Promise<unknown>;
   writeCoils(address: number, states: boolean[]): Promise<unknown>;
+  /** FC16: a command register and its complement, written together. */
+  writeRegisters(address: number, values: number[]): Promise<unknown>;
   close(callback: () => void): void;
   /** Drops the connection at once and fails what is pending (a TCP socket to a dead peer). */
   destroy(callback: () => void): void;

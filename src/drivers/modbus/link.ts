@@ -8,7 +8,7 @@ import type { BusSpec, DeviceSpec, ModbusSignal } from './board.js';
 import { busAddress, classifyError, closeClient, connectBus, readBlock, type ErrorKind, type ModbusClient, type ModbusClientFactory } from './client.js';
 import { decodeSignal, type ReadBlock } from './decode.js';
 import { serialExecutor } from './executor.js';
-import { dueRuns, type OutputImage } from './outputs.js';
+import { dueCommands, dueRuns, type OutputImage } from './outputs.js';
 
 export const COUNTERS = [
   'requests',
@@ -103,8 +103,17 @@ export function startBusLink(busId: string, bus: BusSpec, devices: readonly Devi
 
   const writeDevice = async (c: ModbusClient, d: DeviceState): Promise<void> => {
     const nowMs = clock();
-    const runs = dueRuns(d.coils, ctx.image, nowMs, d.spec.refreshMs);
-    if (runs.length === 0) return;
+    const runs = dueRuns(
+      d.coils.filter((s) => !s.command),
+      ctx.image,
+      nowMs,
+      d.spec.refreshMs,
+    );
+    const commands = dueCommands(
+      d.coils.filter((s) => s.command),
+      ctx.image,
+    );
+    if (runs.length === 0 && commands.length === 0) return;
     c.setID(d.spec.unitId);
     c.setTimeout(d.spec.timeoutMs);
     for (const run of runs) {
@@ -121,6 +130,24 @@ export function startBusLink(busId: string, bus: BusSpec, devices: readonly Devi
         for (const s of run.signals) ctx.image.latches.set(s.name, UNWRITTEN);
         if (d.writeOk !== false)
           log.error({ device: d.id, unitId: d.spec.unitId, coils: run.signals.map((s) => s.name), kind, err: errorText(err) }, 'modbus coil write failed');
+        d.writeOk = false;
+        return;
+      }
+    }
+    for (const w of commands) {
+      counters.requests++;
+      counters.writes++;
+      try {
+        // Key and complement in ONE FC16: the controller acts only on the pair.
+        await c.writeRegisters(w.signal.register, [...w.words]);
+        counters.responses++;
+        ctx.image.latches.set(w.signal.name, { written: w.on, atMs: nowMs });
+      } catch (err) {
+        counters.writeFailures++;
+        const kind = failed(err);
+        // Not latched: the next image tries the same command again (the existing write-retry rule).
+        if (d.writeOk !== false)
+          log.error({ device: d.id, unitId: d.spec.unitId, command: w.signal.name, key: w.words[0], kind, err: errorText(err) }, 'modbus command write failed');
         d.writeOk = false;
         return;
       }
@@ -153,7 +180,8 @@ export function startBusLink(busId: string, bus: BusSpec, devices: readonly Devi
     client = c;
     log.info({ bus: busId, at: busAddress(bus) }, 'modbus bus open');
     // A restarted I/O module may have dropped its relays: write the whole image again at once.
-    for (const d of writers) for (const s of d.coils) ctx.image.latches.set(s.name, UNWRITTEN);
+    // A command is an action, not a level: it is not sent again merely because the link came back.
+    for (const d of writers) for (const s of d.coils) if (!s.command) ctx.image.latches.set(s.name, UNWRITTEN);
     kick();
     return c;
   };

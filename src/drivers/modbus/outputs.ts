@@ -17,6 +17,28 @@ export interface OutputImage {
   readonly latches: Map<SignalName, Latch>;
 }
 
+/** One command write: the key for the wanted state and its one's complement, as one FC16 of two registers. */
+export interface CommandWrite {
+  readonly signal: ModbusSignal;
+  readonly on: boolean;
+  readonly words: readonly [number, number];
+}
+
+/**
+ * The command writes due now: an output mapped to a command register is written when its wanted
+ * state differs from the last one written, never again for a refresh (a key is an action, not a level).
+ */
+export function dueCommands(commands: readonly ModbusSignal[], image: OutputImage): CommandWrite[] {
+  const out: CommandWrite[] = [];
+  for (const s of commands) {
+    const want = image.desired.get(s.name);
+    if (want === undefined || !s.command || image.latches.get(s.name)?.written === want) continue;
+    const key = want ? s.command.on : s.command.off;
+    out.push({ signal: s, on: want, words: [key, 0xffff - key] });
+  }
+  return out;
+}
+
 /** FC15 carries at most 1968 coils (Modbus application protocol 1.1b3). */
 const MAX_COILS = 1968;
 

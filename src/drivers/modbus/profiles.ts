@@ -15,6 +15,14 @@ const pointSchema = z
     unit: z.string(),
     /** `write`: a command register that is only ever written (a read answers nothing useful). */
     access: z.enum(['read', 'write']).default('read'),
+    /**
+     * A command register an on/off output may be mapped to: `on`/`off` are the keys written when the
+     * output turns on or off, each with its one's complement in the next register, in one FC16.
+     */
+    commands: z
+      .object({ on: z.number().int().min(0).max(65535), off: z.number().int().min(0).max(65535) })
+      .strict()
+      .optional(),
     description: z.string().min(1),
   })
   .strict();

@@ -24,6 +24,7 @@ export const SAFE_DEFAULTS: Remembered = {
   lastTransferReason: 'none',
   relayOperations: {},
   generatorFailed: false,
+  generatorCooldownUntilMs: null,
   uplink: { manual: null, links: {} },
 };
 

@@ -16,6 +16,8 @@ export const rememberedSchema = z.object({
   lastTransferReason: z.enum(['none', 'sourceFail', 'retransfer', 'test', 'testEnd', 'manual', 'restore', 'deadOutput']),
   relayOperations: z.record(z.string(), z.number().int().min(0)),
   generatorFailed: z.boolean(),
+  // Absent in files written before it was remembered: no cool-down then.
+  generatorCooldownUntilMs: ms.nullable().default(null),
   uplink: z.object({
     manual: z.string().nullable(),
     links: z.record(

@@ -1,0 +1,84 @@
+// What a genset controller says about its engine (DSE GenComm), read where a board maps it: whether
+// the engine runs (engine state, register 1408) and its named alarms (page 154), so the generator
+// machine need not guess "running" from the feed voltage and a fail-to-start is known at once.
+import { gensetSignal } from './signals.js';
+import type { Reading, SignalName } from './types.js';
+
+/**
+ * GenComm engine state codes as twinfeed reads them. The value table of register 1408 was not in
+ * the GenComm copies we could consult, so these meanings are an assumption kept in this one table
+ * (and README "Boards"): check them against the module's own GenComm document before relying on them.
+ */
+export const GEN_ENGINE_STATES: Readonly<Record<number, string>> = {
+  0: 'stopped',
+  1: 'pre-start',
+  2: 'cranking',
+  3: 'running',
+  4: 'cooling down',
+  5: 'stopping',
+};
+/** The codes in which the engine turns at speed (cooling down included: it still carries voltage). */
+const RUNNING_CODES: ReadonlySet<number> = new Set([3, 4]);
+
+/**
+ * Named alarm condition codes, 4 bits each (55xGenComm v1.29 "Alarm condition codes": 0 disabled,
+ * 1 not active, 2 warning, 3 shutdown, 4 electrical trip, 8–10 indications, 15 unimplemented).
+ */
+export const ALARM_WARNING = 2;
+export const ALARM_SHUTDOWN = 3;
+export const ALARM_ELECTRICAL_TRIP = 4;
+
+/**
+ * The named alarms in order (GenComm alarm list: pages 32–33 of the alarm strings, the same order as
+ * the page-154 registers): alarm 1 sits in the top nibble of the first register, 4 in its bottom one.
+ */
+export const GEN_NAMED_ALARMS = [
+  'emergency stop',
+  'low oil pressure',
+  'high coolant temperature',
+  'low coolant temperature',
+  'under speed',
+  'over speed',
+  'fail to start',
+  'fail to come to rest',
+] as const;
+const FAIL_TO_START_INDEX = GEN_NAMED_ALARMS.indexOf('fail to start');
+const ALARM_WORDS = [gensetSignal('namedAlarms1'), gensetSignal('namedAlarms2')] as const;
+
+/** What the controller reports of its engine this scan; undefined fields are not mapped or not fresh. */
+export interface EngineReport {
+  /** True while the engine runs, false while it does not; undefined: ask the feed voltage, as before. */
+  readonly running: boolean | undefined;
+  /** The controller itself reports "fail to start" (warning, shutdown or trip). */
+  readonly failToStart: boolean;
+  /** The named alarms at shutdown or electrical trip level, e.g. "low oil pressure (shutdown)". */
+  readonly shutdowns: readonly string[];
+}
+
+const numberOf = (r: Reading | undefined): number | undefined => (typeof r?.value === 'number' ? r.value : undefined);
+
+/** The 4-bit condition code of named alarm `i` (0-based), or undefined where its register is not fresh. */
+function conditionOf(inputs: ReadonlyMap<SignalName, Reading>, i: number): number | undefined {
+  const signal = ALARM_WORDS[Math.floor(i / 4)];
+  const word = signal === undefined ? undefined : numberOf(inputs.get(signal));
+  if (word === undefined) return undefined;
+  return (word >> (12 - 4 * (i % 4))) & 0xf;
+}
+
+export function engineReport(inputs: ReadonlyMap<SignalName, Reading>): EngineReport {
+  const state = numberOf(inputs.get(gensetSignal('engineState')));
+  const fts = conditionOf(inputs, FAIL_TO_START_INDEX);
+  const shutdowns: string[] = [];
+  GEN_NAMED_ALARMS.forEach((name, i) => {
+    const c = conditionOf(inputs, i);
+    if (c === ALARM_SHUTDOWN) shutdowns.push(`${name} (shutdown)`);
+    else if (c === ALARM_ELECTRICAL_TRIP) shutdowns.push(`${name} (electrical trip)`);
+  });
+  return {
+    running: state === undefined ? undefined : RUNNING_CODES.has(state),
+    failToStart: fts !== undefined && fts >= ALARM_WARNING && fts <= ALARM_ELECTRICAL_TRIP,
+    shutdowns,
+  };
+}
+
+export const ENGINE_UNKNOWN: EngineReport = { running: undefined, failToStart: false, shutdowns: [] };
