@@ -1,15 +1,18 @@
 // The Sparkplug edge node's MQTT shell: one connection at a time with NDEATH as its Will, births on
 // connect and on a Rebirth request, NDATA by exception, reconnect with backoff and jitter, NDEATH
 // first on a clean stop. Everything here is asynchronous: the scan only hands over its status.
-import { readFileSync } from 'node:fs';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { SparkplugConfig } from '../config/schema.js';
 import { backoffMs, type BdSeqCounter } from './bdseq.js';
 import type { MetricValue } from './metrics.js';
+import { describeConnectError, tlsAndAuth } from './mqtt-options.js';
+import { createHostGate, parseHostState, stateTopic } from './primary-host.js';
 import { decodeMetrics, encodePayload, type SpPayload } from './proto.js';
 import { createEdgeSession, deathPayload, nodeTopic, REBIRTH } from './session.js';
 import type { ForwardQueue } from './store-forward.js';
+
+export { describeConnectError };
 
 export type Connect = (url: string, opts: IClientOptions) => MqttClient;
 
@@ -31,29 +34,6 @@ export interface EdgeNode {
   update(metrics: MetricValue[], atMs: number): void;
   stop(): Promise<void>;
   readonly stats: { births: number; data: number; connects: number; lastError: string | null };
-}
-
-/** The problem a user can fix, named for the log, from mqtt.js's connection error. */
-export function describeConnectError(e: Error & { code?: string | number }): string {
-  if (e.code === 4 || e.code === 134) return 'the broker refused the connection: bad username or password (check sparkplug.username and passwordFile)';
-  if (e.code === 5 || e.code === 135) return 'the broker refused the connection: not authorized (check the broker ACL for this client)';
-  if (e.code === 'ECONNREFUSED') return `nothing listens at the broker address (${e.message})`;
-  if (typeof e.code === 'string' && /CERT|SSL|TLS/i.test(e.code + e.message)) return `TLS failed: ${e.message} (check sparkplug.ca / cert / key)`;
-  return e.message;
-}
-
-function tlsAndAuth(cfg: SparkplugConfig): Partial<IClientOptions> {
-  const file = (p: string | null) => (p === null ? undefined : readFileSync(p));
-  const o: Partial<IClientOptions> = {};
-  if (cfg.username !== null) o.username = cfg.username;
-  if (cfg.passwordFile !== null) o.password = readFileSync(cfg.passwordFile, 'utf8').trim();
-  const ca = file(cfg.ca);
-  const cert = file(cfg.cert);
-  const key = file(cfg.key);
-  if (ca) o.ca = ca;
-  if (cert) o.cert = cert;
-  if (key) o.key = key;
-  return o;
 }
 
 export function startEdgeNode(o: EdgeNodeOptions): EdgeNode {
@@ -83,6 +63,31 @@ export function startEdgeNode(o: EdgeNodeOptions): EdgeNode {
     const stored = o.queue.drain();
     for (const c of stored) publish('NDATA', session.historical(c.metrics, c.atMs));
     if (stored.length > 0) log.info({ changes: stored.length, dropped: o.queue.dropped }, 'sparkplug: stored changes forwarded');
+  };
+  const host = cfg.primaryHostId === null ? undefined : { id: cfg.primaryHostId, topic: stateTopic(cfg.primaryHostId), gate: createHostGate() };
+  let subscribed = false;
+  // Live once subscribed and (with a primary host) the host is online: births, then the stored changes, then live data.
+  const goLive = () => {
+    if (online || !subscribed || (host && !host.gate.online)) return;
+    birth();
+    replay();
+    online = true;
+  };
+  const onHostState = (c: MqttClient, payload: Buffer) => {
+    if (!host || c !== client) return;
+    const s = parseHostState(payload);
+    if (typeof s === 'string') return log.warn({ topic: host.topic, problem: s }, 'sparkplug: a STATE message that is not Sparkplug 3.0 JSON was ignored');
+    if (!host.gate.accept(s)) return log.info({ host: host.id }, 'sparkplug: a stale STATE (older timestamp) was ignored');
+    if (s.online) {
+      if (!online) log.info({ host: host.id }, 'sparkplug: primary host online: births, then stored changes');
+      return goLive();
+    }
+    if (!online) return log.info({ host: host.id }, 'sparkplug: waiting for the primary host (changes are stored meanwhile)');
+    // Spec 3.0: the primary host gone, the edge node ends its session (NDEATH first) and stores until it is back.
+    log.warn({ host: host.id }, 'sparkplug: primary host offline: NDEATH, reconnecting; changes are stored until it is online');
+    online = false;
+    const death = Buffer.from(encodePayload(deathPayload(session.bdSeq, clock())));
+    c.publish(nodeTopic(cfg, 'NDEATH'), death, { qos: 1, retain: false }, () => c.end());
   };
   const onMessage = (_topic: string, payload: Buffer) => {
     let metrics: ReturnType<typeof decodeMetrics>;
@@ -138,15 +143,17 @@ export function startEdgeNode(o: EdgeNodeOptions): EdgeNode {
       stats.connects++;
       stats.lastError = null;
       log.info({ broker: cfg.broker, bdSeq }, 'sparkplug: connected');
-      // NCMD is subscribed before the birth, so a Rebirth sent in answer to it is not missed.
-      c.subscribe(nodeTopic(cfg, 'NCMD'), { qos: 0 }, (err) => {
+      // NCMD (and the host's STATE) are subscribed before the birth, so a Rebirth sent in answer to it is not missed.
+      subscribed = false;
+      host?.gate.reset();
+      const topics = { [nodeTopic(cfg, 'NCMD')]: { qos: 0 as const }, ...(host ? { [host.topic]: { qos: 1 as const } } : {}) };
+      c.subscribe(topics, (err) => {
         if (err || c !== client) return;
-        birth();
-        replay();
-        online = true;
+        subscribed = true;
+        goLive();
       });
     });
-    c.on('message', onMessage);
+    c.on('message', (topic: string, payload: Buffer) => (host && topic === host.topic ? onHostState(c, payload) : onMessage(topic, payload)));
     c.on('error', (e: Error & { code?: string | number }) => {
       const why = describeConnectError(e);
       if (why !== stats.lastError) log.warn({ broker: cfg.broker, code: e.code }, `sparkplug: ${why}`);

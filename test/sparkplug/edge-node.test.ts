@@ -4,45 +4,19 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { connect } from 'mqtt';
-import { pino } from 'pino';
+import type { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SparkplugConfig } from '../../src/config/schema.js';
 import { createBdSeqCounter } from '../../src/sparkplug/bdseq.js';
 import { startEdgeNode, type EdgeNode } from '../../src/sparkplug/edge-node.js';
 import { createForwardQueue } from '../../src/sparkplug/store-forward.js';
 import { CI, missingTools } from '../system-tools.js';
+import { config, logCapture, waitUntil } from './harness.js';
 import { startBroker, subscribe, type Broker, type Subscriber } from './peers.js';
 
 const missing = missingTools('mosquitto', 'mosquittoClients');
 const suite = missing && !CI ? describe.skip : describe;
-
-function config(broker: string, extra: Partial<SparkplugConfig> = {}): SparkplugConfig {
-  return {
-    broker,
-    groupId: 'g',
-    edgeNodeId: 'e',
-    primaryHostId: null,
-    username: null,
-    passwordFile: null,
-    ca: null,
-    cert: null,
-    key: null,
-    deadbands: { voltageV: 1, frequencyHz: 0.05, pct: 1, runtimeS: 30, latencyMs: 10, timerMs: 5000 },
-    storeForward: { maxBytes: 1 << 20 },
-    commands: false,
-    ...extra,
-  };
-}
-
-function logCapture() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write: (chunk: Buffer, _e, done) => (lines.push(...chunk.toString().split('\n').filter(Boolean)), done()),
-  });
-  return { logger: pino({ level: 'info' }, stream), lines };
-}
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -61,13 +35,6 @@ function node(cfg: SparkplugConfig, logger: pino.Logger): EdgeNode {
   cleanups.push(() => n.stop());
   return n;
 }
-
-const waitUntil = async (ok: () => boolean, timeoutMs: number) => {
-  for (const end = Date.now() + timeoutMs; !ok();) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 
 suite('Sparkplug edge node MQTT session', () => {
   it('a wrong password is one clear log line; the password from passwordFile connects and births', async () => {

@@ -140,11 +140,11 @@ export async function subscribe(port: number, topic: string, extraArgs: readonly
   };
 }
 
-/** Publishes raw bytes with mosquitto_pub (the host application side). */
-export function publishRaw(port: number, topic: string, bytes: Uint8Array): void {
+/** Publishes raw bytes with mosquitto_pub (the host application side); e.g. `['-r', '-q', '1']` for a retained STATE. */
+export function publishRaw(port: number, topic: string, bytes: Uint8Array, extraArgs: readonly string[] = []): void {
   const dir = mkdtempSync(join(tmpdir(), 'twinfeed-mqttpub-'));
   const file = join(dir, 'payload.bin');
   writeFileSync(file, bytes);
-  const r = spawnSync('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(port), '-t', topic, '-f', file], { encoding: 'utf8' });
+  const r = spawnSync('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(port), '-t', topic, '-f', file, ...extraArgs], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`mosquitto_pub failed: ${r.stderr}`);
 }
