@@ -4,12 +4,15 @@
 import type { IClientOptions, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { SparkplugConfig } from '../config/schema.js';
+import type { Command } from '../core/types.js';
+import type { CommandOutcome } from '../io/controller-port.js';
 import { backoffMs, type BdSeqCounter } from './bdseq.js';
+import { commandBirthMetrics, handleNcmd, type NcmdContext } from './commands.js';
 import type { MetricValue } from './metrics.js';
 import { describeConnectError, tlsAndAuth } from './mqtt-options.js';
 import { createHostGate, parseHostState, stateTopic } from './primary-host.js';
-import { decodeMetrics, encodePayload, type SpPayload } from './proto.js';
-import { createEdgeSession, deathPayload, nodeTopic, REBIRTH } from './session.js';
+import { encodePayload, type SpPayload } from './proto.js';
+import { createEdgeSession, deathPayload, nodeTopic } from './session.js';
 import type { ForwardQueue } from './store-forward.js';
 
 export { describeConnectError };
@@ -25,6 +28,8 @@ export interface EdgeNodeOptions {
   readonly queue: ForwardQueue;
   readonly logger: Logger;
   readonly connect: Connect;
+  /** The controller's command gate (ControllerPort.submit); NCMD commands need it and sparkplug.commands. */
+  readonly submit?: (command: Command, origin: string) => Promise<CommandOutcome>;
   readonly random?: () => number;
   readonly clock?: () => number;
 }
@@ -55,7 +60,7 @@ export function startEdgeNode(o: EdgeNodeOptions): EdgeNode {
   };
   const birth = () => {
     const now = o.current();
-    publish('NBIRTH', session.birth(now.metrics, now.atMs));
+    publish('NBIRTH', session.birth(cfg.commands ? [...now.metrics, ...commandBirthMetrics()] : now.metrics, now.atMs));
     stats.births++;
   };
   // Births first, then what was stored while offline in order (original times, is_historical), then live data.
@@ -89,20 +94,15 @@ export function startEdgeNode(o: EdgeNodeOptions): EdgeNode {
     const death = Buffer.from(encodePayload(deathPayload(session.bdSeq, clock())));
     c.publish(nodeTopic(cfg, 'NDEATH'), death, { qos: 1, retain: false }, () => c.end());
   };
-  const onMessage = (_topic: string, payload: Buffer) => {
-    let metrics: ReturnType<typeof decodeMetrics>;
-    try {
-      metrics = decodeMetrics(payload);
-    } catch (e) {
-      log.warn({ err: (e as Error).message }, 'sparkplug: an NCMD that is not a Sparkplug B payload was ignored');
-      return;
-    }
-    for (const m of metrics) {
-      if (m.name === REBIRTH && m.value === true) {
-        log.info({ bdSeq: session.bdSeq }, 'sparkplug: rebirth requested');
-        birth();
-      } else if (m.name !== REBIRTH) log.warn({ metric: m.name }, 'sparkplug: NCMD metric not handled (commands over NCMD are not implemented yet)');
-    }
+  const ncmd: NcmdContext = {
+    commands: cfg.commands,
+    origin: `sparkplug:${cfg.primaryHostId ?? 'host'}`,
+    logger: log,
+    rebirth: () => {
+      log.info({ bdSeq: session.bdSeq }, 'sparkplug: rebirth requested');
+      birth();
+    },
+    ...(o.submit ? { submit: o.submit } : {}),
   };
 
   const scheduleReconnect = () => {
@@ -153,7 +153,7 @@ export function startEdgeNode(o: EdgeNodeOptions): EdgeNode {
         goLive();
       });
     });
-    c.on('message', (topic: string, payload: Buffer) => (host && topic === host.topic ? onHostState(c, payload) : onMessage(topic, payload)));
+    c.on('message', (topic: string, payload: Buffer) => (host && topic === host.topic ? onHostState(c, payload) : handleNcmd(payload, ncmd)));
     c.on('error', (e: Error & { code?: string | number }) => {
       const why = describeConnectError(e);
       if (why !== stats.lastError) log.warn({ broker: cfg.broker, code: e.code }, `sparkplug: ${why}`);

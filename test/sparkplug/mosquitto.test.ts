@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CI, missingTools } from '../system-tools.js';
 import { ensureBuilt, files, MAIN, ROOT } from '../cli/cli-helpers.js';
 import { freePort, publishRaw, startBroker, subscribe, type Broker, type Received, type Subscriber } from './peers.js';
-import { rebirthCommand, type WireMetric } from './wire.js';
+import { ncmdPayload, rebirthCommand, type WireMetric } from './wire.js';
 
 const missing = missingTools('mosquitto', 'mosquittoClients');
 if (missing && !CI) console.warn(`SKIP sparkplug tests: ${missing}`);
@@ -22,9 +22,9 @@ let sub: Subscriber;
 const stateDir = mkdtempSync(join(tmpdir(), 'twinfeed-sp-state-'));
 let httpPort = 0;
 
-function startRun(): { child: ChildProcess; exited: Promise<number | null>; output: () => string } {
+function startRun(extra = ''): { child: ChildProcess; exited: Promise<number | null>; output: () => string } {
   const cfg = files({
-    'c.yaml': `http:\n  port: ${httpPort}\nscada:\n  enabled: false\nuplinks:\n  enabled: false\nruntime:\n  stateDir: ${stateDir}\nsparkplug:\n  broker: ${broker.url}\n  groupId: tf-test\n  edgeNodeId: cab1\n`,
+    'c.yaml': `http:\n  port: ${httpPort}\nscada:\n  enabled: false\nuplinks:\n  enabled: false\nruntime:\n  stateDir: ${stateDir}\nsparkplug:\n  broker: ${broker.url}\n  groupId: tf-test\n  edgeNodeId: cab1\n${extra}`,
   });
   const child = spawn(process.execPath, [MAIN, 'run', '--config', cfg['c.yaml'] as string], {
     cwd: ROOT,
@@ -39,6 +39,9 @@ function startRun(): { child: ChildProcess; exited: Promise<number | null>; outp
 const sim = (knobs: Record<string, unknown>) =>
   fetch(`http://127.0.0.1:${httpPort}/sim`, { method: 'POST', body: JSON.stringify(knobs) }).then((r) => expect(r.status).toBe(200));
 const metric = (m: Received, name: string): WireMetric | undefined => m.payload.metrics.find((x) => x.name === name);
+const waitFor = async (ok: () => boolean, timeoutMs: number) => {
+  for (const end = Date.now() + timeoutMs; !ok(); await new Promise((r) => setTimeout(r, 50))) if (Date.now() > end) throw new Error('timed out');
+};
 const isType = (t: string) => (m: Received) => m.topic === `${T}/${t}/cab1`;
 
 suite('Sparkplug B edge node against mosquitto', () => {
@@ -66,6 +69,7 @@ suite('Sparkplug B edge node against mosquitto', () => {
       expect(metric(birth, 'Feeds/A/Voltage V')).toMatchObject({ datatype: 10 });
       expect(metric(birth, 'Alarms/UPS_ON_BATTERY/Active')).toMatchObject({ value: false });
       expect(metric(birth, 'Properties/Config Hash')?.value).toMatch(/^[0-9a-f]{64}$/);
+      expect(metric(birth, 'Commands/Set Mode'), 'no command metrics with commands: false').toBeUndefined();
       for (const g of [
         'Breakers/B/Closed',
         'Generator/State',
@@ -99,6 +103,9 @@ suite('Sparkplug B edge node against mosquitto', () => {
       expect(again.payload.seq).toBe(0);
       expect(metric(again, 'bdSeq')?.value).toBe(0);
       expect(metric(again, 'PSU/3/OK')?.value).toBe(false);
+      // With sparkplug.commands false (the default), a command metric is ignored and says why.
+      publishRaw(broker.port, `${T}/NCMD/cab1`, ncmdPayload(Date.now(), [{ name: 'Commands/Set Mode', datatype: 12, value: 'manual' }]));
+      await waitFor(() => run.output().includes('commands over NCMD are off'), 10_000);
       await sim({ 'psu.3.ok': true });
       const after = await sub.waitFor((m) => isType('NDATA')(m) && metric(m, 'PSU/3/OK')?.value === true, 10_000, before);
       expect(after.payload.seq).toBe(1);
@@ -144,6 +151,33 @@ suite('Sparkplug B edge node against mosquitto', () => {
       expect(metric(death, 'bdSeq')?.value).toBe(1);
     } finally {
       run.child.kill('SIGKILL');
+    }
+  }, 120_000);
+  it('commands over NCMD (commands: true): listed in the birth, through the controller gate with their origin; refusals and garbage are logged', async () => {
+    const from = sub.messages.length;
+    const run = startRun('  commands: true\n');
+    const ncmd = (metrics: Parameters<typeof ncmdPayload>[1]) => publishRaw(broker.port, `${T}/NCMD/cab1`, ncmdPayload(Date.now(), metrics));
+    try {
+      const birth = await sub.waitFor(isType('NBIRTH'), 30_000, from);
+      expect(metric(birth, 'Commands/Transfer To')).toMatchObject({ datatype: 12, value: '' });
+      expect(metric(birth, 'Commands/Start Test On Load ms')).toMatchObject({ datatype: 4, value: 0 });
+      expect(metric(birth, 'Commands/Ack Alarms')).toMatchObject({ datatype: 11, value: false });
+      // Garbage bytes, a wrong type, and a command the controller refuses: each one log line, nothing stalls.
+      publishRaw(broker.port, `${T}/NCMD/cab1`, Uint8Array.from([0xff, 0xff, 0xff, 0x0f, 0x12]));
+      ncmd([{ name: 'Commands/Transfer To', datatype: 4, value: 5 }]);
+      ncmd([{ name: 'Commands/Transfer To', datatype: 12, value: 'B' }]);
+      await waitFor(() => /NCMD command refused: mode is auto/.test(run.output()), 10_000);
+      expect(run.output()).toMatch(/not a Sparkplug B payload/);
+      expect(run.output()).toMatch(/Commands\/Transfer To: expects a String/);
+      ncmd([{ name: 'Commands/Set Mode', datatype: 12, value: 'manual' }]);
+      const manual = await sub.waitFor((m) => isType('NDATA')(m) && metric(m, 'Power/Mode')?.value === 'manual', 10_000, from);
+      ncmd([{ name: 'Commands/Set Mode', datatype: 12, value: 'auto' }]);
+      await sub.waitFor((m) => isType('NDATA')(m) && metric(m, 'Power/Mode')?.value === 'auto', 10_000, sub.messages.indexOf(manual));
+      // The controller's own command events name where the command came from.
+      expect(run.output()).toMatch(/"type":"command","name":"setMode","accepted":true[^}]*"origin":"sparkplug:host"/);
+    } finally {
+      run.child.kill('SIGKILL');
+      await run.exited;
     }
   }, 120_000);
   it('store-and-forward: changes while the broker is down, or across a controller restart, arrive after the birth, historical, in order', async () => {
