@@ -58,8 +58,10 @@ export function startEdgeNode(o: EdgeNodeOptions): EdgeNode {
   const publish = (type: 'NBIRTH' | 'NDATA', p: SpPayload) => {
     client?.publish(nodeTopic(cfg, type), Buffer.from(encodePayload(p)), { qos: 0, retain: false });
   };
-  const birth = () => {
-    const now = o.current();
+  // Births carry the last scan handed to update() (the latest only before the first): scans still waiting
+  // in a batch then follow the birth in order, and none is undone by a birth that ran ahead of it.
+  let last: { metrics: MetricValue[]; atMs: number } | undefined;
+  const birth = (now = last ?? o.current()) => {
     publish('NBIRTH', session.birth(cfg.commands ? [...now.metrics, ...commandBirthMetrics()] : now.metrics, now.atMs));
     stats.births++;
   };
@@ -175,13 +177,14 @@ export function startEdgeNode(o: EdgeNodeOptions): EdgeNode {
   return {
     stats,
     update(metrics, atMs) {
+      last = { metrics, atMs };
       if (!online) {
         const changes = session.changes(metrics, atMs);
         if (changes.length > 0) o.queue.push({ atMs, metrics: changes });
         return;
       }
       const p = session.data(metrics, atMs);
-      if (p === 'rebirth') birth();
+      if (p === 'rebirth') birth({ metrics, atMs });
       else if (p) {
         publish('NDATA', p);
         stats.data++;
