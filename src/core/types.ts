@@ -84,6 +84,7 @@ export const ALARM_CODES = [
   'UPLINK_ROUTE_FAULT',
   'STORAGE_FAULT',
   'GEN_NOT_IN_AUTO',
+  'SPARKPLUG_FAULT',
 ] as const;
 export type AlarmCode = (typeof ALARM_CODES)[number];
 

@@ -9,13 +9,16 @@ import type { CommandOutcome } from '../io/controller-port.js';
 import { backoffMs, type BdSeqCounter } from './bdseq.js';
 import { commandBirthMetrics, handleNcmd, type NcmdContext } from './commands.js';
 import type { MetricValue } from './metrics.js';
-import { describeConnectError, tlsAndAuth } from './mqtt-options.js';
+import { describeConnectError, isRefusal, tlsAndAuth } from './mqtt-options.js';
 import { createHostGate, parseHostState, stateTopic } from './primary-host.js';
 import { encodePayload, type SpPayload } from './proto.js';
 import { createEdgeSession, deathPayload, nodeTopic } from './session.js';
 import type { ForwardQueue } from './store-forward.js';
 
 export { describeConnectError };
+
+/** A broker out of reach this long is an alarm: longer than a broker restart, shorter than an unnoticed outage. */
+export const UNREACHABLE_FAULT_MS = 60_000;
 
 export type Connect = (url: string, opts: IClientOptions) => MqttClient;
 
@@ -30,6 +33,8 @@ export interface EdgeNodeOptions {
   readonly connect: Connect;
   /** The controller's command gate (ControllerPort.submit); NCMD commands need it and sparkplug.commands. */
   readonly submit?: (command: Command, origin: string) => Promise<CommandOutcome>;
+  /** Not connected for this long raises the fault (SPARKPLUG_FAULT); default UNREACHABLE_FAULT_MS. */
+  readonly unreachableFaultMs?: number;
   readonly random?: () => number;
   readonly clock?: () => number;
 }
@@ -38,6 +43,8 @@ export interface EdgeNode {
   /** A scan's metric set: what changed goes out as NDATA, or while offline into the store-and-forward queue. */
   update(metrics: MetricValue[], atMs: number): void;
   stop(): Promise<void>;
+  /** Why the node cannot report (refused, or no broker for unreachableFaultMs), or null: the SPARKPLUG_FAULT input. */
+  fault(nowMs?: number): string | null;
   readonly stats: { births: number; data: number; connects: number; lastError: string | null };
 }
 
@@ -50,6 +57,8 @@ export function startEdgeNode(o: EdgeNodeOptions): EdgeNode {
   const stats = { births: 0, data: 0, connects: 0, lastError: null as string | null };
   const secrets = tlsAndAuth(cfg);
   let client: MqttClient | undefined;
+  let refusal: string | null = null;
+  let lostSinceMs: number | null = clock();
   let online = false;
   let stopping = false;
   let attempt = 0;
@@ -144,6 +153,8 @@ export function startEdgeNode(o: EdgeNodeOptions): EdgeNode {
       attempt = 0;
       stats.connects++;
       stats.lastError = null;
+      refusal = null;
+      lostSinceMs = null;
       log.info({ broker: cfg.broker, bdSeq }, 'sparkplug: connected');
       // NCMD (and the host's STATE) are subscribed before the birth, so a Rebirth sent in answer to it is not missed.
       subscribed = false;
@@ -160,11 +171,13 @@ export function startEdgeNode(o: EdgeNodeOptions): EdgeNode {
       const why = describeConnectError(e);
       if (why !== stats.lastError) log.warn({ broker: cfg.broker, code: e.code }, `sparkplug: ${why}`);
       stats.lastError = why;
+      if (isRefusal(e)) refusal = why;
     });
     c.on('close', () => {
       if (closed) return;
       closed = true;
       if (c === client) online = false;
+      lostSinceMs ??= clock();
       c.removeAllListeners('message');
       c.end(true);
       if (!stopping) scheduleReconnect();
@@ -174,8 +187,14 @@ export function startEdgeNode(o: EdgeNodeOptions): EdgeNode {
   session.baseline(o.current().metrics);
   void connectOnce();
 
+  const unreachableMs = o.unreachableFaultMs ?? UNREACHABLE_FAULT_MS;
   return {
     stats,
+    fault(nowMs = clock()) {
+      if (refusal !== null) return refusal;
+      if (lostSinceMs !== null && nowMs - lostSinceMs >= unreachableMs) return `no connection to the broker for ${Math.round((nowMs - lostSinceMs) / 1000)} s`;
+      return null;
+    },
     update(metrics, atMs) {
       last = { metrics, atMs };
       if (!online) {

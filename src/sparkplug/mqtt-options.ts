@@ -13,6 +13,11 @@ export function describeConnectError(e: Error & { code?: string | number }): str
   return e.message;
 }
 
+/** A refusal retrying will not cure (credentials, ACL, certificates): the SPARKPLUG_FAULT alarm at once. */
+export function isRefusal(e: Error & { code?: string | number }): boolean {
+  return [4, 5, 134, 135].includes(e.code as number) || (typeof e.code === 'string' && /CERT|SSL|TLS/i.test(e.code + e.message));
+}
+
 export function tlsAndAuth(cfg: SparkplugConfig): Partial<IClientOptions> {
   const file = (p: string | null) => (p === null ? undefined : readFileSync(p));
   const o: Partial<IClientOptions> = {};

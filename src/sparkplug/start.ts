@@ -61,6 +61,7 @@ export async function startSparkplug(cfg: Config, source: StatusSource, logger: 
   log.info({ broker: sp.broker, groupId: sp.groupId, edgeNodeId: sp.edgeNodeId }, 'sparkplug: edge node started');
   return {
     stats: node.stats,
+    fault: (nowMs) => node.fault(nowMs),
     update: node.update,
     async stop() {
       unsubscribe?.();

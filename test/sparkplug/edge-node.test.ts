@@ -13,7 +13,7 @@ import { startEdgeNode, type EdgeNode } from '../../src/sparkplug/edge-node.js';
 import { createForwardQueue } from '../../src/sparkplug/store-forward.js';
 import { CI, missingTools } from '../system-tools.js';
 import { config, logCapture, waitUntil } from './harness.js';
-import { startBroker, subscribe, type Broker, type Subscriber } from './peers.js';
+import { freePort, startBroker, subscribe, type Broker, type Subscriber } from './peers.js';
 
 const missing = missingTools('mosquitto', 'mosquittoClients');
 const suite = missing && !CI ? describe.skip : describe;
@@ -52,12 +52,14 @@ suite('Sparkplug edge node MQTT session', () => {
     expect(refusals.length, bad.lines.join('\n')).toBe(1);
     expect(refusals[0]).toMatch(/broker refused the connection: (bad username or password|not authorized)/);
     expect(n.stats.connects).toBe(0);
+    expect(n.fault(), 'a refusal is the SPARKPLUG_FAULT input at once').toMatch(/refused/);
 
     const sub: Subscriber = await subscribeAs(broker);
     const good = logCapture();
     const ok = node(config(broker.url, { username: 'cab', passwordFile: join(dir, 'good') }), good.logger);
     await sub.waitFor((m) => m.topic === 'spBv1.0/g/NBIRTH/e', 10_000);
     expect(ok.stats.connects).toBe(1);
+    expect(ok.fault()).toBeNull();
   }, 60_000);
 
   it('reconnects to a restarted broker with the next bdSeq', async () => {
@@ -81,6 +83,30 @@ suite('Sparkplug edge node MQTT session', () => {
     expect(second.payload.seq).toBe(0);
     expect(n.stats.connects).toBe(2);
   }, 90_000);
+});
+
+suite('Sparkplug edge node fault (the SPARKPLUG_FAULT input)', () => {
+  it('a broker out of reach is a fault only after unreachableFaultMs; a connection clears it', async () => {
+    const port = await freePort();
+    const n = startEdgeNode({
+      config: config(`mqtt://127.0.0.1:${port}`),
+      current: () => ({ metrics: [{ name: 'PSU/1/OK', datatype: 'Boolean', value: true }], atMs: Date.now() }),
+      bdSeq: createBdSeqCounter(null, () => undefined),
+      queue: createForwardQueue(null, 1 << 20, () => undefined),
+      logger: logCapture().logger,
+      connect,
+      unreachableFaultMs: 1500,
+    });
+    cleanups.push(() => n.stop());
+    await new Promise((r) => setTimeout(r, 500));
+    expect(n.fault()).toBeNull();
+    await waitUntil(() => n.fault() !== null, 10_000);
+    expect(n.fault()).toMatch(/no connection to the broker for \d+ s/);
+    const broker = await startBroker(port);
+    cleanups.push(() => broker.stop());
+    await waitUntil(() => n.stats.connects === 1, 30_000);
+    expect(n.fault()).toBeNull();
+  }, 60_000);
 });
 
 async function subscribeAs(broker: Broker): Promise<Subscriber> {

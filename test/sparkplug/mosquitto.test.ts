@@ -3,7 +3,7 @@
 // sent, a Rebirth NCMD republishes the birth, kill -9 gets the NDEATH Will delivered with the birth's
 // bdSeq, and a restart counts bdSeq on from the stateDir and says goodbye itself on SIGTERM.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,9 +22,9 @@ let sub: Subscriber;
 const stateDir = mkdtempSync(join(tmpdir(), 'twinfeed-sp-state-'));
 let httpPort = 0;
 
-function startRun(extra = ''): { child: ChildProcess; exited: Promise<number | null>; output: () => string } {
+function startRun(extra = '', url = broker.url): { child: ChildProcess; exited: Promise<number | null>; output: () => string } {
   const cfg = files({
-    'c.yaml': `http:\n  port: ${httpPort}\nscada:\n  enabled: false\nuplinks:\n  enabled: false\nruntime:\n  stateDir: ${stateDir}\nsparkplug:\n  broker: ${broker.url}\n  groupId: tf-test\n  edgeNodeId: cab1\n${extra}`,
+    'c.yaml': `http:\n  port: ${httpPort}\nscada:\n  enabled: false\nuplinks:\n  enabled: false\nruntime:\n  stateDir: ${stateDir}\nsparkplug:\n  broker: ${url}\n  groupId: tf-test\n  edgeNodeId: cab1\n${extra}`,
   });
   const child = spawn(process.execPath, [MAIN, 'run', '--config', cfg['c.yaml'] as string], {
     cwd: ROOT,
@@ -178,6 +178,31 @@ suite('Sparkplug B edge node against mosquitto', () => {
     } finally {
       run.child.kill('SIGKILL');
       await run.exited;
+    }
+  }, 120_000);
+  it('a broker that refuses the password: one clear log line, SPARKPLUG_FAULT in /status, the controller keeps controlling', async () => {
+    const locked = await startBroker(undefined, { someone: 'else' });
+    const dir = mkdtempSync(join(tmpdir(), 'twinfeed-sp-pw-'));
+    writeFileSync(join(dir, 'pw'), 'wrong\n');
+    const run = startRun(`  username: cab1\n  passwordFile: ${join(dir, 'pw')}\n`, locked.url);
+    try {
+      const status = () => fetch(`http://127.0.0.1:${httpPort}/status`).then((r) => r.json() as Promise<{ alarms: string[]; source: string }>);
+      await waitFor(() => /sparkplug: the broker refused the connection/.test(run.output()), 30_000);
+      let s = await status().catch(() => ({ alarms: [] as string[], source: '' }));
+      for (const end = Date.now() + 10_000; !s.alarms.includes('SPARKPLUG_FAULT') && Date.now() < end;) {
+        await new Promise((r) => setTimeout(r, 100));
+        s = await status();
+      }
+      expect(s.alarms).toContain('SPARKPLUG_FAULT');
+      // Control goes on: a utility failure is still answered (the source leaves A).
+      await sim({ 'feed.A.voltage': 0 });
+      for (const end = Date.now() + 30_000; (await status()).source === 'A' && Date.now() < end;) await new Promise((r) => setTimeout(r, 200));
+      expect((await status()).source).not.toBe('A');
+      expect(run.output().match(/broker refused the connection/g)).toHaveLength(1);
+    } finally {
+      run.child.kill('SIGKILL');
+      await run.exited;
+      await locked.stop();
     }
   }, 120_000);
   it('store-and-forward: changes while the broker is down, or across a controller restart, arrive after the birth, historical, in order', async () => {
