@@ -13,6 +13,7 @@ import { describeConnectError, isRefusal, tlsAndAuth } from './mqtt-options.js';
 import { createHostGate, parseHostState, stateTopic } from './primary-host.js';
 import { encodePayload, type SpPayload } from './proto.js';
 import { createEdgeSession, deathPayload, nodeTopic } from './session.js';
+import { createSentWindow } from './sent-window.js';
 import type { ForwardQueue } from './store-forward.js';
 
 export { describeConnectError };
@@ -33,6 +34,8 @@ export interface EdgeNodeOptions {
   readonly connect: Connect;
   /** The controller's command gate (ControllerPort.submit); NCMD commands need it and sparkplug.commands. */
   readonly submit?: (command: Command, origin: string) => Promise<CommandOutcome>;
+  /** MQTT keepalive (s); a silent uplink is noticed within about twice this. Default 30. */
+  readonly keepaliveS?: number;
   /** Not connected for this long raises the fault (SPARKPLUG_FAULT); default UNREACHABLE_FAULT_MS. */
   readonly unreachableFaultMs?: number;
   readonly random?: () => number;
@@ -64,9 +67,13 @@ export function startEdgeNode(o: EdgeNodeOptions): EdgeNode {
   let attempt = 0;
   let retry: NodeJS.Timeout | undefined;
 
+  const window = createSentWindow();
   const publish = (type: 'NBIRTH' | 'NDATA', p: SpPayload) => {
     client?.publish(nodeTopic(cfg, type), Buffer.from(encodePayload(p)), { qos: 0, retain: false });
+    if (type === 'NDATA') window.sent({ atMs: p.timestampMs, metrics: p.metrics });
   };
+  // A connection ended by us (stop, the primary host gone after its NDEATH was acknowledged) loses nothing.
+  let endedByUs = false;
   // Births carry the last scan handed to update() (the latest only before the first): scans still waiting
   // in a batch then follow the birth in order, and none is undone by a birth that ran ahead of it.
   let last: { metrics: MetricValue[]; atMs: number } | undefined;
@@ -103,7 +110,10 @@ export function startEdgeNode(o: EdgeNodeOptions): EdgeNode {
     log.warn({ host: host.id }, 'sparkplug: primary host offline: NDEATH, reconnecting; changes are stored until it is online');
     online = false;
     const death = Buffer.from(encodePayload(deathPayload(session.bdSeq, clock())));
-    c.publish(nodeTopic(cfg, 'NDEATH'), death, { qos: 1, retain: false }, () => c.end());
+    c.publish(nodeTopic(cfg, 'NDEATH'), death, { qos: 1, retain: false }, (err) => {
+      endedByUs = !err;
+      c.end();
+    });
   };
   const ncmd: NcmdContext = {
     commands: cfg.commands,
@@ -143,7 +153,9 @@ export function startEdgeNode(o: EdgeNodeOptions): EdgeNode {
       clientId: `twinfeed/${cfg.groupId}/${cfg.edgeNodeId}`,
       reconnectPeriod: 0,
       connectTimeout: 10_000,
-      keepalive: 30,
+      keepalive: o.keepaliveS ?? 30,
+      // A ping every keepalive even while data flows: its answer is what confirms the NDATA before it.
+      reschedulePings: false,
       will,
       ...secrets,
     });
@@ -166,6 +178,8 @@ export function startEdgeNode(o: EdgeNodeOptions): EdgeNode {
         goLive();
       });
     });
+    c.on('packetsend', (p: { cmd: string }) => p.cmd === 'pingreq' && window.pingSent());
+    c.on('packetreceive', (p: { cmd: string }) => p.cmd === 'pingresp' && window.pongReceived());
     c.on('message', (topic: string, payload: Buffer) => (host && topic === host.topic ? onHostState(c, payload) : handleNcmd(payload, ncmd)));
     c.on('error', (e: Error & { code?: string | number }) => {
       const why = describeConnectError(e);
@@ -178,6 +192,16 @@ export function startEdgeNode(o: EdgeNodeOptions): EdgeNode {
       closed = true;
       if (c === client) online = false;
       lostSinceMs ??= clock();
+      // Unclean: the NDATA the broker may never have had go first into the queue, before the changes from now on.
+      const unconfirmed = window.take();
+      if (!stopping && !endedByUs && unconfirmed.length > 0) {
+        for (const change of unconfirmed) o.queue.push(change);
+        log.warn(
+          { changes: unconfirmed.length },
+          'sparkplug: connection lost; the NDATA sent since the broker last answered a ping will be sent again as historical',
+        );
+      }
+      endedByUs = false;
       c.removeAllListeners('message');
       c.end(true);
       if (!stopping) scheduleReconnect();
