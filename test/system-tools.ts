@@ -63,6 +63,7 @@ export const TOOLS = {
     packages: ['mosquitto-clients'],
     file: '/usr/bin/mosquitto_sub',
   },
+  openssl: { why: 'a test CA, server and client certificates for the Sparkplug edge node over mqtts://', packages: ['openssl'], probe: ['openssl', 'version'] },
   chromium: { why: 'a real browser for the dashboard tests (driven by playwright-core)', packages: ['chromium'], probe: ['/usr/bin/chromium', '--version'] },
 } as const satisfies Record<string, Tool>;
 export type ToolName = keyof typeof TOOLS;

@@ -259,7 +259,11 @@ const sparkplugSchema = z
     broker: z.string().regex(/^mqtts?:\/\/[^/\s]+$/, 'not a broker URL (e.g. "mqtt://10.0.0.5:1883" or "mqtts://broker.example:8883")'),
     groupId: z.string().regex(/^[^/+#]+$/, 'not a Sparkplug group id (no "/", "+" or "#")'),
     edgeNodeId: z.string().regex(/^[^/+#]+$/, 'not a Sparkplug edge node id (no "/", "+" or "#")'),
-    primaryHostId: z.string().min(1).nullable().default(null),
+    primaryHostId: z
+      .string()
+      .regex(/^[^/+#]+$/, 'not a Sparkplug host id (no "/", "+" or "#")')
+      .nullable()
+      .default(null),
     username: z.string().min(1).nullable().default(null),
     passwordFile: z.string().min(1).nullable().default(null),
     ca: z.string().min(1).nullable().default(null),

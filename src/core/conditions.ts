@@ -5,7 +5,7 @@ import { genNotInAuto } from './genset.js';
 import { engineReport } from './genset-engine.js';
 import { generatorDroppedOut } from './power/generator.js';
 import type { Availability } from './power/source.js';
-import { ROUTE_FAULT_SIGNAL, STORAGE_FAULT_SIGNAL } from './signals.js';
+import { ROUTE_FAULT_SIGNAL, SPARKPLUG_FAULT_SIGNAL, STORAGE_FAULT_SIGNAL } from './signals.js';
 import type { ControllerState } from './state.js';
 import type { AlarmCode, FeedId, Reading, SignalName } from './types.js';
 
@@ -61,5 +61,8 @@ export function alarmConditions(
   // Storage never stops control: the runtime reports it as an input and the alarm is all it does.
   if (inputs.get(STORAGE_FAULT_SIGNAL)?.value === true)
     c.set('STORAGE_FAULT', 'the journal under runtime.stateDir cannot be written (records are dropped and counted; control goes on)');
+  // Like storage: reporting to the fleet's broker failing never stops control, it is only reported.
+  if (inputs.get(SPARKPLUG_FAULT_SIGNAL)?.value === true)
+    c.set('SPARKPLUG_FAULT', 'the Sparkplug broker refuses this node or cannot be reached (see the sparkplug log; changes are stored; control goes on)');
   return c;
 }

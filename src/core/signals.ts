@@ -26,6 +26,7 @@ export type InputSignal =
   | `uplink.${string}.${UplinkMeasure}`
   | 'uplink.routeFault'
   | 'storage.fault'
+  | 'sparkplug.fault'
   | `generator.${GensetField}`;
 
 /** Names the controller drives (the output image holds one value for each it uses). */
@@ -60,6 +61,8 @@ export const GENERATOR_START = 'generator.start' satisfies OutputSignal;
 export const ALARM_COMMON = 'alarm.common' satisfies OutputSignal;
 /** Set by the runtime while the journal (or other state under runtime.stateDir) cannot be written. */
 export const STORAGE_FAULT_SIGNAL = 'storage.fault' satisfies InputSignal;
+/** Set by the runtime while the Sparkplug edge node is refused, misconfigured or cannot reach its broker for long. */
+export const SPARKPLUG_FAULT_SIGNAL = 'sparkplug.fault' satisfies InputSignal;
 /** The genset controller's control mode, as GenComm numbers it (src/core/genset.ts). */
 export const GEN_CONTROL_MODE = 'generator.controlMode' satisfies InputSignal;
 export const gensetSignal = <K extends GensetField>(k: K) => `generator.${k}` as const;

@@ -85,6 +85,7 @@ export const ALARM_CODES = [
   'STORAGE_FAULT',
   'GEN_NOT_IN_AUTO',
   'GEN_SHUTDOWN',
+  'SPARKPLUG_FAULT',
 ] as const;
 export type AlarmCode = (typeof ALARM_CODES)[number];
 

@@ -24,6 +24,7 @@ import { logBoardWarnings } from './board-warnings.js';
 import { createNotifier } from './notify.js';
 import { startPersistence } from './persist/start.js';
 import { createScanLoop } from './scan.js';
+import { withSparkplugInput } from '../sparkplug/board-input.js';
 import { startSparkplug } from '../sparkplug/start.js';
 import type { SimBoard } from './simboard.js';
 
@@ -90,13 +91,16 @@ export async function runController(opts: RunOptions): Promise<number> {
   const journal = startJournal(cfg, logger, board.name, hash);
   // Remembered state is read before the first scan: the first output image already obeys it.
   const persistence = await startPersistence(cfg, logger, !('setKnobs' in board), journal);
+  // SPARKPLUG_FAULT: configured but not started (a bad file), or the node reports a fault; set once it starts.
+  let sparkplugFaulty = () => false;
+  const withSparkplugFault = (b: Board) => (cfg.sparkplug ? withSparkplugInput(b, () => sparkplugFaulty()) : b);
   const storageFaulty = () => journal?.health().fault != null || persistence?.store.health().fault != null;
   const uplinkIds = cfg.uplinks.links.map((l) => l.id);
   let metrics: ReturnType<typeof createMetrics> | undefined;
   const loop = createScanLoop({
     config: cfg,
     configHash: hash,
-    board: journal || persistence ? withStorageInput(board, storageFaulty) : board,
+    board: withSparkplugFault(journal || persistence ? withStorageInput(board, storageFaulty) : board),
     ...(persistence ? { restore: (fresh, nowMs) => persistence.keeper.restore(fresh, nowMs), onState: (st) => persistence.keeper.observe(st) } : {}),
     onScan(events, pub, scanMs) {
       metrics?.observeScan(scanMs);
@@ -116,6 +120,7 @@ export async function runController(opts: RunOptions): Promise<number> {
   const closers: (() => Promise<void>)[] = [];
   // Sparkplug B (if configured): its NDEATH goes out first on a stop, before anything else closes.
   const sparkplug = await startSparkplug(cfg, loop, logger);
+  sparkplugFaulty = () => sparkplug === undefined || sparkplug.fault() !== null;
   if (sparkplug) closers.push(() => sparkplug.stop());
   try {
     if (cfg.http.enabled) {

@@ -1,15 +1,25 @@
 // The Sparkplug edge node's MQTT shell: one connection at a time with NDEATH as its Will, births on
 // connect and on a Rebirth request, NDATA by exception, reconnect with backoff and jitter, NDEATH
 // first on a clean stop. Everything here is asynchronous: the scan only hands over its status.
-import { readFileSync } from 'node:fs';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { SparkplugConfig } from '../config/schema.js';
+import type { Command } from '../core/types.js';
+import type { CommandOutcome } from '../io/controller-port.js';
 import { backoffMs, type BdSeqCounter } from './bdseq.js';
+import { commandBirthMetrics, handleNcmd, type NcmdContext } from './commands.js';
 import type { MetricValue } from './metrics.js';
-import { decodeMetrics, encodePayload, type SpPayload } from './proto.js';
-import { createEdgeSession, deathPayload, nodeTopic, REBIRTH } from './session.js';
+import { describeConnectError, isRefusal, tlsAndAuth } from './mqtt-options.js';
+import { createHostGate, parseHostState, stateTopic } from './primary-host.js';
+import { encodePayload, type SpPayload } from './proto.js';
+import { createEdgeSession, deathPayload, nodeTopic } from './session.js';
+import { createSentWindow } from './sent-window.js';
 import type { ForwardQueue } from './store-forward.js';
+
+export { describeConnectError };
+
+/** A broker out of reach this long is an alarm: longer than a broker restart, shorter than an unnoticed outage. */
+export const UNREACHABLE_FAULT_MS = 60_000;
 
 export type Connect = (url: string, opts: IClientOptions) => MqttClient;
 
@@ -22,6 +32,12 @@ export interface EdgeNodeOptions {
   readonly queue: ForwardQueue;
   readonly logger: Logger;
   readonly connect: Connect;
+  /** The controller's command gate (ControllerPort.submit); NCMD commands need it and sparkplug.commands. */
+  readonly submit?: (command: Command, origin: string) => Promise<CommandOutcome>;
+  /** MQTT keepalive (s); a silent uplink is noticed within about twice this. Default 30. */
+  readonly keepaliveS?: number;
+  /** Not connected for this long raises the fault (SPARKPLUG_FAULT); default UNREACHABLE_FAULT_MS. */
+  readonly unreachableFaultMs?: number;
   readonly random?: () => number;
   readonly clock?: () => number;
 }
@@ -30,30 +46,9 @@ export interface EdgeNode {
   /** A scan's metric set: what changed goes out as NDATA, or while offline into the store-and-forward queue. */
   update(metrics: MetricValue[], atMs: number): void;
   stop(): Promise<void>;
+  /** Why the node cannot report (refused, or no broker for unreachableFaultMs), or null: the SPARKPLUG_FAULT input. */
+  fault(nowMs?: number): string | null;
   readonly stats: { births: number; data: number; connects: number; lastError: string | null };
-}
-
-/** The problem a user can fix, named for the log, from mqtt.js's connection error. */
-export function describeConnectError(e: Error & { code?: string | number }): string {
-  if (e.code === 4 || e.code === 134) return 'the broker refused the connection: bad username or password (check sparkplug.username and passwordFile)';
-  if (e.code === 5 || e.code === 135) return 'the broker refused the connection: not authorized (check the broker ACL for this client)';
-  if (e.code === 'ECONNREFUSED') return `nothing listens at the broker address (${e.message})`;
-  if (typeof e.code === 'string' && /CERT|SSL|TLS/i.test(e.code + e.message)) return `TLS failed: ${e.message} (check sparkplug.ca / cert / key)`;
-  return e.message;
-}
-
-function tlsAndAuth(cfg: SparkplugConfig): Partial<IClientOptions> {
-  const file = (p: string | null) => (p === null ? undefined : readFileSync(p));
-  const o: Partial<IClientOptions> = {};
-  if (cfg.username !== null) o.username = cfg.username;
-  if (cfg.passwordFile !== null) o.password = readFileSync(cfg.passwordFile, 'utf8').trim();
-  const ca = file(cfg.ca);
-  const cert = file(cfg.cert);
-  const key = file(cfg.key);
-  if (ca) o.ca = ca;
-  if (cert) o.cert = cert;
-  if (key) o.key = key;
-  return o;
 }
 
 export function startEdgeNode(o: EdgeNodeOptions): EdgeNode {
@@ -65,17 +60,25 @@ export function startEdgeNode(o: EdgeNodeOptions): EdgeNode {
   const stats = { births: 0, data: 0, connects: 0, lastError: null as string | null };
   const secrets = tlsAndAuth(cfg);
   let client: MqttClient | undefined;
+  let refusal: string | null = null;
+  let lostSinceMs: number | null = clock();
   let online = false;
   let stopping = false;
   let attempt = 0;
   let retry: NodeJS.Timeout | undefined;
 
+  const window = createSentWindow();
   const publish = (type: 'NBIRTH' | 'NDATA', p: SpPayload) => {
     client?.publish(nodeTopic(cfg, type), Buffer.from(encodePayload(p)), { qos: 0, retain: false });
+    if (type === 'NDATA') window.sent({ atMs: p.timestampMs, metrics: p.metrics });
   };
-  const birth = () => {
-    const now = o.current();
-    publish('NBIRTH', session.birth(now.metrics, now.atMs));
+  // A connection ended by us (stop, the primary host gone after its NDEATH was acknowledged) loses nothing.
+  let endedByUs = false;
+  // Births carry the last scan handed to update() (the latest only before the first): scans still waiting
+  // in a batch then follow the birth in order, and none is undone by a birth that ran ahead of it.
+  let last: { metrics: MetricValue[]; atMs: number } | undefined;
+  const birth = (now = last ?? o.current()) => {
+    publish('NBIRTH', session.birth(cfg.commands ? [...now.metrics, ...commandBirthMetrics()] : now.metrics, now.atMs));
     stats.births++;
   };
   // Births first, then what was stored while offline in order (original times, is_historical), then live data.
@@ -84,20 +87,43 @@ export function startEdgeNode(o: EdgeNodeOptions): EdgeNode {
     for (const c of stored) publish('NDATA', session.historical(c.metrics, c.atMs));
     if (stored.length > 0) log.info({ changes: stored.length, dropped: o.queue.dropped }, 'sparkplug: stored changes forwarded');
   };
-  const onMessage = (_topic: string, payload: Buffer) => {
-    let metrics: ReturnType<typeof decodeMetrics>;
-    try {
-      metrics = decodeMetrics(payload);
-    } catch (e) {
-      log.warn({ err: (e as Error).message }, 'sparkplug: an NCMD that is not a Sparkplug B payload was ignored');
-      return;
+  const host = cfg.primaryHostId === null ? undefined : { id: cfg.primaryHostId, topic: stateTopic(cfg.primaryHostId), gate: createHostGate() };
+  let subscribed = false;
+  // Live once subscribed and (with a primary host) the host is online: births, then the stored changes, then live data.
+  const goLive = () => {
+    if (online || !subscribed || (host && !host.gate.online)) return;
+    birth();
+    replay();
+    online = true;
+  };
+  const onHostState = (c: MqttClient, payload: Buffer) => {
+    if (!host || c !== client) return;
+    const s = parseHostState(payload);
+    if (typeof s === 'string') return log.warn({ topic: host.topic, problem: s }, 'sparkplug: a STATE message that is not Sparkplug 3.0 JSON was ignored');
+    if (!host.gate.accept(s)) return log.info({ host: host.id }, 'sparkplug: a stale STATE (older timestamp) was ignored');
+    if (s.online) {
+      if (!online) log.info({ host: host.id }, 'sparkplug: primary host online: births, then stored changes');
+      return goLive();
     }
-    for (const m of metrics) {
-      if (m.name === REBIRTH && m.value === true) {
-        log.info({ bdSeq: session.bdSeq }, 'sparkplug: rebirth requested');
-        birth();
-      } else if (m.name !== REBIRTH) log.warn({ metric: m.name }, 'sparkplug: NCMD metric not handled (commands over NCMD are not implemented yet)');
-    }
+    if (!online) return log.info({ host: host.id }, 'sparkplug: waiting for the primary host (changes are stored meanwhile)');
+    // Spec 3.0: the primary host gone, the edge node ends its session (NDEATH first) and stores until it is back.
+    log.warn({ host: host.id }, 'sparkplug: primary host offline: NDEATH, reconnecting; changes are stored until it is online');
+    online = false;
+    const death = Buffer.from(encodePayload(deathPayload(session.bdSeq, clock())));
+    c.publish(nodeTopic(cfg, 'NDEATH'), death, { qos: 1, retain: false }, (err) => {
+      endedByUs = !err;
+      c.end();
+    });
+  };
+  const ncmd: NcmdContext = {
+    commands: cfg.commands,
+    origin: `sparkplug:${cfg.primaryHostId ?? 'host'}`,
+    logger: log,
+    rebirth: () => {
+      log.info({ bdSeq: session.bdSeq }, 'sparkplug: rebirth requested');
+      birth();
+    },
+    ...(o.submit ? { submit: o.submit } : {}),
   };
 
   const scheduleReconnect = () => {
@@ -127,7 +153,9 @@ export function startEdgeNode(o: EdgeNodeOptions): EdgeNode {
       clientId: `twinfeed/${cfg.groupId}/${cfg.edgeNodeId}`,
       reconnectPeriod: 0,
       connectTimeout: 10_000,
-      keepalive: 30,
+      keepalive: o.keepaliveS ?? 30,
+      // A ping every keepalive even while data flows: its answer is what confirms the NDATA before it.
+      reschedulePings: false,
       will,
       ...secrets,
     });
@@ -137,25 +165,43 @@ export function startEdgeNode(o: EdgeNodeOptions): EdgeNode {
       attempt = 0;
       stats.connects++;
       stats.lastError = null;
+      refusal = null;
+      lostSinceMs = null;
       log.info({ broker: cfg.broker, bdSeq }, 'sparkplug: connected');
-      // NCMD is subscribed before the birth, so a Rebirth sent in answer to it is not missed.
-      c.subscribe(nodeTopic(cfg, 'NCMD'), { qos: 0 }, (err) => {
+      // NCMD (and the host's STATE) are subscribed before the birth, so a Rebirth sent in answer to it is not missed.
+      subscribed = false;
+      host?.gate.reset();
+      const topics = { [nodeTopic(cfg, 'NCMD')]: { qos: 0 as const }, ...(host ? { [host.topic]: { qos: 1 as const } } : {}) };
+      c.subscribe(topics, (err) => {
         if (err || c !== client) return;
-        birth();
-        replay();
-        online = true;
+        subscribed = true;
+        goLive();
       });
     });
-    c.on('message', onMessage);
+    c.on('packetsend', (p: { cmd: string }) => p.cmd === 'pingreq' && window.pingSent());
+    c.on('packetreceive', (p: { cmd: string }) => p.cmd === 'pingresp' && window.pongReceived());
+    c.on('message', (topic: string, payload: Buffer) => (host && topic === host.topic ? onHostState(c, payload) : handleNcmd(payload, ncmd)));
     c.on('error', (e: Error & { code?: string | number }) => {
       const why = describeConnectError(e);
       if (why !== stats.lastError) log.warn({ broker: cfg.broker, code: e.code }, `sparkplug: ${why}`);
       stats.lastError = why;
+      if (isRefusal(e)) refusal = why;
     });
     c.on('close', () => {
       if (closed) return;
       closed = true;
       if (c === client) online = false;
+      lostSinceMs ??= clock();
+      // Unclean: the NDATA the broker may never have had go first into the queue, before the changes from now on.
+      const unconfirmed = window.take();
+      if (!stopping && !endedByUs && unconfirmed.length > 0) {
+        for (const change of unconfirmed) o.queue.push(change);
+        log.warn(
+          { changes: unconfirmed.length },
+          'sparkplug: connection lost; the NDATA sent since the broker last answered a ping will be sent again as historical',
+        );
+      }
+      endedByUs = false;
       c.removeAllListeners('message');
       c.end(true);
       if (!stopping) scheduleReconnect();
@@ -165,16 +211,23 @@ export function startEdgeNode(o: EdgeNodeOptions): EdgeNode {
   session.baseline(o.current().metrics);
   void connectOnce();
 
+  const unreachableMs = o.unreachableFaultMs ?? UNREACHABLE_FAULT_MS;
   return {
     stats,
+    fault(nowMs = clock()) {
+      if (refusal !== null) return refusal;
+      if (lostSinceMs !== null && nowMs - lostSinceMs >= unreachableMs) return `no connection to the broker for ${Math.round((nowMs - lostSinceMs) / 1000)} s`;
+      return null;
+    },
     update(metrics, atMs) {
+      last = { metrics, atMs };
       if (!online) {
         const changes = session.changes(metrics, atMs);
         if (changes.length > 0) o.queue.push({ atMs, metrics: changes });
         return;
       }
       const p = session.data(metrics, atMs);
-      if (p === 'rebirth') birth();
+      if (p === 'rebirth') birth({ metrics, atMs });
       else if (p) {
         publish('NDATA', p);
         stats.data++;

@@ -2,7 +2,7 @@
 // follows the scan loop's published status and never runs inside a scan (each scan only queues).
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
-import type { Published } from '../io/controller-port.js';
+import type { ControllerPort, Published } from '../io/controller-port.js';
 import type { ControllerEvent } from '../core/types.js';
 import { createBdSeqCounter } from './bdseq.js';
 import { startEdgeNode, type Connect, type EdgeNode } from './edge-node.js';
@@ -11,6 +11,8 @@ import { createForwardQueue } from './store-forward.js';
 
 export interface StatusSource {
   latest(): Published;
+  /** The controller's command gate, for NCMD commands (sparkplug.commands). */
+  submit?: ControllerPort['submit'];
   onEvents?(listener: (events: readonly ControllerEvent[], atMs: number) => void): () => void;
 }
 
@@ -35,6 +37,7 @@ export async function startSparkplug(cfg: Config, source: StatusSource, logger: 
       queue,
       logger: log,
       connect: mqttConnect,
+      ...(source.submit ? { submit: (c, origin) => source.submit?.(c, origin) ?? Promise.resolve({ accepted: false, reason: 'no controller' }) } : {}),
     });
   let node: EdgeNode;
   try {
@@ -58,6 +61,7 @@ export async function startSparkplug(cfg: Config, source: StatusSource, logger: 
   log.info({ broker: sp.broker, groupId: sp.groupId, edgeNodeId: sp.edgeNodeId }, 'sparkplug: edge node started');
   return {
     stats: node.stats,
+    fault: (nowMs) => node.fault(nowMs),
     update: node.update,
     async stop() {
       unsubscribe?.();

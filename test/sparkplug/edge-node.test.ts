@@ -4,45 +4,19 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { connect } from 'mqtt';
-import { pino } from 'pino';
+import type { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SparkplugConfig } from '../../src/config/schema.js';
 import { createBdSeqCounter } from '../../src/sparkplug/bdseq.js';
 import { startEdgeNode, type EdgeNode } from '../../src/sparkplug/edge-node.js';
 import { createForwardQueue } from '../../src/sparkplug/store-forward.js';
 import { CI, missingTools } from '../system-tools.js';
-import { startBroker, subscribe, type Broker, type Subscriber } from './peers.js';
+import { config, logCapture, waitUntil } from './harness.js';
+import { freePort, startBroker, subscribe, type Broker, type Subscriber } from './peers.js';
 
 const missing = missingTools('mosquitto', 'mosquittoClients');
 const suite = missing && !CI ? describe.skip : describe;
-
-function config(broker: string, extra: Partial<SparkplugConfig> = {}): SparkplugConfig {
-  return {
-    broker,
-    groupId: 'g',
-    edgeNodeId: 'e',
-    primaryHostId: null,
-    username: null,
-    passwordFile: null,
-    ca: null,
-    cert: null,
-    key: null,
-    deadbands: { voltageV: 1, frequencyHz: 0.05, pct: 1, runtimeS: 30, latencyMs: 10, timerMs: 5000 },
-    storeForward: { maxBytes: 1 << 20 },
-    commands: false,
-    ...extra,
-  };
-}
-
-function logCapture() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write: (chunk: Buffer, _e, done) => (lines.push(...chunk.toString().split('\n').filter(Boolean)), done()),
-  });
-  return { logger: pino({ level: 'info' }, stream), lines };
-}
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -62,13 +36,6 @@ function node(cfg: SparkplugConfig, logger: pino.Logger): EdgeNode {
   return n;
 }
 
-const waitUntil = async (ok: () => boolean, timeoutMs: number) => {
-  for (const end = Date.now() + timeoutMs; !ok();) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
-
 suite('Sparkplug edge node MQTT session', () => {
   it('a wrong password is one clear log line; the password from passwordFile connects and births', async () => {
     const broker: Broker = await startBroker(undefined, { cab: 's3cret' });
@@ -85,12 +52,14 @@ suite('Sparkplug edge node MQTT session', () => {
     expect(refusals.length, bad.lines.join('\n')).toBe(1);
     expect(refusals[0]).toMatch(/broker refused the connection: (bad username or password|not authorized)/);
     expect(n.stats.connects).toBe(0);
+    expect(n.fault(), 'a refusal is the SPARKPLUG_FAULT input at once').toMatch(/refused/);
 
     const sub: Subscriber = await subscribeAs(broker);
     const good = logCapture();
     const ok = node(config(broker.url, { username: 'cab', passwordFile: join(dir, 'good') }), good.logger);
     await sub.waitFor((m) => m.topic === 'spBv1.0/g/NBIRTH/e', 10_000);
     expect(ok.stats.connects).toBe(1);
+    expect(ok.fault()).toBeNull();
   }, 60_000);
 
   it('reconnects to a restarted broker with the next bdSeq', async () => {
@@ -114,6 +83,30 @@ suite('Sparkplug edge node MQTT session', () => {
     expect(second.payload.seq).toBe(0);
     expect(n.stats.connects).toBe(2);
   }, 90_000);
+});
+
+suite('Sparkplug edge node fault (the SPARKPLUG_FAULT input)', () => {
+  it('a broker out of reach is a fault only after unreachableFaultMs; a connection clears it', async () => {
+    const port = await freePort();
+    const n = startEdgeNode({
+      config: config(`mqtt://127.0.0.1:${port}`),
+      current: () => ({ metrics: [{ name: 'PSU/1/OK', datatype: 'Boolean', value: true }], atMs: Date.now() }),
+      bdSeq: createBdSeqCounter(null, () => undefined),
+      queue: createForwardQueue(null, 1 << 20, () => undefined),
+      logger: logCapture().logger,
+      connect,
+      unreachableFaultMs: 1500,
+    });
+    cleanups.push(() => n.stop());
+    await new Promise((r) => setTimeout(r, 500));
+    expect(n.fault()).toBeNull();
+    await waitUntil(() => n.fault() !== null, 10_000);
+    expect(n.fault()).toMatch(/no connection to the broker for \d+ s/);
+    const broker = await startBroker(port);
+    cleanups.push(() => broker.stop());
+    await waitUntil(() => n.stats.connects === 1, 30_000);
+    expect(n.fault()).toBeNull();
+  }, 60_000);
 });
 
 async function subscribeAs(broker: Broker): Promise<Subscriber> {

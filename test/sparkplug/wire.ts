@@ -90,26 +90,51 @@ export function decodeSparkplug(buf: Uint8Array): WirePayload {
   return p;
 }
 
-/** A Node Control/Rebirth = true NCMD, encoded by hand (as a host application would send it). */
-export function rebirthCommand(nowMs: number): Uint8Array {
-  const bytes: number[] = [];
-  const varint = (out: number[], v: number) => {
-    let x = BigInt(v);
-    do {
-      let b = Number(x & 0x7fn);
-      x >>= 7n;
-      if (x > 0n) b |= 0x80;
-      out.push(b);
-    } while (x > 0n);
-  };
-  const name = [...new TextEncoder().encode('Node Control/Rebirth')];
-  const m: number[] = [0x0a];
-  varint(m, name.length);
-  m.push(...name, 0x20, 11, 0x70, 1); // datatype (4) = Boolean (11), boolean_value (14) = true
-  bytes.push(0x08);
+function varint(out: number[], v: number): void {
+  let x = BigInt(v);
+  do {
+    let b = Number(x & 0x7fn);
+    x >>= 7n;
+    if (x > 0n) b |= 0x80;
+    out.push(b);
+  } while (x > 0n);
+}
+
+/** A metric to write in an NCMD: Boolean (11), String (12) or Int64 (4). */
+export interface CommandMetric {
+  readonly name: string;
+  readonly datatype: 4 | 11 | 12;
+  readonly value: number | boolean | string;
+}
+
+/** An NCMD payload encoded by hand (as a host application would send it). */
+export function ncmdPayload(nowMs: number, metrics: readonly CommandMetric[]): Uint8Array {
+  const bytes: number[] = [0x08];
   varint(bytes, nowMs); // timestamp (1)
-  bytes.push(0x12);
-  varint(bytes, m.length);
-  bytes.push(...m);
+  for (const c of metrics) {
+    const name = [...new TextEncoder().encode(c.name)];
+    const m: number[] = [0x0a]; // name (1)
+    varint(m, name.length);
+    m.push(...name, 0x20, c.datatype); // datatype (4)
+    if (typeof c.value === 'boolean') {
+      m.push(0x70, c.value ? 1 : 0); // boolean_value (14)
+    } else if (typeof c.value === 'number') {
+      m.push(0x58); // long_value (11)
+      varint(m, c.value);
+    } else {
+      const text = [...new TextEncoder().encode(c.value)];
+      m.push(0x7a); // string_value (15)
+      varint(m, text.length);
+      m.push(...text);
+    }
+    bytes.push(0x12); // metrics (2)
+    varint(bytes, m.length);
+    bytes.push(...m);
+  }
   return Uint8Array.from(bytes);
+}
+
+/** A Node Control/Rebirth = true NCMD. */
+export function rebirthCommand(nowMs: number): Uint8Array {
+  return ncmdPayload(nowMs, [{ name: 'Node Control/Rebirth', datatype: 11, value: true }]);
 }
