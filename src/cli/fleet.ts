@@ -106,7 +106,8 @@ export async function runFleet(a: FleetArgs, io: Out): Promise<number> {
     `twinfeed fleet: ${a.cabinets} cabinets as edge nodes spBv1.0/${a.groupId}/+/${fleet.cabinets[0]?.edgeNodeId ?? ''}.. on ${a.broker}, speed ${a.speed}, seed ${a.seed}, origin ${fleet.originMs} — Ctrl-C stops`,
   );
   let timer: NodeJS.Timeout | undefined;
-  if (a.durationMs !== undefined) timer = setTimeout(() => stopped('duration'), a.durationMs / a.speed);
+  // Simulated time counts from the fleet's origin, so the start-up of the cabinets is part of the run.
+  if (a.durationMs !== undefined) timer = setTimeout(() => stopped('duration'), Math.max(0, fleet.originMs + a.durationMs - fleet.now()) / a.speed);
   const why = await stop;
   if (timer) clearTimeout(timer);
   await fleet.stop();
