@@ -28,6 +28,8 @@ export interface FleetCabinetOptions {
 export interface FleetCabinet {
   readonly edgeNodeId: string;
   readonly loop: ScanLoop;
+  /** Sets plant knobs now, as an incident does (benchmarks schedule their own faults this way). */
+  setKnobs(knobs: Record<string, unknown>): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -67,6 +69,7 @@ export async function startFleetCabinet(o: FleetCabinetOptions): Promise<FleetCa
   return {
     edgeNodeId: sp.edgeNodeId,
     loop,
+    setKnobs: (knobs) => board.setKnobs(knobs),
     async stop() {
       loop.stop();
       // NDEATH first (the edge node says goodbye itself), then the board.
