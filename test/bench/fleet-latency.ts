@@ -3,6 +3,7 @@
 // tests' own decoder. A sample is the arrival time minus the real time of the scan that saw the
 // source change (its metric timestamp, simulated, mapped back with the fleet's origin and speed).
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { connect } from 'mqtt';
 import type { Broker } from '../sparkplug/peers.js';
@@ -14,6 +15,16 @@ const MAIN = join(resolve(import.meta.dirname, '..', '..'), 'src', 'cli', 'main.
 /** Twice real time; incidents every simulated minute on average so a minute's run has transfers. */
 const SPEED = 2;
 const RUN_MS = 60_000;
+
+/** CPU seconds a process has used (utime + stime from /proc, 100 ticks a second); NaN off Linux. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -48,12 +59,15 @@ export async function transferLatency(emit: Emit, broker: Broker, cabinets: numb
   });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   for (let i = 0; Number.isNaN(origin) && i < 1200; i++) await sleep(100);
+  const cpu0 = cpuSeconds(child.pid);
   await sleep(RUN_MS);
+  const fleetCores = (cpuSeconds(child.pid) - cpu0) / (RUN_MS / 1000);
   child.kill('SIGTERM');
   await Promise.race([exited, sleep(30_000)]);
   child.kill('SIGKILL');
   await sub.endAsync();
   emit('fleet.latency.cabinets_born', births.size, 'cabinets');
+  emit('fleet.latency.fleet_cpu', fleetCores, 'cores');
   emit('fleet.latency.transfers', samples.length, 'count');
   emit('fleet.latency.transfer_to_ndata_p50', pct(samples, 50), 'ms');
   emit('fleet.latency.transfer_to_ndata_p99', pct(samples, 99), 'ms');
