@@ -91,7 +91,7 @@ export async function runFleet(a: FleetArgs, io: Out): Promise<number> {
   const stop = new Promise<string>((r) => (stopped = r));
   process.once('SIGINT', () => stopped('SIGINT'));
   process.once('SIGTERM', () => stopped('SIGTERM'));
-  const { startFleet } = await import('../fleet/fleet.js');
+  const { startFleet } = await import('../runtime/fleet/fleet.js');
   const fleet = await startFleet({
     config,
     configHash: configHash(config),

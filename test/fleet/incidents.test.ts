@@ -3,7 +3,7 @@
 // the faults the config has (no uplink loss without uplinks).
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import { incidentKinds, incidentStream, type Incident } from '../../src/fleet/incidents.js';
+import { incidentKinds, incidentStream, type Incident } from '../../src/runtime/fleet/incidents.js';
 
 const cfg = loadConfig(undefined).config;
 const take = (seed: number, cabinet: number, n: number): Incident[] => {

@@ -1,8 +1,8 @@
 // A fleet of simulated cabinets in one process, on one simulated clock that runs `speed` times faster
 // than real time. Cabinets start in small batches so that N edge nodes do not stampede the broker.
 import type { Logger } from 'pino';
-import type { Config } from '../config/schema.js';
-import type { Connect } from '../sparkplug/edge-node.js';
+import type { Config } from '../../config/schema.js';
+import type { Connect } from '../../sparkplug/edge-node.js';
 import { startFleetCabinet, type FleetCabinet } from './cabinet.js';
 import type { Incident } from './incidents.js';
 
@@ -49,8 +49,7 @@ export async function startFleet(o: FleetOptions): Promise<Fleet> {
   // covers the configured period of simulated time.
   const realPeriodMs = Math.max(MIN_REAL_PERIOD_MS, o.config.runtime.scanPeriodMs / o.speed);
   const cabinets: FleetCabinet[] = [];
-  let stopping = false;
-  for (let i = 1; i <= o.cabinets && !stopping; i++) {
+  for (let i = 1; i <= o.cabinets; i++) {
     const config: Config = {
       ...o.config,
       runtime: { ...o.config.runtime, scanPeriodMs: realPeriodMs, stateDir: null },
@@ -77,7 +76,6 @@ export async function startFleet(o: FleetOptions): Promise<Fleet> {
     cabinets,
     now,
     async stop() {
-      stopping = true;
       await Promise.all(cabinets.map((c) => c.stop()));
     },
   };

@@ -1,8 +1,8 @@
 // The fleet's incidents: for each cabinet a stream of plant faults (utility outage, generator that
 // will not start, PSU failure, uplink loss, UPS fault) drawn from a seeded PRNG, so a run is reproducible.
 // Pure: times are simulated milliseconds from the fleet's start; nothing here touches a clock.
-import type { Config } from '../config/schema.js';
-import { mulberry32, subSeed, type Rng } from '../../sim/prng.js';
+import type { Config } from '../../config/schema.js';
+import { mulberry32, subSeed, type Rng } from '../../../sim/prng.js';
 
 export interface Incident {
   readonly name: string;

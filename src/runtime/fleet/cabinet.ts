@@ -2,11 +2,11 @@
 // fleet's simulated clock, publishing as its own Sparkplug edge node. Its incidents are applied
 // between scans, when the cabinet's simulated time reaches them: no timer of its own.
 import type { Logger } from 'pino';
-import type { Config } from '../config/schema.js';
-import { createScanLoop, type ScanLoop } from '../runtime/scan.js';
-import { createSimBoard } from '../runtime/simboard.js';
-import type { Connect, EdgeNode } from '../sparkplug/edge-node.js';
-import { startSparkplug } from '../sparkplug/start.js';
+import type { Config } from '../../config/schema.js';
+import { createScanLoop, type ScanLoop } from '../scan.js';
+import { createSimBoard } from '../simboard.js';
+import type { Connect, EdgeNode } from '../../sparkplug/edge-node.js';
+import { startSparkplug } from '../../sparkplug/start.js';
 import { incidentStream, type Incident } from './incidents.js';
 
 export interface FleetCabinetOptions {
