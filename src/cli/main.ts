@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `twinfeed` command: run, sim, check-config, schema, registers, status, plant, profiles,
+// The `twinfeed` command: run, sim, check-config, schema, registers, status, plant, fleet, profiles,
 // journal, report. Usage errors exit 2, bad config or scenario 78 (EX_CONFIG), failed expectations 1 — never
 // a stack trace for a user's mistake.
 import { parseArgs } from 'node:util';
@@ -22,6 +22,10 @@ const USAGE = `usage:
   twinfeed profiles [--json]                       the built-in Modbus device profiles and their points
   twinfeed plant [--config FILE] [--modbus-port N] [--http-port N] [--seed N]
                                                    the simulated cabinet as its own process (Modbus TCP)
+  twinfeed fleet --cabinets N --broker URL [--speed X] [--seed S] [--group G] [--duration D]
+                 [--incident-every D] [--config FILE]
+                                                   N simulated cabinets as Sparkplug B edge nodes
+                                                   (cab-0001..), seeded incidents; D is simulated time
   twinfeed journal --dir DIR [--since TIME] [--until TIME] [--type TYPE] [--follow] [--json]
                                                    read the journal (DIR: runtime.stateDir)
   twinfeed report --dir DIR --month YYYY-MM [--format md|json|html] [--config FILE]
@@ -58,6 +62,12 @@ async function main(argv: string[]): Promise<number> {
     month: { type: 'string' },
     'min-on-load': { type: 'string' },
     'max-time-to-load': { type: 'string' },
+    cabinets: { type: 'string' },
+    broker: { type: 'string' },
+    speed: { type: 'string' },
+    group: { type: 'string' },
+    duration: { type: 'string' },
+    'incident-every': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   } as const;
   let parsed;
@@ -138,6 +148,12 @@ async function main(argv: string[]): Promise<number> {
       }
       const { runPlant } = await import('../runtime/plant.js');
       return runPlant({ config: v.config, bind: '127.0.0.1', modbusPort: ports['modbus-port'] as number, httpPort: ports['http-port'] as number, seed });
+    }
+    case 'fleet': {
+      if (positionals.length > 0) return usage(`fleet takes no positional arguments (got ${positionals.join(' ')})`);
+      const { parseFleetArgs, runFleet } = await import('./fleet.js');
+      const args = parseFleetArgs(v);
+      return typeof args === 'string' ? usage(args) : runFleet(args, io);
     }
     case 'run': {
       if (positionals.length > 0) return usage(`run takes no positional arguments (got ${positionals.join(' ')})`);
