@@ -85,6 +85,7 @@ export function measuresStatus(link: UplinksConfig['links'][number], m: readonly
       : {
           tech: ACCESS_TECHS[tech ?? 0] ?? 'other',
           operatorCode: op === null ? null : String(op),
+          operatorName: null,
           qualityPct: at(m, 'signalQualityPct'),
           rsrpDbm: at(m, 'rsrpDbm'),
           rsrqDb: at(m, 'rsrqDb'),
