@@ -6,6 +6,7 @@ import type { ControllerState } from './state.js';
 import type { LockoutReason } from './power/transfer.js';
 import { ALARM_CODES, type AlarmCode, type TransferReason } from './types.js';
 import { rememberLadder, restoreLadder, type RememberedLadder } from './uplink/ladder-memory.js';
+import { isSoftwareRequest } from './uplink/outputs.js';
 
 export interface RememberedLink {
   readonly downTimesMs: readonly number[];
@@ -129,7 +130,8 @@ export function restore(cfg: Config, fresh: ControllerState, r: Remembered, nowM
       ...fresh,
       power,
       uplink,
-      relayOperations: { ...r.relayOperations },
+      // Files written before modem requests stopped counting as relays may hold them: not relays, dropped.
+      relayOperations: Object.fromEntries(Object.entries(r.relayOperations).filter(([k]) => !isSoftwareRequest(k))),
       restoredAcks: acks.length > 0 ? { codes: acks, untilMs: nowMs + RESTORED_ACK_GRACE_MS } : null,
     },
     restored,

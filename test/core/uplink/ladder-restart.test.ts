@@ -11,13 +11,13 @@ import { rememberedSchema } from '../../../src/runtime/persist/schema.js';
 
 const T0 = 1_000_000_000;
 const targets = ['a', 'b', 'c'];
-const configOf = (recovery: Record<string, unknown> = {}) =>
+const configOf = (recovery: Record<string, unknown> = {}, lte: Record<string, unknown> = {}) =>
   validateConfig(
     {
       uplinks: {
         links: [
           { id: 'fiber', targets },
-          { id: 'lte', targets, modem: 'any', recovery },
+          { id: 'lte', targets, modem: 'any', recovery, ...lte },
         ],
       },
     },
@@ -99,5 +99,18 @@ describe('recovery ladder across a restart', () => {
     const old = { ...r, uplink: { ...r.uplink, links: { lte: { downTimesMs: [], heldUntilMs: null, holdLevel: 0, lastDownMs: null } } } };
     const parsed = rememberedSchema.parse(JSON.parse(JSON.stringify(old)));
     expect(restore(cfg, initialState(cfg, T0), parsed, T0).state.uplink.links[1]).toMatchObject({ ladderSteps: 0, resumeOutageMs: null });
+  });
+
+  it('counts the power-cycle relay as relay operations, the modem requests (software) not', () => {
+    const cfg = configOf({}, { powerCycle: { afterMs: '2m', pulseMs: '5s', maxPerHour: 2 } });
+    const steps: string[] = [];
+    const s = run(cfg, initialState(cfg, T0), T0, T0 + 400_000, () => false, steps);
+    expect(steps).toEqual(['30 reconnect', '90 reconnect', '150 reset', '330 powerCycle']);
+    // On and off once: two operations of the relay; no entry for the requests.
+    expect(s.relayOperations['uplink.lte.powerCycle']).toBe(2);
+    expect(Object.keys(s.relayOperations).filter((k) => k.includes('modem'))).toEqual([]);
+    // A file written before, still holding request counts: they are dropped at restore.
+    const file = { ...remembered(cfg, s), relayOperations: { ...s.relayOperations, 'uplink.lte.modemReconnect': 4, 'uplink.lte.modemReset': 2 } };
+    expect(restore(cfg, initialState(cfg, T0), file, T0 + 400_000).state.relayOperations).toEqual(s.relayOperations);
   });
 });
