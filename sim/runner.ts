@@ -48,6 +48,9 @@ export function scenarioConfig(s: Scenario, baseConfig: unknown): Config {
   return validateConfig(deepMerge(baseConfig ?? {}, s.config ?? {}), `${s.name}: config`);
 }
 
+/** The longest clean probe results wait for a scan in lazy mode (virtual time): 10 min of rounds. */
+export const LAZY_DRAIN_MS = 600_000;
+
 export function runScenario(s: Scenario, opts: RunOptions = {}): RunResult {
   const cfg = scenarioConfig(s, opts.baseConfig);
   const epoch = Date.parse(s.start);
@@ -121,6 +124,9 @@ export function runScenario(s: Scenario, opts: RunOptions = {}): RunResult {
     consider(steps[si]?.at);
     consider(statusChecks[ci]?.e.at);
     if (lazy) {
+      // Bounded memory: waiting results are delivered at least every LAZY_DRAIN_MS, not after a whole
+      // quiet day (a day of clean rounds is some 260 000 results held at once).
+      consider(t + LAZY_DRAIN_MS);
       // Deliver the waiting results first, at the last time per-round wake-ups would have, so that what
       // happens at `next` meets the core as it would have been then.
       const c = plant.lastProbeDoneBeforeMs(now, epoch + next);

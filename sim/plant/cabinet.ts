@@ -47,6 +47,8 @@ export interface SimCabinet {
   /** With `lazyProbes`, a steady uplink plant needs no wake-up of its own (see UplinkPlant.nextDeadlineMs). */
   nextDeadlineMs(nowMs: number, lazyProbes?: boolean): number | undefined;
   summary(nowMs: number): Record<string, unknown>;
+  /** An uplink's simulated interface byte counters at `nowMs` (UplinkPlant.bytes). */
+  uplinkBytes(id: string, nowMs: number): { rxBytes: number; txBytes: number };
   readonly state: PowerPlantState;
   readonly params: PlantParams;
 }
@@ -227,6 +229,7 @@ export function createSimCabinet(cfg: Config, seed: number, startMs: number): Si
       return f.length ? Math.min(...f) : undefined;
     },
     summary: (nowMs) => ({ ...m.summary(), ...uplinks.summary(nowMs) }),
+    uplinkBytes: (id, nowMs) => uplinks.bytes(id, nowMs),
   };
 }
 

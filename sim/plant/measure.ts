@@ -1,6 +1,7 @@
 // What the plant measures about itself for the summary: paralleled feeds, dead switch output,
 // outages, UPS depletion, completed transfers and relay operations. The controller's word is not used.
 import { switchLive, type PlantParams, type PowerPlantState } from './power.js';
+import { isSoftwareRequest } from '../../src/core/uplink/outputs.js';
 
 export interface Measure {
   integrate(dtMs: number): void;
@@ -56,7 +57,7 @@ export function createMeasure(s: PowerPlantState, p: PlantParams): Measure {
       if (last && last !== image) {
         for (const [k, v] of image) {
           const before = last.get(k);
-          if (before !== undefined && before !== v) relayOperations[k] = (relayOperations[k] ?? 0) + 1;
+          if (before !== undefined && before !== v && !isSoftwareRequest(k)) relayOperations[k] = (relayOperations[k] ?? 0) + 1;
         }
       }
       last = image;

@@ -42,6 +42,11 @@ export interface UplinkPlant {
   summary(nowMs: number): { uplinkSwitches: number; uplinkDownMs: number };
   /** IPv4 bytes of probe traffic (echoes and answers, ping's sizes) this uplink has carried so far. */
   probeBytes(id: string): number;
+  /**
+   * What the uplink's interface counters would show at `nowMs`: probe echoes sent and answers received,
+   * plus the `trafficBps` knob's user traffic while it is the selected uplink (received; a quarter as much sent).
+   */
+  bytes(id: string, nowMs: number): { rxBytes: number; txBytes: number };
 }
 
 /** One simulated uplink: what the knobs say, and the probe answers still in flight. */
@@ -58,6 +63,11 @@ interface SimLink {
   inFlight: ProbeResult[];
   doneMs: number[];
   probeBytes: number;
+  /** The received part of `probeBytes` (answers). */
+  probeRxBytes: number;
+  /** User traffic received while selected, bytes/s (knob), and what it has come to so far. */
+  trafficBps: number;
+  trafficRxBytes: number;
   /** A hung modem (carrier up, nothing passes) until a recovery step at least this strong, or false. */
   stuck: Cure | false;
   /** Last seen recovery request outputs, to act on their rising edges. */
@@ -69,7 +79,9 @@ const CURES = ['reconnect', 'reset', 'powerCycle'] as const;
 type Cure = (typeof CURES)[number];
 const REQUEST: Record<Cure, (id: string) => SignalName> = { reconnect: modemReconnectSignal, reset: modemResetSignal, powerCycle: powerCycleSignal };
 
-const KNOB = /^uplink\.([a-z][a-z0-9_-]*)\.(carrier|loss|latencyMs|deadTargets|modemStuck)$/;
+const KNOB = /^uplink\.([a-z][a-z0-9_-]*)\.(carrier|loss|latencyMs|deadTargets|modemStuck|trafficBps)$/;
+/** User traffic sends this share of what it receives (requests, acknowledgements). */
+const TX_SHARE = 0.25;
 
 /** Default round-trip times: the preferred uplink like fiber, the others like LTE. */
 export const DEFAULT_LATENCY_MS = { first: 10, others: 40 } as const;
@@ -79,6 +91,7 @@ function checkValue(what: string, value: unknown): string | undefined {
   if (what === 'loss') return typeof value !== 'number' || !(value >= 0 && value <= 1) ? 'must be a probability from 0 to 1 (0.1 = 10 % loss)' : undefined;
   if (what === 'modemStuck')
     return value !== false && !CURES.includes(value as Cure) ? `must be false or the step that frees it: ${CURES.join(', ')}` : undefined;
+  if (what === 'trafficBps') return typeof value !== 'number' || !(value >= 0) ? 'must be bytes per second, 0 or more' : undefined;
   if (what === 'latencyMs') return typeof value !== 'number' || !(value >= 0) ? 'must be a number of ms, 0 or more' : undefined;
   return typeof value !== 'number' || !Number.isInteger(value) || value < 0 ? 'must be a whole number of targets, 0 or more' : undefined;
 }
@@ -96,6 +109,9 @@ export function createUplinkPlant(cfg: UplinksConfig, seed: number): UplinkPlant
     inFlight: [],
     doneMs: [],
     probeBytes: 0,
+    probeRxBytes: 0,
+    trafficBps: 0,
+    trafficRxBytes: 0,
     stuck: false,
     requests: { reconnect: false, reset: false, powerCycle: false },
   }));
@@ -129,7 +145,10 @@ export function createUplinkPlant(cfg: UplinksConfig, seed: number): UplinkPlant
           }
         } else lost = attempts;
         // ping sends every attempt; attempts after the answer are counted as answered too (the worst case).
-        if (l.carrier) l.probeBytes += (2 * attempts - lost) * ICMP_PACKET_BYTES;
+        if (l.carrier) {
+          l.probeBytes += (2 * attempts - lost) * ICMP_PACKET_BYTES;
+          l.probeRxBytes += (attempts - lost) * ICMP_PACKET_BYTES;
+        }
         const answered = answeredAtMs !== undefined;
         if (answered && l.latencyMs <= cfg.probe.latencyMaxMs) ok++;
         // Without carrier the kernel refuses to send (network unreachable): the failure is immediate.
@@ -163,6 +182,16 @@ export function createUplinkPlant(cfg: UplinksConfig, seed: number): UplinkPlant
     return true;
   };
 
+  // User traffic flows on the selected uplink while it passes anything; accrued up to `nowMs` before any change.
+  let selected = -1;
+  let trafficAtMs: number | undefined;
+  const accrueTraffic = (nowMs: number) => {
+    const l = links[selected];
+    if (l && trafficAtMs !== undefined && nowMs > trafficAtMs && l.carrier && l.stuck === false && l.loss < 1)
+      l.trafficRxBytes += (l.trafficBps * (nowMs - trafficAtMs)) / 1000;
+    if (trafficAtMs === undefined || nowMs > trafficAtMs) trafficAtMs = nowMs;
+  };
+
   // A recovery request's rising edge frees a modem stuck for that step or a weaker one.
   const freeModem = (l: SimLink, outputs: ReadonlyMap<SignalName, boolean>, nowMs: number) => {
     for (const cure of CURES) {
@@ -188,7 +217,10 @@ export function createUplinkPlant(cfg: UplinksConfig, seed: number): UplinkPlant
       const bad = checkValue(m[2] as string, value);
       if (bad !== undefined) return bad;
       // Rounds that started before the change were drawn with the knobs as they were then.
-      if (nowMs !== undefined) advance(nowMs, true);
+      if (nowMs !== undefined) {
+        advance(nowMs, true);
+        accrueTraffic(nowMs);
+      }
       const what = m[2];
       if (what === 'carrier') {
         if (l.carrier !== value) budget = budgetCarrier(budget, links.indexOf(l));
@@ -196,6 +228,7 @@ export function createUplinkPlant(cfg: UplinksConfig, seed: number): UplinkPlant
       } else if (what === 'loss') l.loss = value as number;
       else if (what === 'latencyMs') l.latencyMs = value as number;
       else if (what === 'modemStuck') l.stuck = value as Cure | false;
+      else if (what === 'trafficBps') l.trafficBps = value as number;
       else l.deadTargets = value as number;
       return undefined;
     },
@@ -269,13 +302,20 @@ export function createUplinkPlant(cfg: UplinksConfig, seed: number): UplinkPlant
     },
     observe(outputs, nowMs) {
       meter.observe(outputs, nowMs);
+      accrueTraffic(nowMs);
+      selected = cfg.links.findIndex((l) => outputs.get(`uplink.${l.id}.selected`) === true);
       for (const l of links) freeModem(l, outputs, nowMs);
-      budget = budgetSelect(
-        budget,
-        cfg.links.findIndex((l) => outputs.get(`uplink.${l.id}.selected`) === true),
-      );
+      budget = budgetSelect(budget, selected);
     },
     probeBytes: (id) => byId.get(id)?.probeBytes ?? 0,
+    bytes(id, nowMs) {
+      const l = byId.get(id);
+      if (!l) return { rxBytes: 0, txBytes: 0 };
+      advance(nowMs, true);
+      accrueTraffic(nowMs);
+      const rx = l.probeRxBytes + l.trafficRxBytes;
+      return { rxBytes: Math.floor(rx), txBytes: Math.floor(l.probeBytes - l.probeRxBytes + TX_SHARE * l.trafficRxBytes) };
+    },
     summary: (nowMs) => meter.summary(nowMs),
   };
 }

@@ -44,6 +44,9 @@ const recoverySchema = z
   })
   .strict();
 
+/** APN labels (3GPP TS 23.003: letters, digits, hyphens, dot-separated), plus "_" that some operators use. */
+const APN = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,98}[A-Za-z0-9])?$/;
+
 const uplinkSchema = z
   .object({
     id: z.string().regex(ID, 'lowercase letters, digits, _ or -, starting with a letter'),
@@ -57,6 +60,17 @@ const uplinkSchema = z
     targets: z.array(targetSchema).min(1).default(['t1', 't2', 't3']),
     /** ModemManager modem of this uplink (`mmcli -m` value, e.g. "0" or "any"): its signal is read. */
     modem: z.string().min(1).optional(),
+    /**
+     * APN for the ladder's reconnect (`mmcli --simple-connect=apn=…,ip-type=…`); without it the modem's
+     * existing bearer is disconnected and connected again. The charset is checked because mmcli parses
+     * the value as a comma-separated key=value list: a comma, "=" or quote would change what it means.
+     */
+    apn: z
+      .string()
+      .regex(APN, 'not an APN: letters, digits, ".", "-" and "_", at most 100, starting and ending with a letter or digit (e.g. "internet.telekom")')
+      .optional(),
+    /** IP type of the connection made with `apn`, as ModemManager names it. */
+    ipType: z.enum(['ipv4', 'ipv6', 'ipv4v6']).optional(),
     /** Optional modem power-cycle through the output `uplink.<id>.powerCycle`. */
     powerCycle: powerCycleSchema.optional(),
     /** Recovery ladder for a `modem` uplink (ignored without `modem`). */
@@ -167,6 +181,11 @@ export const uplinksSchema = z
           path: ['links', i, 'powerCycle', 'pulseMs'],
           message: 'pulse longer than the wait before it (make pulseMs shorter than afterMs)',
         });
+      for (const k of ['apn', 'ipType'] as const)
+        if (l[k] !== undefined && l.modem === undefined)
+          ctx.addIssue({ code: 'custom', path: ['links', i, k], message: `${k} is for the modem's reconnect (set links[].modem too, e.g. "any")` });
+      if (l.ipType !== undefined && l.apn === undefined)
+        ctx.addIssue({ code: 'custom', path: ['links', i, 'ipType'], message: 'ipType goes with apn (the connection is made with both)' });
       for (const k of ['afterMs', 'reconnectWaitMs', 'resetWaitMs'] as const)
         if (l.recovery[k] < MIN_STEP_WAIT_MS)
           ctx.addIssue({

@@ -16,6 +16,7 @@ import type { CommandVerdict, ControllerEvent, InputSignal, Request, SignalName,
 import { stepUps } from './ups.js';
 import { stepGenset } from './genset.js';
 import { stepUplinks } from './uplink/index.js';
+import { isSoftwareRequest } from './uplink/outputs.js';
 
 export interface StepResult {
   readonly state: ControllerState;
@@ -57,7 +58,7 @@ function outputEvents(before: ReadonlyMap<SignalName, boolean>, after: ReadonlyM
 }
 
 /** Each change of an output's written value is one operation of its relay (the first image, which
- * has nothing to change from, is none: a restart does not wear a relay). */
+ * has nothing to change from, is none: a restart does not wear a relay; a modem request has no relay). */
 function countOperations(
   counts: Readonly<Record<string, number>>,
   before: ReadonlyMap<SignalName, boolean>,
@@ -65,7 +66,7 @@ function countOperations(
 ): Readonly<Record<string, number>> {
   let after: Record<string, number> | null = null;
   for (const e of events) {
-    if (e.type !== 'output' || !before.has(e.name)) continue;
+    if (e.type !== 'output' || !before.has(e.name) || isSoftwareRequest(e.name)) continue;
     after ??= { ...counts };
     after[e.name] = (after[e.name] ?? 0) + 1;
   }

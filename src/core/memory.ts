@@ -5,12 +5,16 @@ import type { Config } from '../config/schema.js';
 import type { ControllerState } from './state.js';
 import type { LockoutReason } from './power/transfer.js';
 import { ALARM_CODES, type AlarmCode, type TransferReason } from './types.js';
+import { rememberLadder, restoreLadder, type RememberedLadder } from './uplink/ladder-memory.js';
+import { isSoftwareRequest } from './uplink/outputs.js';
 
 export interface RememberedLink {
   readonly downTimesMs: readonly number[];
   readonly heldUntilMs: number | null;
   readonly holdLevel: number;
   readonly lastDownMs: number | null;
+  /** The modem recovery ladder's progress and caps (absent in files written before it was remembered). */
+  readonly ladder?: RememberedLadder;
 }
 
 /** Version 1 of the remembered part (the state file's `state`). Add fields; never change one. */
@@ -48,7 +52,8 @@ export function remembered(cfg: Config, s: ControllerState): Remembered {
   const links: Record<string, RememberedLink> = {};
   s.uplink.links.forEach((l, i) => {
     const id = ids[i];
-    if (id !== undefined) links[id] = { downTimesMs: l.downTimesMs, heldUntilMs: l.heldUntilMs, holdLevel: l.holdLevel, lastDownMs: l.lastDownMs };
+    if (id !== undefined)
+      links[id] = { downTimesMs: l.downTimesMs, heldUntilMs: l.heldUntilMs, holdLevel: l.holdLevel, lastDownMs: l.lastDownMs, ladder: rememberLadder(l) };
   });
   return {
     mode: p.mode,
@@ -115,15 +120,15 @@ export function restore(cfg: Config, fresh: ControllerState, r: Remembered, nowM
   }
   const links = uplink.links.map((l, i) => {
     const h = r.uplink.links[ids[i] ?? ''];
-    return h
-      ? {
-          ...l,
-          downTimesMs: h.downTimesMs,
-          heldUntilMs: h.heldUntilMs !== null && h.heldUntilMs > nowMs ? h.heldUntilMs : null,
-          holdLevel: h.holdLevel,
-          lastDownMs: h.lastDownMs,
-        }
-      : l;
+    if (!h) return l;
+    const held = {
+      ...l,
+      downTimesMs: h.downTimesMs,
+      heldUntilMs: h.heldUntilMs !== null && h.heldUntilMs > nowMs ? h.heldUntilMs : null,
+      holdLevel: h.holdLevel,
+      lastDownMs: h.lastDownMs,
+    };
+    return h.ladder ? restoreLadder(held, h.ladder, nowMs) : held;
   });
   uplink = { ...uplink, links };
   const acks = r.ackedAlarms.filter((c) => (ALARM_CODES as readonly string[]).includes(c));
@@ -133,7 +138,8 @@ export function restore(cfg: Config, fresh: ControllerState, r: Remembered, nowM
       ...fresh,
       power,
       uplink,
-      relayOperations: { ...r.relayOperations },
+      // Files written before modem requests stopped counting as relays may hold them: not relays, dropped.
+      relayOperations: Object.fromEntries(Object.entries(r.relayOperations).filter(([k]) => !isSoftwareRequest(k))),
       restoredAcks: acks.length > 0 ? { codes: acks, untilMs: nowMs + RESTORED_ACK_GRACE_MS } : null,
     },
     restored,

@@ -150,6 +150,9 @@ export interface UplinkRadio {
   tech: string;
   /** MCC+MNC of the operator (e.g. "26201"); null when unknown. */
   operatorCode: string | null;
+  /** The operator's name as the modem reports it (e.g. "Telekom.de"); null when unknown. Text, so the
+   * core never sees it: the runtime fills it in from the driver (src/runtime/drivertexts.ts). */
+  operatorName: string | null;
   qualityPct: number | null;
   rsrpDbm: number | null;
   rsrqDb: number | null;

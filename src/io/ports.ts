@@ -26,4 +26,7 @@ export interface Board extends InputPort, OutputPort {
   onInputChange?(listener: () => void): () => void;
   /** Counters since start (transactions, timeouts, CRC errors, write failures …), for metrics. */
   stats?(): Readonly<Record<string, number>>;
+  /** Driver status that is text, not a reading (a modem's operator name), for status and metrics only:
+   * it never reaches the core. Keys like signal names, e.g. `uplink.lte.operatorName`. */
+  texts?(): Readonly<Record<string, string>>;
 }

@@ -6,6 +6,10 @@ import { bool, num, str } from './record.js';
 import { overlapMs, type Month } from './month.js';
 import type { AlarmSummary } from './types.js';
 
+// The ladder's modem requests are outputs with no relay (src/core/uplink/outputs.ts isSoftwareRequest;
+// the report imports nothing, so the rule is repeated here): no relay wear to count.
+const isSoftwareRequest = (name: string): boolean => name.endsWith('.modemReconnect') || name.endsWith('.modemReset');
+
 export interface Counts {
   observedMs: number;
   restarts: number;
@@ -79,7 +83,7 @@ export function trackCounts(month: Month): CountTracker {
           const on = bool(r, 'on');
           if (name === undefined || on === undefined) return;
           const before = outputs.get(name);
-          if (before !== undefined && before !== on && inside) c.relayOperations[name] = (c.relayOperations[name] ?? 0) + 1;
+          if (before !== undefined && before !== on && inside && !isSoftwareRequest(name)) c.relayOperations[name] = (c.relayOperations[name] ?? 0) + 1;
           outputs.set(name, on);
           return;
         }

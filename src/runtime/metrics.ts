@@ -59,6 +59,21 @@ export function createMetrics(
       m.set({ id }, typeof e === 'object' && e !== null && e.up ? 1 : 0);
     }
   });
+  // Info-style: the operator's name is text, so it is a label (MCC+MNC is the SCADA register's number).
+  g(
+    'twinfeed_uplink_operator_info',
+    'Mobile operator of an uplink modem, as the modem names it and by MCC+MNC (value always 1)',
+    ['id', 'operator', 'code'],
+    (m) => {
+      m.reset();
+      const u = latest().status.uplink;
+      for (const id of uplinkIds) {
+        const e = u[id];
+        const r = typeof e === 'object' && e !== null ? e.radio : null;
+        if (r && (r.operatorName !== null || r.operatorCode !== null)) m.set({ id, operator: r.operatorName ?? '', code: r.operatorCode ?? '' }, 1);
+      }
+    },
+  );
   g('twinfeed_uptime_seconds', 'Seconds since the controller started', [], (m) => m.set(latest().uptimeS));
   if (driverStats) {
     g('twinfeed_driver_counter', 'Driver counters since start (transactions, timeouts, CRC errors …)', ['counter'], (m) => {

@@ -5,6 +5,7 @@ import type { Config } from '../config/schema.js';
 import { initialState, step } from '../core/controller.js';
 import type { ControllerState } from '../core/state.js';
 import { statusOf } from '../core/status.js';
+import { withDriverTexts } from './drivertexts.js';
 import type { ControllerEvent, Request } from '../core/types.js';
 import type { Board } from '../io/ports.js';
 import type { CommandOutcome, ControllerPort, Published } from '../io/controller-port.js';
@@ -51,6 +52,7 @@ export function createScanLoop(o: ScanLoopOptions): ScanLoop {
     uptimeS: 0,
     configHash: o.configHash,
   };
+  const uplinkIds = o.config.uplinks.links.map((l) => l.id);
   const listeners = new Set<(events: readonly ControllerEvent[], atMs: number) => void>();
 
   const scan = () => {
@@ -70,7 +72,7 @@ export function createScanLoop(o: ScanLoopOptions): ScanLoop {
     o.onState?.(state);
     scans++;
     published = {
-      status: statusOf(o.config, state, now),
+      status: withDriverTexts(statusOf(o.config, state, now), uplinkIds, o.board.texts?.()),
       scanSeq: published.scanSeq + 1,
       atMs: now,
       uptimeS: Math.floor((now - startMs) / 1000),

@@ -40,5 +40,6 @@ export async function withUplinkDriver(board: Board, cfg: Config, logger: Logger
     return () => offs.forEach((off) => off?.());
   };
   joined.stats = () => ({ ...(board.stats?.() ?? {}), ...up.stats() });
+  joined.texts = () => up.texts();
   return joined;
 }

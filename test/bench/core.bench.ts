@@ -44,11 +44,14 @@ function stepCostUs(iterations: number, voltage: (i: number) => number): number 
 export async function bench(emit: Emit): Promise<void> {
   const s = thirtyDayScenario(30);
   const t0 = performance.now();
-  const r = runScenario(s, { keepEvents: false });
+  // Heap in use at the end of each scan, at its highest: bounded by how long probe results may wait.
+  let peakHeap = 0;
+  const r = runScenario(s, { keepEvents: false, onState: () => void (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)) });
   const wallMs = performance.now() - t0;
   emit('sim.30day.wall', wallMs / 1000, 's');
   emit('sim.30day.speedup', s.duration / wallMs, 'x real time');
   emit('sim.30day.scans', r.scans, 'scans');
+  emit('sim.30day.peakHeap', peakHeap / 1e6, 'MB');
   emit('sim.30day.transfers', Number(r.summary.transfers), 'transfers');
   emit('sim.30day.interlockViolations', Number(r.summary.interlockViolations), 'count');
   stepCostUs(20_000, () => 230); // warm-up

@@ -48,3 +48,28 @@ describe('modem recovery ladder config', () => {
     });
   });
 });
+
+describe('modem APN config', () => {
+  const lte = (over: Record<string, unknown>) => ({ uplinks: { links: [{ id: 'fiber' }, { id: 'lte', modem: 'any', ...over }] } });
+
+  it('accepts APNs as operators write them', () => {
+    for (const apn of ['internet', 'internet.telekom', 'web.vodafone.de', 'm2m.example-op_1', 'A1'])
+      expect(errorsOf(lte({ apn, ipType: 'ipv4v6' })), apn).toEqual([]);
+  });
+
+  it('refuses an APN that would change what mmcli --simple-connect reads, naming the key', () => {
+    for (const apn of ['internet,user=x', 'a"b', "it's", 'two words', 'apn=x', '.internet', '', 'x'.repeat(101)]) {
+      const lines = errorsOf(lte({ apn }));
+      expect(lines, apn).toHaveLength(1);
+      expect(lines[0]).toMatch(/^uplinks\.links\[1\]\.apn: not an APN: letters, digits, "\.", "-" and "_"/);
+    }
+  });
+
+  it('wants the modem for an APN and the APN for an ip type; knows ModemManager ip types', () => {
+    expect(errorsOf({ uplinks: { links: [{ id: 'fiber' }, { id: 'lte', apn: 'internet' }] } })).toEqual([
+      `uplinks.links[1].apn: apn is for the modem's reconnect (set links[].modem too, e.g. "any")`,
+    ]);
+    expect(errorsOf(lte({ ipType: 'ipv4' }))).toEqual(['uplinks.links[1].ipType: ipType goes with apn (the connection is made with both)']);
+    expect(errorsOf(lte({ apn: 'internet', ipType: 'ip4' }))[0]).toMatch(/^uplinks\.links\[1\]\.ipType: /);
+  });
+});

@@ -152,6 +152,18 @@ describe('report fold: outages and counts', () => {
     expect(r.relayOperations).toEqual({ 'breaker.A.closeCmd': 1 });
   });
 
+  it('a modem recovery request is a software request, not a relay operation; the power-cycle relay is one', () => {
+    const r = build([
+      [0, 'output', { name: 'uplink.lte.modemReconnect', on: false }],
+      [0, 'output', { name: 'uplink.lte.powerCycle', on: false }],
+      [s(10), 'output', { name: 'uplink.lte.modemReconnect', on: true }],
+      [s(11), 'output', { name: 'uplink.lte.modemReconnect', on: false }],
+      [s(20), 'output', { name: 'uplink.lte.powerCycle', on: true }],
+      [s(25), 'output', { name: 'uplink.lte.powerCycle', on: false }],
+    ]);
+    expect(r.relayOperations).toEqual({ 'uplink.lte.powerCycle': 2 });
+  });
+
   it('without a config record naming it, the preferred feed is assumed to be A, and the report says so', () => {
     const r = build([], false);
     expect(r).toMatchObject({ preferred: 'A', preferredFrom: 'assumed' });

@@ -24,7 +24,7 @@ describe('uplink traffic and radio registers', () => {
     Object.assign(lte, {
       rxBytes: 2 ** 33 + 5,
       txBytes: 70_000,
-      radio: { tech: 'lte', operatorCode: '26201', qualityPct: 67, rsrpDbm: -95, rsrqDb: -11.5, sinrDb: -2.4, rssiDbm: -65 },
+      radio: { tech: 'lte', operatorCode: '26201', operatorName: 'Telekom.de', qualityPct: 67, rsrpDbm: -95, rsrqDb: -11.5, sinrDb: -2.4, rssiDbm: -65 },
     });
     const w = words(s);
     expect(w.slice(76, 84)).toEqual([0, 2, 0, 5, 0, 0, 1, 70_000 - 65_536]);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { uplinksSchema } from '../../src/config/uplinks.js';
 import type { ProbeResult } from '../../src/core/types.js';
 import { createUplinkPlant } from '../../sim/plant/uplinks.js';
-import { runScenario } from '../../sim/runner.js';
+import { LAZY_DRAIN_MS, runScenario } from '../../sim/runner.js';
 import { parseScenario } from '../../sim/scenario.js';
 import type { SignalName } from '../../src/core/signals.js';
 
@@ -163,5 +163,18 @@ describe('simulated uplinks', () => {
     expect(lazy.events).toEqual(eager.events);
     expect(lazy.ok).toBe(true);
     expect(lazy.scans).toBeLessThan(eager.scans / 5);
+  });
+
+  it('a quiet stretch with lazy delivery still scans every 10 min, so waiting results stay bounded', () => {
+    // Before, a quiet day was one scan taking a day of rounds (~260 000 results) at once.
+    const s = parseScenario({ name: 'quiet', duration: '26h', steps: [{ at: '25h', set: { 'uplink.fiber.carrier': false } }] }, 'test');
+    const times: number[] = [];
+    const r = runScenario(s, { keepEvents: true, onState: (_st, nowMs) => times.push(nowMs) });
+    const gaps = times.slice(1).map((t, i) => t - (times[i] as number));
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(LAZY_DRAIN_MS);
+    // Still lazy: a few hundred scans for the quiet 25 h (at every round it would be some 90 000).
+    expect(times.filter((t) => t < (times[0] as number) + 25 * 3_600_000).length).toBeLessThan(500);
+    // Nothing lost on the way: the cut at 25 h is seen at once.
+    expect(r.events.find((e) => e.type === 'uplink.switch')?.t).toBe(25 * 3_600_000);
   });
 });

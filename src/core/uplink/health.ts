@@ -28,6 +28,7 @@ function transition(l: Draft, up: boolean, reason: LinkReason, c: HealthCtx): vo
     l.reason = 'ok';
     l.upSinceMs = c.nowMs;
     l.downSinceMs = null;
+    l.resumeOutageMs = null;
     return;
   }
   c.events.push({ type: 'uplink', id: c.id, up: false, reason, lossPct, latencyMs });
@@ -35,8 +36,11 @@ function transition(l: Draft, up: boolean, reason: LinkReason, c: HealthCtx): vo
   l.reason = reason;
   l.goodRounds = 0;
   l.upSinceMs = null;
-  l.downSinceMs = c.nowMs;
-  noteDown(l, c.cfg.holdDown, c.nowMs);
+  // A restart in an outage: the outage goes on (the recovery ladder resumes), it is not a new one,
+  // nor another down for the hold-down (its history already has it).
+  l.downSinceMs = l.resumeOutageMs ?? c.nowMs;
+  if (l.resumeOutageMs === null) noteDown(l, c.cfg.holdDown, c.nowMs);
+  l.resumeOutageMs = null;
 }
 
 /** Applies a changed carrier reading; loss of carrier takes the uplink down at once. */
@@ -54,7 +58,11 @@ function decide(l: Draft, good: boolean, badReason: LinkReason, c: HealthCtx): v
   if (good) {
     l.goodRounds++;
     l.badRounds = 0;
-    if (!l.up && l.carrier !== false && l.goodRounds >= c.cfg.upRounds) transition(l, true, 'ok', c);
+    if (l.carrier !== false && l.goodRounds >= c.cfg.upRounds) {
+      if (!l.up) transition(l, true, 'ok', c);
+      // Up as assumed at boot, and now shown: an outage remembered from before the restart is over.
+      else if (l.resumeOutageMs !== null) l.resumeOutageMs = null;
+    }
     return;
   }
   l.badRounds++;

@@ -8,6 +8,13 @@ import { isHeld, type LinkState, type UplinkState } from './state.js';
 
 export const EMPTY: readonly never[] = Object.freeze([]);
 
+/**
+ * The ladder's modem requests (`uplink.<id>.modemReconnect` / `modemReset`) are outputs only so the
+ * driver sees them in the image: software requests, no relay. Relay-wear counters skip them (the
+ * power-cycle relay is a relay and counts).
+ */
+export const isSoftwareRequest = (name: string): boolean => name.endsWith('.modemReconnect') || name.endsWith('.modemReset');
+
 // Images are few (which uplink is selected × which relays pulse): share them instead of rebuilding.
 // A module-level memo, pure and keyed weakly by the config.
 const images = new WeakMap<UplinksConfig, Map<string, ReadonlyMap<SignalName, boolean>>>();

@@ -48,7 +48,7 @@ function namesOf(cfg: UplinksConfig): readonly (readonly SignalName[])[] {
 
 const valueOf = (r: Reading | undefined): number | null => (r !== undefined && typeof r.value === 'number' && Number.isFinite(r.value) ? r.value : null);
 
-/** Only uplinks the driver measures (an interface or a modem) have readings: the rest are never looked up. */
+/** Uplinks the driver measures (an interface or a modem); the rest have readings only from a simulated cabinet. */
 const measured = (cfg: UplinksConfig, i: number): boolean => {
   const l = cfg.links[i];
   return l !== undefined && (l.interface !== undefined || l.modem !== undefined);
@@ -61,8 +61,10 @@ export function changedMeasures(
   prev: readonly (number | null)[],
   inputs: ReadonlyMap<SignalName, Reading> | undefined,
 ): readonly (number | null)[] | undefined {
-  if (inputs === undefined || !measured(cfg, i)) return undefined;
+  if (inputs === undefined) return undefined;
   const n = namesOf(cfg)[i] as readonly SignalName[];
+  // An unmeasured uplink costs one lookup per scan: its byte counter, which only a simulated cabinet gives.
+  if (!measured(cfg, i) && prev === NO_MEASURES && !inputs.has(n[0] as SignalName)) return undefined;
   let out: (number | null)[] | undefined;
   for (let k = 0; k < n.length; k++) {
     const v = valueOf(inputs.get(n[k] as SignalName));
@@ -85,6 +87,7 @@ export function measuresStatus(link: UplinksConfig['links'][number], m: readonly
       : {
           tech: ACCESS_TECHS[tech ?? 0] ?? 'other',
           operatorCode: op === null ? null : String(op),
+          operatorName: null,
           qualityPct: at(m, 'signalQualityPct'),
           rsrpDbm: at(m, 'rsrpDbm'),
           rsrqDb: at(m, 'rsrqDb'),

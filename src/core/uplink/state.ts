@@ -57,6 +57,11 @@ export interface LinkState {
   readonly stepUntilMs: number | null;
   readonly stepKind: 'reconnect' | 'reset' | null;
   readonly resetTimesMs: readonly number[];
+  /**
+   * Restored after a restart that came in an outage (ladder-memory.ts): the next down, if it comes before
+   * any up, continues that outage (its `downSinceMs`), so the ladder resumes instead of starting over.
+   */
+  readonly resumeOutageMs: number | null;
   /** The driver's last readings of this uplink, in UPLINK_MEASURES order (radio.ts); null: not read. */
   readonly measures: readonly (number | null)[];
 }
@@ -107,6 +112,7 @@ export function initialLink(): LinkState {
     stepUntilMs: null,
     stepKind: null,
     resetTimesMs: [],
+    resumeOutageMs: null,
     measures: NO_MEASURES,
   };
 }

@@ -49,6 +49,8 @@ export interface UplinkDriver {
    * counters) and, for an uplink with a `modem`, its signal (`signalQualityPct`, `rsrpDbm` …).
    */
   stats(): Readonly<Record<string, number>>;
+  /** For status and metrics: the strings the core does not carry, `uplink.<id>.operatorName` (the modem's operator). */
+  texts(): Readonly<Record<string, string>>;
   /** Called when a carrier changes between scans (a kernel event), so the runtime can scan at once. */
   onInputChange(listener: () => void): () => void;
   close(): Promise<void>;
@@ -167,6 +169,7 @@ export function createUplinkDriver(o: UplinkDriverOptions): UplinkDriver {
     },
     faults: () => routes.faults(),
     stats: () => ({ ...counters.values, ...modems.values }),
+    texts: () => modems.texts,
     onInputChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

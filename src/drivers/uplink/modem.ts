@@ -62,6 +62,8 @@ export function techCode(tech: string): number {
 export interface ModemReader {
   /** `uplink.<id>.signalQualityPct`, `rsrpDbm`, `rsrqDb`, `sinrDb`, `rssiDbm` as last read. */
   readonly values: Readonly<Record<string, number>>;
+  /** `uplink.<id>.operatorName` as last read: a string, so it bypasses the core (see runtime/drivertexts.ts). */
+  readonly texts: Readonly<Record<string, string>>;
   /** Starts a background read of every modem when the last is 10 s old and done. Never blocks. */
   refresh(): void;
   /** When the last read of every modem finished (clock ms; -Infinity before the first): the readings' age. */
@@ -72,6 +74,7 @@ export interface ModemReader {
 
 export function createModemReader(cfg: UplinksConfig, exec: Exec, log: UplinkLogger, clock: () => number): ModemReader {
   const values: Record<string, number> = {};
+  const texts: Record<string, string> = {};
   const seen = new Map<string, string>();
   const setUp = new Set<string>();
   let atMs = -Infinity;
@@ -97,6 +100,8 @@ export function createModemReader(cfg: UplinksConfig, exec: Exec, log: UplinkLog
       put(id, 'signalQualityPct', i.qualityPct);
       put(id, 'accessTech', i.tech === null ? null : techCode(i.tech));
       put(id, 'operatorCode', i.operatorCode !== null && /^\d{5,6}$/.test(i.operatorCode) ? Number(i.operatorCode) : null);
+      if (i.operator === null) delete texts[`uplink.${id}.operatorName`];
+      else texts[`uplink.${id}.operatorName`] = i.operator;
       const radio = `${i.tech ?? '?'} ${i.operator ?? '?'}`;
       if (seen.get(id) !== radio) log.info({ uplink: id, tech: i.tech, operator: i.operator }, `uplink: ${id} on ${radio}`);
       seen.set(id, radio);
@@ -110,6 +115,7 @@ export function createModemReader(cfg: UplinksConfig, exec: Exec, log: UplinkLog
   const modems = cfg.links.flatMap((l) => (l.modem !== undefined ? [{ id: l.id, modem: l.modem }] : []));
   return {
     values,
+    texts,
     forget: (modem) => void setUp.delete(modem),
     refresh() {
       if (noMmcli || busy || modems.length === 0 || clock() - atMs < EVERY_MS) return;

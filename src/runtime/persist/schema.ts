@@ -22,7 +22,22 @@ export const rememberedSchema = z.object({
     manual: z.string().nullable(),
     links: z.record(
       z.string(),
-      z.object({ downTimesMs: z.array(ms).max(1000), heldUntilMs: ms.nullable(), holdLevel: z.number().int().min(0).max(64), lastDownMs: ms.nullable() }),
+      z.object({
+        downTimesMs: z.array(ms).max(1000),
+        heldUntilMs: ms.nullable(),
+        holdLevel: z.number().int().min(0).max(64),
+        lastDownMs: ms.nullable(),
+        // Added later: a file written before it has none.
+        ladder: z
+          .object({
+            downSinceMs: ms.nullable(),
+            steps: z.number().int().min(0).max(1000),
+            atMs: ms.nullable(),
+            resetTimesMs: z.array(ms).max(1000),
+            pulseTimesMs: z.array(ms).max(1000),
+          })
+          .optional(),
+      }),
     ),
   }),
 });

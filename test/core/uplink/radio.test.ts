@@ -29,7 +29,7 @@ describe('uplink measurements in status', () => {
     expect(st.lte).toMatchObject({
       rxBytes: 5_000_000,
       txBytes: null,
-      radio: { tech: 'lte', operatorCode: '26201', qualityPct: 67, rsrpDbm: -95, rsrqDb: -11, sinrDb: 12.4, rssiDbm: null },
+      radio: { tech: 'lte', operatorCode: '26201', operatorName: null, qualityPct: 67, rsrpDbm: -95, rsrqDb: -11, sinrDb: 12.4, rssiDbm: null },
     });
     // An uplink the driver does not measure (no interface, no modem) shows nulls.
     expect(st.sim).toMatchObject({ rxBytes: null, txBytes: null, radio: null });

@@ -81,6 +81,8 @@ exit 1
       'uplink.lte.sinrDb': 12.4,
       'uplink.lte.rssiDbm': -65,
     });
+    // The name is text: beside the numbers, for status and metrics only.
+    expect(r.texts).toEqual({ 'uplink.lte.operatorName': 'Telekom.de' });
     expect(log.lines).toContain('info uplink: lte on lte Telekom.de');
     expect(log.lines).toContain('warn uplink: mmcli cannot read modem 7 of fiber');
     // Not again before 10 s.

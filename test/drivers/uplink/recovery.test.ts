@@ -38,6 +38,9 @@ case "$3" in
   -J) cat "${dir}/info.json"; exit 0 ;;
   --disconnect) echo "successfully disconnected the bearer"; exit 0 ;;
   --connect) echo "successfully connected the bearer"; exit 0 ;;
+  --simple-disconnect) echo "successfully disconnected all bearers in the modem"; exit 0 ;;
+  --simple-connect=*apn=*) echo "successfully connected the modem"; exit 0 ;;
+  --simple-connect*) echo "error: couldn't connect the modem: 'GDBus.Error:org.freedesktop.ModemManager1.Error.Core.InvalidArgs: Invalid properties'" >&2; exit 1 ;;
   --reset)
     if [ -e "${dir}/no-reset" ]; then echo "error: couldn't reset the modem: 'GDBus.Error:org.freedesktop.ModemManager1.Error.Core.Unsupported: Cannot reset the modem: operation not supported'" >&2; exit 1; fi
     echo "successfully reset the modem"; exit 0 ;;
@@ -63,11 +66,11 @@ echo "error: unknown option" >&2; exit 1
   // mmcli runs for real (the fake on PATH); route commands go to a recorder so the test never touches the host.
   const routes = fakeExec();
   const exec: Exec = (cmd, args, t) => (cmd === 'mmcli' ? spawnExec(cmd, args, t) : routes.exec(cmd, args, t));
-  const cfg = (recovery: Record<string, unknown> = {}) =>
+  const cfg = (recovery: Record<string, unknown> = {}, lte: Record<string, unknown> = {}) =>
     uplinksSchema.parse({
       links: [
         { id: 'fiber', targets: ['192.0.2.10'] },
-        { id: 'lte', interface: 'wwan0', modem: 'any', targets: ['198.51.100.10'], recovery },
+        { id: 'lte', interface: 'wwan0', modem: 'any', targets: ['198.51.100.10'], recovery, ...lte },
       ],
     });
   const image = (reconnect: boolean, reset: boolean) =>
@@ -93,6 +96,20 @@ echo "error: unknown option" >&2; exit 1
     await d.close();
     expect(calls()).toEqual(['-m any -J', `-b ${BEARER} --disconnect`, `-b ${BEARER} --connect`]);
     expect(log.lines).toContain('info uplink: lte: bearer reconnected');
+  });
+
+  it('with an APN, reconnects by a simple connect with it (and the ip type), one argument, no shell', async () => {
+    const { d, log } = open(cfg({}, { apn: 'internet.telekom', ipType: 'ipv4v6' }));
+    d.write(image(false, false), 0);
+    d.write(image(true, false), 1000);
+    await d.close();
+    expect(calls()).toEqual(['-m any --simple-disconnect', '-m any --simple-connect=apn=internet.telekom,ip-type=ipv4v6']);
+    expect(log.lines).toContain('info uplink: lte: connected with APN internet.telekom');
+    const apnOnly = open(cfg({}, { apn: 'm2m.example-op_1' }));
+    apnOnly.d.write(image(false, false), 0);
+    apnOnly.d.write(image(true, false), 1000);
+    await apnOnly.d.close();
+    expect(calls().slice(2)).toEqual(['-m any --simple-disconnect', '-m any --simple-connect=apn=m2m.example-op_1']);
   });
 
   it('resets the modem on the rising edge of modemReset; a refused reset is a warning naming the command', async () => {
