@@ -79,7 +79,17 @@ const CURES = ['reconnect', 'reset', 'powerCycle'] as const;
 type Cure = (typeof CURES)[number];
 const REQUEST: Record<Cure, (id: string) => SignalName> = { reconnect: modemReconnectSignal, reset: modemResetSignal, powerCycle: powerCycleSignal };
 
-const KNOB = /^uplink\.([a-z][a-z0-9_-]*)\.(carrier|loss|latencyMs|deadTargets|modemStuck|trafficBps)$/;
+/** Each uplink's knobs `uplink.<id>.<knob>` and what they take (the dashboard's panel is built from this). */
+export const UPLINK_KNOBS = {
+  carrier: { type: 'bool' },
+  loss: { type: 'number', min: 0, max: 1 },
+  latencyMs: { type: 'number', min: 0 },
+  deadTargets: { type: 'number', min: 0 },
+  // false, or the recovery step that frees the modem ('false' as text is how a form sends it).
+  modemStuck: { type: 'enum', values: ['false', ...CURES] },
+  trafficBps: { type: 'number', min: 0 },
+} as const;
+const KNOB = new RegExp(`^uplink\\.([a-z][a-z0-9_-]*)\\.(${Object.keys(UPLINK_KNOBS).join('|')})$`);
 /** User traffic sends this share of what it receives (requests, acknowledgements). */
 const TX_SHARE = 0.25;
 
@@ -235,7 +245,17 @@ export function createUplinkPlant(cfg: UplinksConfig, seed: number): UplinkPlant
     knob(knob) {
       const m = KNOB.exec(knob);
       const l = m ? byId.get(m[1] as string) : undefined;
-      return l ? { carrier: l.carrier, loss: l.loss, latencyMs: l.latencyMs, deadTargets: l.deadTargets, modemStuck: l.stuck }[m?.[2] as string] : undefined;
+      if (!l) return undefined;
+      // Typed by UPLINK_KNOBS, so a knob added there and not read back here does not compile.
+      const now: Record<keyof typeof UPLINK_KNOBS, unknown> = {
+        carrier: l.carrier,
+        loss: l.loss,
+        latencyMs: l.latencyMs,
+        deadTargets: l.deadTargets,
+        modemStuck: l.stuck,
+        trafficBps: l.trafficBps,
+      };
+      return now[m?.[2] as keyof typeof UPLINK_KNOBS];
     },
     carrier: (id) => byId.get(id)?.carrier ?? false,
     takeProbes(nowMs) {

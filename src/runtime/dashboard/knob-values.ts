@@ -12,6 +12,7 @@ const POWER: Readonly<Record<string, Reader>> = {
   'generator.startMs': (c) => c.state.generator.startMs,
   'generator.controlMode': (c) => c.state.generator.controlMode,
   'generator.fuelPct': (c) => c.state.generator.fuelPct,
+  'generator.reportsEngine': (c) => c.state.generator.reportsEngine,
   'breaker.*.stuck': (c, f) => c.state.breakers[f].stuck,
   'breaker.*.feedback': (c, f) => c.state.breakers[f].feedback,
   'meter.*.comm': (c, f) => c.state.meterComm[f],

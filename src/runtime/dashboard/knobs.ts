@@ -2,6 +2,7 @@
 // the one-click incidents: each one a set of knobs, applied atomically through POST /sim.
 import type { Config } from '../../config/schema.js';
 import { KNOBS } from '../../../sim/plant/knobs.js';
+import { UPLINK_KNOBS } from '../../../sim/plant/uplinks.js';
 
 export type KnobKind = { type: 'number'; min?: number; max?: number } | { type: 'bool' } | { type: 'enum'; values: readonly string[] };
 export interface KnobInfo {
@@ -18,12 +19,7 @@ export function knobList(cfg: Config): KnobInfo[] {
   const list: KnobInfo[] = Object.entries(KNOBS).map(([name, kind]) => ({ name, kind }));
   for (const id of cfg.psu.ids) list.push({ name: `psu.${id}.ok`, kind: { type: 'bool' } });
   if (cfg.uplinks.enabled) {
-    for (const l of cfg.uplinks.links) {
-      list.push({ name: `uplink.${l.id}.carrier`, kind: { type: 'bool' } });
-      list.push({ name: `uplink.${l.id}.loss`, kind: { type: 'number', min: 0, max: 1 } });
-      list.push({ name: `uplink.${l.id}.latencyMs`, kind: { type: 'number', min: 0 } });
-      list.push({ name: `uplink.${l.id}.deadTargets`, kind: { type: 'number', min: 0 } });
-    }
+    for (const l of cfg.uplinks.links) for (const [knob, kind] of Object.entries(UPLINK_KNOBS)) list.push({ name: `uplink.${l.id}.${knob}`, kind });
   }
   return list;
 }

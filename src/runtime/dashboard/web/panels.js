@@ -201,7 +201,8 @@ export function renderSim(session) {
     const go = () => {
       delete input.dataset.dirty;
       if (input.value === '') return;
-      const value = k.kind.type === 'number' ? Number(input.value) : k.kind.type === 'bool' ? input.value === 'true' : input.value;
+      // An enum knob may take false beside its words (uplink.<id>.modemStuck): 'false' is sent as false.
+      const value = k.kind.type === 'number' ? Number(input.value) : k.kind.type === 'bool' || input.value === 'false' ? input.value === 'true' : input.value;
       void applyKnobs({ [k.name]: value });
     };
     apply.addEventListener('click', go);
