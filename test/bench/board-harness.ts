@@ -5,7 +5,7 @@
 // plant, the observable end of a cold start. The controller answers its own CPU and V8 heap over IPC
 // (board-probe.ts, preloaded).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,8 +32,9 @@ async function freePort(): Promise<number> {
 }
 
 /** The shipped example config, made to run here: 127.0.0.1 and free ports, a temp stateDir (so the
- * journal runs, as on a cabinet), no uplink probes (the plant has none), and retransfer delay and
- * generator cooldown short enough that one outage a minute is a whole cycle: out, to B, back to A. */
+ * journal runs, as on a cabinet), no uplink probes (the plant has none), and retransfer delay,
+ * generator cooldown and the anti-hunting limit (4 transfers in 15 min would hold the load on B
+ * after the second outage) loosened so that one outage a minute is a whole cycle: out, to B, back to A. */
 function benchConfig(dir: string, httpPort: number, scadaPort: number): string {
   const cfg = parse(readFileSync(join(PACKAGE_ROOT, 'deploy', 'config.example.yaml'), 'utf8')) as Record<string, Json>;
   const power = cfg.power as Record<string, Json>;
@@ -43,6 +44,8 @@ function benchConfig(dir: string, httpPort: number, scadaPort: number): string {
   cfg.runtime = { ...cfg.runtime, stateDir: join(dir, 'state') };
   power.retransfer = { ...power.retransfer, delayMs: '15s' };
   power.generator = { ...power.generator, cooldownMs: '5s' };
+  power.antiHunting = { maxTransfers: 100, windowMs: '15m' };
+  mkdirSync(join(dir, 'state')); // install.sh creates /var/lib/twinfeed; without it the journal is a STORAGE_FAULT
   const path = join(dir, 'config.yaml');
   writeFileSync(path, stringify(cfg));
   return path;
@@ -116,6 +119,8 @@ export interface BoardRun {
   mem(): Promise<Mem>;
   scans(): Promise<number>;
   summary(): Promise<Json>;
+  /** The controller's GET /status. */
+  status(): Promise<Json>;
   feedA(voltageV: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -129,7 +134,7 @@ async function until<T>(what: string, f: () => Promise<T | undefined>, timeoutMs
 }
 
 export async function startBoardRun(): Promise<BoardRun> {
-  const dir = mkdtempSync(join(tmpdir(), 'twinfeed-board-'));
+  const dir = mkdtempSync(join(tmpdir(), 'twinfeed-boardpi-'));
   const [plantModbus, plantHttp, proxyPort, httpPort, scadaPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const config = benchConfig(dir, httpPort, scadaPort);
   const board = join(dir, 'board.yaml');
@@ -157,6 +162,7 @@ export async function startBoardRun(): Promise<BoardRun> {
       return m ? Number(m[1]) : NaN;
     },
     summary: () => until('/summary', () => getJson(`${plantUrl}/summary`)),
+    status: () => until('/status', () => getJson(`${ctlUrl}/status`)),
     async feedA(voltageV) {
       await until('POST /sim', () => getJson(`${plantUrl}/sim`, { method: 'POST', body: JSON.stringify({ 'feed.A.voltage': voltageV }) }));
     },

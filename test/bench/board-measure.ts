@@ -5,7 +5,7 @@
 import { sleep, startBoardRun, type Mem } from './board-harness.js';
 
 export type Emit = (name: string, value: number, unit: string) => void;
-export type Progress = (line: Record<string, number>) => void;
+export type Progress = (line: Record<string, number | string>) => void;
 
 const MiB = 1024 * 1024;
 const OUTAGE_MS = 20_000;
@@ -51,6 +51,8 @@ export async function measureBoard(minutes: number, emit: Emit, progress: Progre
         cpuPerScanUs: (last.mem.cpuUs - start.mem.cpuUs) / (last.scans - start.scans),
         transfers: Number(s.transfers),
         interlockViolations: Number(s.interlockViolations),
+        // Between outages: none expected, a STORAGE_FAULT or lockout here would make the figures moot.
+        alarms: String((await run.status()).alarms),
       });
     }
     const s = await run.summary();
