@@ -9,6 +9,10 @@ import { createStateStore, encodeState, nodeStateFs, STATE_FILE, type StateFs } 
 
 const dirOf = () => mkdtempSync(join(tmpdir(), 'twinfeed-state-'));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits for `ok` (a loaded machine may take a while to try the write), then lets expect() judge. */
+async function until(ok: () => boolean, timeoutMs = 10_000): Promise<void> {
+  for (const end = Date.now() + timeoutMs; !ok() && Date.now() < end;) await sleep(10);
+}
 
 describe('state store on a real disk', () => {
   it('writes the newest state atomically and reads it back after a restart', async () => {
@@ -26,14 +30,17 @@ describe('state store on a real disk', () => {
   it('coalesces a burst of changes: at most one write per interval, the last state wins', async () => {
     const dir = dirOf();
     const s = createStateStore({ dir, minIntervalMs: 200 });
+    const t0 = performance.now();
     for (let i = 0; i < 50; i++) {
       s.save({ i });
       await sleep(5);
     }
+    // About 250 ms of changes; a loaded machine stretches it, and the bound follows the time it took.
+    const burstMs = performance.now() - t0;
     await s.flush(2000);
     const writes = s.health().writes;
     expect(writes).toBeGreaterThanOrEqual(1);
-    expect(writes).toBeLessThanOrEqual(4); // 250 ms of changes at one write per 200 ms, plus the flush
+    expect(writes).toBeLessThanOrEqual(Math.ceil(burstMs / 200) + 2); // one write per 200 ms, the first at once, plus the flush
     expect(await createStateStore({ dir }).load()).toMatchObject({ state: { i: 49 } });
   });
 
@@ -70,11 +77,11 @@ describe('state store on a real disk', () => {
     const dir = join(parent, 'state');
     const s = createStateStore({ dir, minIntervalMs: 0, retryMs: 20 });
     s.save({ n: 1 });
-    await sleep(50);
+    await until(() => s.health().fault !== null);
     expect(s.health().fault).toMatchObject({ code: 'ENOENT' });
     expect(s.health().pending).toBe(true);
     (await import('node:fs')).mkdirSync(dir);
-    for (let i = 0; i < 100 && s.health().fault; i++) await sleep(20);
+    await until(() => s.health().fault === null);
     expect(s.health()).toMatchObject({ fault: null, writes: 1 });
     expect(JSON.parse(readFileSync(join(dir, STATE_FILE), 'utf8').replace(/,"crc":"[0-9a-f]{8}"/, ''))).toMatchObject({ state: { n: 1 } });
   });
@@ -97,14 +104,14 @@ describe('state store with an injected disk', () => {
     };
     const s = createStateStore({ dir: '/x', fs, minIntervalMs: 0, retryMs: 10 });
     s.save({ n: 1 });
-    await sleep(30);
+    await until(() => s.health().fault?.code === 'ENOSPC');
     failWith = 'EIO';
     s.save({ n: 2 });
-    await sleep(30);
+    await until(() => s.health().fault?.code === 'EIO' && s.health().failedWrites >= 2);
     expect(s.health().fault?.code).toBe('EIO');
     expect(s.health().failedWrites).toBeGreaterThanOrEqual(2);
     failWith = null;
-    for (let i = 0; i < 100 && s.health().fault; i++) await sleep(10);
+    await until(() => s.health().fault === null);
     expect(s.health().fault).toBeNull();
     expect(await createStateStore({ dir: '/x', fs }).load()).toMatchObject({ kind: 'restored', state: { n: 2 } });
   });
