@@ -15,7 +15,6 @@ import { describeEvent } from './format.js';
 import { startHttpServer } from './http.js';
 import { incidents, knobList } from './dashboard/knobs.js';
 import { knobReader } from './dashboard/knob-values.js';
-import { withStorageInput } from './journal/board.js';
 import { journalEvent, journalStart, journalStop } from './journal/session.js';
 import { openJournal, type Journal } from './journal/writer.js';
 import { createMetrics } from './metrics.js';
@@ -24,7 +23,8 @@ import { logBoardWarnings } from './board-warnings.js';
 import { createNotifier } from './notify.js';
 import { startPersistence } from './persist/start.js';
 import { createScanLoop } from './scan.js';
-import { withSparkplugInput } from '../sparkplug/board-input.js';
+import { withRuntimeInput } from '../io/with-input.js';
+import { SPARKPLUG_FAULT_SIGNAL, STORAGE_FAULT_SIGNAL } from '../core/signals.js';
 import { startSparkplug } from '../sparkplug/start.js';
 import type { SimBoard } from './simboard.js';
 
@@ -93,14 +93,15 @@ export async function runController(opts: RunOptions): Promise<number> {
   const persistence = await startPersistence(cfg, logger, !('setKnobs' in board), journal);
   // SPARKPLUG_FAULT: configured but not started (a bad file), or the node reports a fault; set once it starts.
   let sparkplugFaulty = () => false;
-  const withSparkplugFault = (b: Board) => (cfg.sparkplug ? withSparkplugInput(b, () => sparkplugFaulty()) : b);
   const storageFaulty = () => journal?.health().fault != null || persistence?.store.health().fault != null;
+  let scanBoard = journal || persistence ? withRuntimeInput(board, STORAGE_FAULT_SIGNAL, storageFaulty) : board;
+  if (cfg.sparkplug) scanBoard = withRuntimeInput(scanBoard, SPARKPLUG_FAULT_SIGNAL, () => sparkplugFaulty());
   const uplinkIds = cfg.uplinks.links.map((l) => l.id);
   let metrics: ReturnType<typeof createMetrics> | undefined;
   const loop = createScanLoop({
     config: cfg,
     configHash: hash,
-    board: withSparkplugFault(journal || persistence ? withStorageInput(board, storageFaulty) : board),
+    board: scanBoard,
     ...(persistence ? { restore: (fresh, nowMs) => persistence.keeper.restore(fresh, nowMs), onState: (st) => persistence.keeper.observe(st) } : {}),
     onScan(events, pub, scanMs) {
       metrics?.observeScan(scanMs);

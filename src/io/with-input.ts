@@ -1,17 +1,17 @@
-// Tells the core about the Sparkplug uplink the way the journal tells it about storage: an input
-// signal (`sparkplug.fault`), so SPARKPLUG_FAULT is decided in the pure core like every other alarm.
-import { SPARKPLUG_FAULT_SIGNAL } from '../core/signals.js';
+// Tells the core about a part of the runtime the way drivers tell it about the plant: as one more
+// input signal on the board (`storage.fault`, `sparkplug.fault`), so its alarm is decided in the pure
+// core like every other. Everything else the board offers passes through unchanged.
 import type { Reading, SignalName } from '../core/types.js';
-import type { Board } from '../io/ports.js';
+import type { Board } from './ports.js';
 
-export function withSparkplugInput(board: Board, faulty: () => boolean): Board {
+export function withRuntimeInput(board: Board, signal: SignalName, faulty: () => boolean): Board {
   const joined: Board = {
     name: board.name,
-    inputs: [...board.inputs, SPARKPLUG_FAULT_SIGNAL],
+    inputs: [...board.inputs, signal],
     outputs: board.outputs,
     read(nowMs) {
       const m = new Map<SignalName, Reading>(board.read(nowMs));
-      m.set(SPARKPLUG_FAULT_SIGNAL, { value: faulty(), ageMs: 0 });
+      m.set(signal, { value: faulty(), ageMs: 0 });
       return m;
     },
     write: (image, nowMs) => board.write(image, nowMs),
@@ -20,5 +20,6 @@ export function withSparkplugInput(board: Board, faulty: () => boolean): Board {
   if (board.takeProbes) joined.takeProbes = (nowMs) => board.takeProbes?.(nowMs) ?? [];
   if (board.onInputChange) joined.onInputChange = (l) => board.onInputChange?.(l) ?? (() => undefined);
   if (board.stats) joined.stats = () => board.stats?.() ?? {};
+  if (board.texts) joined.texts = () => board.texts?.() ?? {};
   return joined;
 }
