@@ -75,7 +75,8 @@ export function engineReport(inputs: ReadonlyMap<SignalName, Reading>): EngineRe
     else if (c === ALARM_ELECTRICAL_TRIP) shutdowns.push(`${name} (electrical trip)`);
   });
   return {
-    running: state === undefined ? undefined : RUNNING_CODES.has(state),
+    // A code outside the table says nothing we can trust (the table is an assumption): the voltage judges.
+    running: state === undefined || GEN_ENGINE_STATES[state] === undefined ? undefined : RUNNING_CODES.has(state),
     failToStart: fts !== undefined && fts >= ALARM_WARNING && fts <= ALARM_ELECTRICAL_TRIP,
     shutdowns,
   };

@@ -15,6 +15,9 @@ describe('engineReport', () => {
     expect(engineReport(inputs({ 'generator.engineState': 3 })).running).toBe(true);
     expect(engineReport(inputs({ 'generator.engineState': 0 })).running).toBe(false);
     expect(engineReport(inputs({})).running).toBeUndefined();
+    // A code outside the (assumed) table, e.g. GenComm's unimplemented 0xFFFF: the voltage judges, not a guess.
+    expect(engineReport(inputs({ 'generator.engineState': 0xffff })).running).toBeUndefined();
+    expect(engineReport(inputs({ 'generator.engineState': 9 })).running).toBeUndefined();
   });
 
   it('decodes alarm 7 (fail to start) from the second register, 4 bits each, alarm 5 in the top nibble', () => {
