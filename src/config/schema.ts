@@ -85,7 +85,25 @@ const powerSchema = z
       .strict()
       .prefault({}),
     generator: z
-      .object({ startTimeoutMs: duration().default(30_000), cooldownMs: duration().default(300_000) })
+      .object({
+        startTimeoutMs: duration().default(30_000),
+        cooldownMs: duration().default(300_000),
+        /**
+         * Which genset-controller engine state codes (`generator.engineState`, GenComm 1408) mean the
+         * engine runs and which that it does not. The defaults are an assumption (README "Boards"):
+         * set them from the module's own GenComm document. Any other code leaves the voltage to judge.
+         */
+        engineStates: z
+          .object({
+            running: z.array(z.number().int().min(0).max(65535)).default([3, 4]),
+            notRunning: z.array(z.number().int().min(0).max(65535)).default([0, 1, 2, 5]),
+          })
+          .strict()
+          .refine((e) => !e.running.some((c) => e.notRunning.includes(c)), {
+            message: 'a code cannot be both running and notRunning (list each engine state code once)',
+          })
+          .prefault({}),
+      })
       .strict()
       .prefault({}),
     antiHunting: z

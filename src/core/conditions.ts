@@ -30,7 +30,7 @@ export function alarmConditions(
   if (quiet.length > 0) c.set('METER_COMM_LOST', `no fresh measurement from feed ${quiet.join(' and ')}`);
   if (p.transfer.kind === 'lockout') c.set(p.transfer.reason, p.transfer.detail);
   if (s.interlockBlocked) c.set('INTERLOCK_BLOCKED', `interlock refused a close command (${s.interlockBlocked})`);
-  const engine = engineReport(inputs);
+  const engine = engineReport(inputs, pc.generator.engineStates);
   if (p.generator.kind === 'failed')
     c.set(
       'GEN_FAIL_TO_START',

@@ -17,8 +17,11 @@ export const GEN_ENGINE_STATES: Readonly<Record<number, string>> = {
   4: 'cooling down',
   5: 'stopping',
 };
-/** The codes in which the engine turns at speed (cooling down included: it still carries voltage). */
-const RUNNING_CODES: ReadonlySet<number> = new Set([3, 4]);
+/** Which codes mean running and which not (config `power.generator.engineStates`; defaults 3, 4 / 0, 1, 2, 5). */
+export interface EngineStateCodes {
+  readonly running: readonly number[];
+  readonly notRunning: readonly number[];
+}
 
 /**
  * Named alarm condition codes, 4 bits each (55xGenComm v1.29 "Alarm condition codes": 0 disabled,
@@ -65,7 +68,7 @@ function conditionOf(inputs: ReadonlyMap<SignalName, Reading>, i: number): numbe
   return (word >> (12 - 4 * (i % 4))) & 0xf;
 }
 
-export function engineReport(inputs: ReadonlyMap<SignalName, Reading>): EngineReport {
+export function engineReport(inputs: ReadonlyMap<SignalName, Reading>, codes: EngineStateCodes): EngineReport {
   const state = numberOf(inputs.get(gensetSignal('engineState')));
   const fts = conditionOf(inputs, FAIL_TO_START_INDEX);
   const shutdowns: string[] = [];
@@ -75,8 +78,8 @@ export function engineReport(inputs: ReadonlyMap<SignalName, Reading>): EngineRe
     else if (c === ALARM_ELECTRICAL_TRIP) shutdowns.push(`${name} (electrical trip)`);
   });
   return {
-    // A code outside the table says nothing we can trust (the table is an assumption): the voltage judges.
-    running: state === undefined || GEN_ENGINE_STATES[state] === undefined ? undefined : RUNNING_CODES.has(state),
+    // A code in neither list says nothing we can trust (0xFFFF unimplemented, a module's own code): the voltage judges.
+    running: state === undefined ? undefined : codes.running.includes(state) ? true : codes.notRunning.includes(state) ? false : undefined,
     failToStart: fts !== undefined && fts >= ALARM_WARNING && fts <= ALARM_ELECTRICAL_TRIP,
     shutdowns,
   };

@@ -2,12 +2,14 @@
 // generator machine takes "running" and "fail to start" from the controller, and a shutdown alarm
 // is reported; where not mapped, the feed voltage judges as before.
 import { describe, expect, it } from 'vitest';
-import { engineReport } from '../../src/core/genset-engine.js';
+import { engineReport as reportWith } from '../../src/core/genset-engine.js';
 import { ALARM_CODES, type Reading, type SignalName } from '../../src/core/types.js';
 import { POWER_ONLY, rig } from './fixtures.js';
 
 const fresh = (v: number): Reading => ({ value: v, ageMs: 0 });
 const inputs = (o: Record<string, number>) => new Map<SignalName, Reading>(Object.entries(o).map(([k, v]) => [k as SignalName, fresh(v)]));
+const DEFAULT_CODES = POWER_ONLY.power.generator.engineStates;
+const engineReport = (i: ReadonlyMap<SignalName, Reading>) => reportWith(i, DEFAULT_CODES);
 const states = (r: ReturnType<typeof rig>) => r.of('generator').map((g) => [g.t, g.state]);
 
 describe('engineReport', () => {
@@ -18,6 +20,13 @@ describe('engineReport', () => {
     // A code outside the (assumed) table, e.g. GenComm's unimplemented 0xFFFF: the voltage judges, not a guess.
     expect(engineReport(inputs({ 'generator.engineState': 0xffff })).running).toBeUndefined();
     expect(engineReport(inputs({ 'generator.engineState': 9 })).running).toBeUndefined();
+  });
+
+  it('takes the running and not-running codes from power.generator.engineStates, for a module whose table differs', () => {
+    const own = { running: [5], notRunning: [0] };
+    expect(reportWith(inputs({ 'generator.engineState': 5 }), own).running).toBe(true);
+    expect(reportWith(inputs({ 'generator.engineState': 3 }), own).running).toBeUndefined();
+    expect(reportWith(inputs({ 'generator.engineState': 0 }), own).running).toBe(false);
   });
 
   it('decodes alarm 7 (fail to start) from the second register, 4 bits each, alarm 5 in the top nibble', () => {

@@ -106,7 +106,7 @@ export function stepPower(cfg: Config, prev: PowerState, input: PowerInput): Pow
   const dr = drive(pc, s, x, avail, ev.inUseDead, ah.rateLimited, now);
   s = dr.state;
   // The generator and the manual-mode revert follow where the machine now is.
-  const gen = G ? runGenerator(pc, s, G, avail, ev.inUseDead, engineReport(input.inputs), now) : null;
+  const gen = G ? runGenerator(pc, s, G, avail, ev.inUseDead, engineReport(input.inputs, pc.generator.engineStates), now) : null;
   if (gen && gen.state !== s.generator) s = { ...s, generator: gen.state };
   const rv = stepRevert(pc, s, avail, now);
   s = rv.state;
