@@ -65,9 +65,19 @@ export function createSentWindow(o: SentWindowOptions = {}): SentWindow {
   let confirmedByPing = 0;
   let disk: Promise<void> = Promise.resolve();
   let syncTimer: NodeJS.Timeout | undefined;
+  // One log line per failing spell, not one per NDATA (a missing or full disk fails every append).
+  let failing = false;
   const onDisk = (work: (f: string) => Promise<void>) => {
     if (!file) return;
-    disk = disk.then(() => work(file)).catch((e: Error) => onError(`sparkplug sent window ${file}: ${e.message}`));
+    disk = disk
+      .then(() => work(file))
+      .then(
+        () => void (failing = false),
+        (e: Error) => {
+          if (!failing) onError(`sparkplug sent window ${file}: ${e.message}`);
+          failing = true;
+        },
+      );
   };
   // The content is taken now: appends queued after this rewrite must not find their lines in it already.
   const rewrite = () => {

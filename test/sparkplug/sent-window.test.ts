@@ -72,3 +72,15 @@ describe('Sparkplug sent window', () => {
     expect(problems[0]).toMatch(/1 line\(s\) that are not whole entries ignored/);
   });
 });
+
+describe('Sparkplug sent window on a bad disk', () => {
+  it('a stateDir that cannot be written is one log line, not one per NDATA; the window still works in memory', async () => {
+    const problems: string[] = [];
+    const w = createSentWindow({ stateDir: join(tmpdir(), 'twinfeed-no-such-dir', 'x'), onError: (p) => problems.push(p) });
+    for (let t = 1; t <= 20; t++) w.sent(change(t));
+    await w.settled();
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/ENOENT/);
+    expect(w.take().map((c) => c.atMs)).toHaveLength(20);
+  });
+});
