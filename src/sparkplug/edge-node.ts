@@ -13,7 +13,7 @@ import { describeConnectError, isRefusal, tlsAndAuth } from './mqtt-options.js';
 import { createHostGate, parseHostState, stateTopic } from './primary-host.js';
 import { encodePayload, type SpPayload } from './proto.js';
 import { createEdgeSession, deathPayload, nodeTopic } from './session.js';
-import { createSentWindow } from './sent-window.js';
+import { createSentWindow, type SentWindow } from './sent-window.js';
 import type { ForwardQueue } from './store-forward.js';
 
 export { describeConnectError };
@@ -30,6 +30,8 @@ export interface EdgeNodeOptions {
   readonly bdSeq: BdSeqCounter;
   /** Where changes go while offline (loaded before the node starts). */
   readonly queue: ForwardQueue;
+  /** The NDATA not yet confirmed by a ping answer (default: in memory only). */
+  readonly window?: SentWindow;
   readonly logger: Logger;
   readonly connect: Connect;
   /** The controller's command gate (ControllerPort.submit); NCMD commands need it and sparkplug.commands. */
@@ -67,7 +69,7 @@ export function startEdgeNode(o: EdgeNodeOptions): EdgeNode {
   let attempt = 0;
   let retry: NodeJS.Timeout | undefined;
 
-  const window = createSentWindow();
+  const window = o.window ?? createSentWindow();
   const publish = (type: 'NBIRTH' | 'NDATA', p: SpPayload) => {
     client?.publish(nodeTopic(cfg, type), Buffer.from(encodePayload(p)), { qos: 0, retain: false });
     if (type === 'NDATA') window.sent({ atMs: p.timestampMs, metrics: p.metrics });
@@ -193,8 +195,9 @@ export function startEdgeNode(o: EdgeNodeOptions): EdgeNode {
       if (c === client) online = false;
       lostSinceMs ??= clock();
       // Unclean: the NDATA the broker may never have had go first into the queue, before the changes from now on.
-      const unconfirmed = window.take();
-      if (!stopping && !endedByUs && unconfirmed.length > 0) {
+      // A stop whose NDEATH the broker never acknowledged is unclean too: the next run forwards them.
+      const unconfirmed = window.take(() => o.queue.settled());
+      if (!endedByUs && unconfirmed.length > 0) {
         for (const change of unconfirmed) o.queue.push(change);
         log.warn(
           { changes: unconfirmed.length },
@@ -241,13 +244,12 @@ export function startEdgeNode(o: EdgeNodeOptions): EdgeNode {
       if (online) {
         // A clean stop says goodbye itself (spec 3.0: NDEATH before DISCONNECT); the Will is then discarded.
         const death = Buffer.from(encodePayload(deathPayload(session.bdSeq, clock())));
-        await Promise.race([c.publishAsync(nodeTopic(cfg, 'NDEATH'), death, { qos: 1, retain: false }), new Promise((r) => setTimeout(r, 2000))]).catch(
-          () => undefined,
-        );
+        const acked = c.publishAsync(nodeTopic(cfg, 'NDEATH'), death, { qos: 1, retain: false }).then(() => (endedByUs = true));
+        await Promise.race([acked, new Promise((r) => setTimeout(r, 2000))]).catch(() => undefined);
       }
       online = false;
       await Promise.race([c.endAsync(), new Promise((r) => setTimeout(r, 2000))]).catch(() => undefined);
-      await Promise.race([o.queue.settled(), new Promise((r) => setTimeout(r, 2000))]);
+      await Promise.race([Promise.all([o.queue.settled(), window.settled()]), new Promise((r) => setTimeout(r, 2000))]);
     },
   };
 }

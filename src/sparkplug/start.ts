@@ -7,6 +7,7 @@ import type { ControllerEvent } from '../core/types.js';
 import { createBdSeqCounter } from './bdseq.js';
 import { startEdgeNode, type Connect, type EdgeNode } from './edge-node.js';
 import { statusMetrics } from './metrics.js';
+import { createSentWindow } from './sent-window.js';
 import { createForwardQueue } from './store-forward.js';
 
 export interface StatusSource {
@@ -24,8 +25,12 @@ export async function startSparkplug(cfg: Config, source: StatusSource, logger: 
   const log = logger.child({ subsystem: 'sparkplug' });
   const metricsOf = (p: Published) => statusMetrics(cfg, p.status, p.configHash);
   const queue = createForwardQueue(cfg.runtime.stateDir, sp.storeForward.maxBytes, (problem) => log.warn(problem));
-  await queue.load();
-  if (queue.length > 0) log.info({ changes: queue.length }, 'sparkplug: changes stored by the previous run will be forwarded');
+  // The window of the previous run (NDATA sent, never confirmed by a ping answer) goes first, before what it stored after.
+  const window = createSentWindow({ stateDir: cfg.runtime.stateDir, maxBytes: sp.storeForward.maxBytes, onError: (problem) => log.warn(problem) });
+  const unconfirmed = await window.recover();
+  await queue.load(unconfirmed);
+  window.take(() => queue.settled());
+  if (queue.length > 0) log.info({ changes: queue.length, unconfirmed: unconfirmed.length }, 'sparkplug: changes stored by the previous run will be forwarded');
   const startNode = () =>
     startEdgeNode({
       config: sp,
@@ -35,6 +40,7 @@ export async function startSparkplug(cfg: Config, source: StatusSource, logger: 
       },
       bdSeq: createBdSeqCounter(cfg.runtime.stateDir, (problem) => log.warn(problem)),
       queue,
+      window,
       logger: log,
       connect: mqttConnect,
       ...(source.submit ? { submit: (c, origin) => source.submit?.(c, origin) ?? Promise.resolve({ accepted: false, reason: 'no controller' }) } : {}),

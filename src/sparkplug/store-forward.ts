@@ -4,6 +4,7 @@
 import { appendFile, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SpMetric } from './proto.js';
+import { parseLines } from './sent-window.js';
 
 export const QUEUE_FILE = 'sparkplug-queue.jsonl';
 
@@ -17,8 +18,8 @@ export interface ForwardQueue {
   push(change: StoredChange): void;
   /** Everything stored, oldest first, and the queue emptied (on disk too). */
   drain(): StoredChange[];
-  /** Reads what a previous run left (call once, before the first push). */
-  load(): Promise<void>;
+  /** Reads what a previous run left (call once, before the first push), after `before` (its unconfirmed NDATA). */
+  load(before?: readonly StoredChange[]): Promise<void>;
   /** Resolves when the file has caught up with the queue. */
   settled(): Promise<void>;
   readonly length: number;
@@ -71,17 +72,14 @@ export function createForwardQueue(stateDir: string | null, maxBytes: number, on
       if (out.length > 0) rewrite();
       return out;
     },
-    async load() {
-      if (!file) return;
-      const text = await readFile(file, 'utf8').catch(() => '');
-      for (const line of text.split('\n')) {
-        if (line.trim() === '') continue;
-        try {
-          add(JSON.parse(line) as StoredChange, line + '\n');
-        } catch {
-          // A line torn by a power cut is the only one lost; the rest are still in order.
-        }
-      }
+    async load(before = []) {
+      const text = file ? await readFile(file, 'utf8').catch(() => '') : '';
+      const { changes, bad } = parseLines(text);
+      // A line torn by a power cut is the only one lost; the rest are still in order.
+      if (bad > 0) onError(`sparkplug queue ${file}: ${bad} line(s) that are not whole entries ignored (torn or corrupt)`);
+      for (const c of [...before, ...changes]) add(c, JSON.stringify(c) + '\n');
+      // Rewritten clean: an append after a torn line would otherwise be glued to it and lost too.
+      if (bad > 0 || before.length > 0) rewrite();
     },
     settled: () => disk,
     get length() {

@@ -1,6 +1,6 @@
 // `twinfeed fleet` against a real mosquitto, read by mosquitto_sub and the tests' own decoder: N
 // cabinets give N births under distinct edge node ids, an outage drawn for one shows its transfer in
-// that node's NDATA, the same seed draws the same incidents, SIGTERM gives every node's NDEATH, and
+// that node's NDATA, the same seed draws the same incidents, SIGTERM and SIGINT give every node's NDEATH, and
 // bad arguments exit with the documented code.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,6 +83,21 @@ suite('twinfeed fleet against mosquitto', () => {
       fleet.child.kill('SIGKILL');
     }
   }, 180_000);
+
+  it("SIGINT (Ctrl-C) stops as SIGTERM does: exit 0 and every node's NDEATH", async () => {
+    const fleet = startFleet(['--cabinets', '2', '--group', 'fleet-int', '--speed', '60', '--seed', '2']);
+    try {
+      for (let i = 0; sub.messages.filter(of('fleet-int', 'NBIRTH')).length < 2 && i < 300; i++) await sleep(100);
+      expect(sub.messages.filter(of('fleet-int', 'NBIRTH')).map(edgeOf).sort()).toEqual(['cab-0001', 'cab-0002']);
+      const before = sub.messages.length;
+      fleet.child.kill('SIGINT');
+      expect(await fleet.exited, fleet.output()).toBe(0);
+      for (let i = 0; sub.messages.slice(before).filter(of('fleet-int', 'NDEATH')).length < 2 && i < 50; i++) await sleep(100);
+      expect(sub.messages.slice(before).filter(of('fleet-int', 'NDEATH')).map(edgeOf).sort()).toEqual(['cab-0001', 'cab-0002']);
+    } finally {
+      fleet.child.kill('SIGKILL');
+    }
+  }, 120_000);
 
   it('the same seed draws the same incidents; another seed other ones', async () => {
     const run = async (seed: string) => {

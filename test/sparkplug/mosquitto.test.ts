@@ -2,14 +2,13 @@
 // by the tests' own decoder: the birth lists the whole status, seq counts in order, only changes are
 // sent, a Rebirth NCMD republishes the birth, kill -9 gets the NDEATH Will delivered with the birth's
 // bdSeq, and a restart counts bdSeq on from the stateDir and says goodbye itself on SIGTERM.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CI, missingTools } from '../system-tools.js';
-import { ensureBuilt, files, MAIN, ROOT } from '../cli/cli-helpers.js';
-import { freePort, publishRaw, startBroker, subscribe, type Broker, type Received, type Subscriber } from './peers.js';
+import { ensureBuilt } from '../cli/cli-helpers.js';
+import { freePort, publishRaw, startBroker, startRun as startPeerRun, subscribe, type Broker, type Received, type Subscriber } from './peers.js';
 import { ncmdPayload, rebirthCommand, type WireMetric } from './wire.js';
 
 const missing = missingTools('mosquitto', 'mosquittoClients');
@@ -22,19 +21,7 @@ let sub: Subscriber;
 const stateDir = mkdtempSync(join(tmpdir(), 'twinfeed-sp-state-'));
 let httpPort = 0;
 
-function startRun(extra = '', url = broker.url): { child: ChildProcess; exited: Promise<number | null>; output: () => string } {
-  const cfg = files({
-    'c.yaml': `http:\n  port: ${httpPort}\nscada:\n  enabled: false\nuplinks:\n  enabled: false\nruntime:\n  stateDir: ${stateDir}\nsparkplug:\n  broker: ${url}\n  groupId: tf-test\n  edgeNodeId: cab1\n${extra}`,
-  });
-  const child = spawn(process.execPath, [MAIN, 'run', '--config', cfg['c.yaml'] as string], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  return { child, exited: new Promise((r) => child.on('exit', (code) => r(code))), output: () => out };
-}
+const startRun = (extra = '', url = broker.url) => startPeerRun({ url, stateDir, httpPort, extra });
 
 const sim = (knobs: Record<string, unknown>) =>
   fetch(`http://127.0.0.1:${httpPort}/sim`, { method: 'POST', body: JSON.stringify(knobs) }).then((r) => expect(r.status).toBe(200));

@@ -1,11 +1,13 @@
 // Real peers for the Sparkplug tests: Debian's mosquitto broker on 127.0.0.1 on a free port (config in
 // a temp dir), mosquitto_sub as an independent subscriber printing each message's topic and hex payload,
-// and mosquitto_pub for the host application's NCMD.
+// mosquitto_pub for the host application's NCMD, a TCP proxy that can go silent (a dead uplink), and
+// `twinfeed run` as a child process.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { files, MAIN, ROOT } from '../cli/cli-helpers.js';
 import { decodeSparkplug, type WirePayload } from './wire.js';
 
 export const MOSQUITTO = '/usr/sbin/mosquitto';
@@ -168,4 +170,51 @@ export function publishRaw(port: number, topic: string, bytes: Uint8Array, extra
   writeFileSync(file, bytes);
   const r = spawnSync('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(port), '-t', topic, '-f', file, ...extraArgs], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`mosquitto_pub failed: ${r.stderr}`);
+}
+
+/** A TCP proxy on 127.0.0.1 that can go silent (drop every byte both ways, keep the sockets open). */
+export async function silentableProxy(targetPort: number) {
+  let silent = false;
+  const sockets: Socket[] = [];
+  const server = createServer((client) => {
+    sockets.push(client);
+    client.on('error', () => undefined);
+    if (silent) return;
+    const up = createConnection({ host: '127.0.0.1', port: targetPort });
+    sockets.push(up);
+    up.on('error', () => undefined);
+    client.on('data', (d: Buffer) => void (silent || up.write(d)));
+    up.on('data', (d: Buffer) => void (silent || client.write(d)));
+    client.on('close', () => up.destroy());
+    up.on('close', () => client.destroy());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as { port: number }).port,
+    silence: () => void (silent = true),
+    /** The link is back: what hung in it is cut (as a NAT that forgot the flow), new connections pass. */
+    restore() {
+      silent = false;
+      for (const s of sockets.splice(0)) s.destroy();
+    },
+    close: () => new Promise<void>((r) => (sockets.forEach((s) => s.destroy()), server.close(() => r()))),
+  };
+}
+
+export interface Run {
+  readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+  output(): string;
+}
+
+/** `twinfeed run` (the built CLI) with the simulated plant, its HTTP API on httpPort and Sparkplug to `url`. */
+export function startRun(o: { url: string; stateDir: string; httpPort: number; edgeNodeId?: string; extra?: string }): Run {
+  const cfg = files({
+    'c.yaml': `http:\n  port: ${o.httpPort}\nscada:\n  enabled: false\nuplinks:\n  enabled: false\nruntime:\n  stateDir: ${o.stateDir}\nsparkplug:\n  broker: ${o.url}\n  groupId: tf-test\n  edgeNodeId: ${o.edgeNodeId ?? 'cab1'}\n${o.extra ?? ''}`,
+  });
+  const child = spawn(process.execPath, [MAIN, 'run', '--config', cfg['c.yaml'] as string], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  return { child, exited: new Promise((r) => child.on('exit', (code) => r(code))), output: () => out };
 }

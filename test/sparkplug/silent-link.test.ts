@@ -2,16 +2,19 @@
 // made by a TCP proxy in the test: a change published into it is not lost. When the keepalive notices,
 // the NDATA sent since the broker last answered a ping is stored, and after the reconnect it follows
 // the birth as historical with its original time.
-import { createConnection, createServer, type Socket } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connect } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBdSeqCounter } from '../../src/sparkplug/bdseq.js';
 import { startEdgeNode } from '../../src/sparkplug/edge-node.js';
 import type { MetricValue } from '../../src/sparkplug/metrics.js';
+import { createSentWindow } from '../../src/sparkplug/sent-window.js';
 import { createForwardQueue } from '../../src/sparkplug/store-forward.js';
 import { CI, missingTools } from '../system-tools.js';
 import { config, logCapture, waitUntil } from './harness.js';
-import { startBroker, subscribe, type Received } from './peers.js';
+import { silentableProxy, startBroker, subscribe, type Received } from './peers.js';
 
 const missing = missingTools('mosquitto', 'mosquittoClients');
 const suite = missing && !CI ? describe.skip : describe;
@@ -20,35 +23,6 @@ const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-/** A TCP proxy on 127.0.0.1 that can go silent (drop every byte both ways, keep the sockets open). */
-async function silentableProxy(targetPort: number) {
-  let silent = false;
-  const sockets: Socket[] = [];
-  const server = createServer((client) => {
-    sockets.push(client);
-    client.on('error', () => undefined);
-    if (silent) return;
-    const up = createConnection({ host: '127.0.0.1', port: targetPort });
-    sockets.push(up);
-    up.on('error', () => undefined);
-    client.on('data', (d: Buffer) => void (silent || up.write(d)));
-    up.on('data', (d: Buffer) => void (silent || client.write(d)));
-    client.on('close', () => up.destroy());
-    up.on('close', () => client.destroy());
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    port: (server.address() as { port: number }).port,
-    silence: () => void (silent = true),
-    /** The link is back: what hung in it is cut (as a NAT that forgot the flow), new connections pass. */
-    restore() {
-      silent = false;
-      for (const s of sockets.splice(0)) s.destroy();
-    },
-    close: () => new Promise<void>((r) => (sockets.forEach((s) => s.destroy()), server.close(() => r()))),
-  };
-}
 
 const is = (type: string) => (m: Received) => m.topic === `spBv1.0/g/${type}/e`;
 const psu = (m: Received) => m.payload.metrics.find((x) => x.name === 'PSU/1/OK');
@@ -93,5 +67,37 @@ suite('Sparkplug over a silently dead uplink', () => {
     const replayed = await sub.waitFor((m) => is('NDATA')(m) && psu(m)?.isHistorical === true, 10_000, before);
     expect(psu(replayed)).toMatchObject({ value: false, timestamp: lostAtMs });
     expect(sub.messages.indexOf(replayed)).toBeGreaterThan(sub.messages.indexOf(birth));
+  }, 60_000);
+
+  it('a clean stop over a silent uplink (NDEATH never acknowledged) keeps the unconfirmed change for the next run', async () => {
+    const broker = await startBroker();
+    cleanups.push(() => broker.stop());
+    const proxy = await silentableProxy(broker.port);
+    cleanups.push(() => proxy.close());
+    const sub = await subscribe(broker.port, 'spBv1.0/g/#');
+    cleanups.push(() => sub.stop());
+    const dir = mkdtempSync(join(tmpdir(), 'twinfeed-sp-stop-'));
+    let ok = true;
+    const metrics = (): MetricValue[] => [{ name: 'PSU/1/OK', datatype: 'Boolean', value: ok }];
+    const queue = createForwardQueue(dir, 1 << 20, () => undefined);
+    const n = startEdgeNode({
+      config: config(`mqtt://127.0.0.1:${proxy.port}`),
+      current: () => ({ metrics: metrics(), atMs: Date.now() }),
+      bdSeq: createBdSeqCounter(null, () => undefined),
+      queue,
+      window: createSentWindow({ stateDir: dir }),
+      logger: logCapture().logger,
+      connect,
+    });
+    await sub.waitFor(is('NBIRTH'), 10_000);
+    proxy.silence();
+    ok = false;
+    const lostAtMs = Date.now();
+    n.update(metrics(), lostAtMs);
+    await n.stop();
+    // The next run: the previous window, then the previous queue.
+    const next = createForwardQueue(dir, 1 << 20, () => undefined);
+    await next.load(await createSentWindow({ stateDir: dir }).recover());
+    expect(next.drain().some((c) => c.atMs === lostAtMs && c.metrics.some((m) => m.name === 'PSU/1/OK' && m.value === false))).toBe(true);
   }, 60_000);
 });
