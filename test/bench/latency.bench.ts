@@ -3,7 +3,9 @@
 // Idle, and while 8 Modbus TCP clients hammer the SCADA server from another process (the libmodbus
 // load generator, or a Node one). Beside it, in the same run, the floor: a bare event loop that answers
 // the same edges by writing one output (and, loaded, serves the same 8 clients a canned answer), so the
-// machine's own wake-up latency at that moment is not read as twinfeed's.
+// machine's own wake-up latency at that moment is not read as twinfeed's. And with the HTTP server and
+// its dashboard event stream: no page open, then 20 pages' streams open (readers in another process), each
+// edge's status change pushed to all of them.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -14,10 +16,12 @@ import type { SignalName } from '../../src/core/types.js';
 import { createScanLoop } from '../../src/runtime/scan.js';
 import { createSimBoard } from '../../src/runtime/simboard.js';
 import { startScadaServer } from '../../src/scada/server.js';
+import { startHttpServer } from '../../src/runtime/http.js';
+import { createMetrics } from '../../src/runtime/metrics.js';
 import { refBin } from './modbus-ref.js';
 
 type Emit = (name: string, value: number, unit: string) => void;
-const EDGES = 400;
+const EDGES = 1000;
 const WARM_UP_SCANS = 5000;
 /**
  * Sends EDGES edges, each stamped with the monotonic clock (shared by all threads) just before it is
@@ -61,6 +65,14 @@ function hammer(port: number, seconds: number): ChildProcess {
     ? spawn(ref, ['127.0.0.1', String(port), '8', String(seconds), '10', '3'], { stdio: 'ignore' })
     : spawn(process.execPath, ['-e', NODE_LOAD, String(port), '8', String(seconds)], { stdio: 'ignore' });
 }
+
+/** N dashboards' event streams, read in a child process (their parsing is the browsers', not the controller's). */
+const READERS = `
+const [url, n] = process.argv.slice(1);
+for (let i = 0; i < Number(n); i++) fetch(url).then(async (r) => { for await (const c of r.body) void c; }).catch(() => {});
+setInterval(() => {}, 1000);
+`;
+type Mode = 'idle' | 'loaded8' | 'dashboards0' | 'dashboards20';
 
 interface Edge {
   readonly i: number;
@@ -153,7 +165,8 @@ async function measureFloor(loaded: boolean): Promise<Latencies> {
   return src.result;
 }
 
-async function measure(loaded: boolean): Promise<Latencies> {
+async function measure(mode: Mode): Promise<Latencies> {
+  const loaded = mode === 'loaded8';
   const cfg = loadConfig(undefined, { scada: { port: 0, maxConnections: 16 }, uplinks: { enabled: false } }).config;
   const board = createSimBoard(cfg, Date.now());
   let want: boolean | undefined;
@@ -177,6 +190,22 @@ async function measure(loaded: boolean): Promise<Latencies> {
   const loop = createScanLoop({ config: cfg, configHash: configHash(cfg), board });
   loop.start();
   const scada = await startScadaServer({ config: cfg.scada, controller: loop, uplinkIds: [], logger: pino({ level: 'silent' }) });
+  const dashboards = mode === 'dashboards0' ? 0 : mode === 'dashboards20' ? 20 : undefined;
+  const http =
+    dashboards === undefined
+      ? undefined
+      : await startHttpServer({
+          config: { ...cfg.http, port: 0 },
+          controller: loop,
+          metrics: createMetrics(loop.latest, []),
+          logger: pino({ level: 'silent' }),
+        });
+  const httpAddress = http?.address();
+  const readers =
+    dashboards && httpAddress && typeof httpAddress === 'object'
+      ? spawn(process.execPath, ['-e', READERS, `http://127.0.0.1:${httpAddress.port}/events`, String(dashboards)], { stdio: 'ignore' })
+      : undefined;
+  if (readers) await sleep(1000);
   // A cabinet controller runs for months: measure it warm (JIT-compiled), not in its first seconds.
   // 5000 scans with edges are its first 8 minutes at the 100 ms scan period.
   for (let i = 0; i < WARM_UP_SCANS; i++) {
@@ -189,16 +218,19 @@ async function measure(loaded: boolean): Promise<Latencies> {
     await src.run();
   } finally {
     load?.kill();
+    readers?.kill();
     loop.stop();
     await scada.close();
+    http?.closeAllConnections();
+    await new Promise<void>((resolve) => (http ? http.close(() => resolve()) : resolve()));
   }
   return src.result;
 }
 
 export async function bench(emit: Emit): Promise<void> {
-  for (const loaded of [false, true]) {
-    const tag = loaded ? 'loaded8' : 'idle';
-    const { samples: xs, missed } = await measure(loaded);
+  for (const tag of ['idle', 'loaded8', 'dashboards0', 'dashboards20'] as const) {
+    const loaded = tag === 'loaded8';
+    const { samples: xs, missed } = await measure(tag);
     emit(`latency.scan_to_output.${tag}.p50`, pct(xs, 50), 'ms');
     emit(`latency.scan_to_output.${tag}.p99`, pct(xs, 99), 'ms');
     emit(`latency.scan_to_output.${tag}.max`, Math.max(...xs), 'ms');
