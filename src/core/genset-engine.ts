@@ -47,6 +47,7 @@ export const GEN_NAMED_ALARMS = [
 ] as const;
 const FAIL_TO_START_INDEX = GEN_NAMED_ALARMS.indexOf('fail to start');
 const ALARM_WORDS = [gensetSignal('namedAlarms1'), gensetSignal('namedAlarms2')] as const;
+const ENGINE_STATE = gensetSignal('engineState');
 
 /** What the controller reports of its engine this scan; undefined fields are not mapped or not fresh. */
 export interface EngineReport {
@@ -57,6 +58,8 @@ export interface EngineReport {
   /** The named alarms at shutdown or electrical trip level, e.g. "low oil pressure (shutdown)". */
   readonly shutdowns: readonly string[];
 }
+
+export const ENGINE_UNKNOWN: EngineReport = { running: undefined, failToStart: false, shutdowns: [] };
 
 const numberOf = (r: Reading | undefined): number | undefined => (typeof r?.value === 'number' ? r.value : undefined);
 
@@ -69,7 +72,9 @@ function conditionOf(inputs: ReadonlyMap<SignalName, Reading>, i: number): numbe
 }
 
 export function engineReport(inputs: ReadonlyMap<SignalName, Reading>, codes: EngineStateCodes): EngineReport {
-  const state = numberOf(inputs.get(gensetSignal('engineState')));
+  const state = numberOf(inputs.get(ENGINE_STATE));
+  // Most cabinets map none of it: no per-scan work or allocation for them (this runs twice a scan).
+  if (state === undefined && !inputs.has(ALARM_WORDS[0]) && !inputs.has(ALARM_WORDS[1])) return ENGINE_UNKNOWN;
   const fts = conditionOf(inputs, FAIL_TO_START_INDEX);
   const shutdowns: string[] = [];
   GEN_NAMED_ALARMS.forEach((name, i) => {
@@ -84,5 +89,3 @@ export function engineReport(inputs: ReadonlyMap<SignalName, Reading>, codes: En
     shutdowns,
   };
 }
-
-export const ENGINE_UNKNOWN: EngineReport = { running: undefined, failToStart: false, shutdowns: [] };
