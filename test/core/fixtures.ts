@@ -92,3 +92,24 @@ export function rig(cfg: Config = DEFAULTS, baseOver: InputValues = {}, startMs 
 
 /** Defaults with uplink control off: the rig sends no probes, so uplinks would otherwise alarm after 4 s. */
 export const POWER_ONLY = cfgOf({ uplinks: { enabled: false } });
+
+/**
+ * A minute of power-only scans with one runtime input (`storage.fault`, `sparkplug.fault`) following
+ * `value(t)` over the plant `plant(t)`: the events, and every output image but the common alarm's, so a
+ * test can show that the input changes nothing but its alarm.
+ */
+export function runWithRuntimeInput(signal: SignalName, value: (t: number) => boolean, plant: (t: number) => InputValues) {
+  let state: ControllerState = initialState(POWER_ONLY, 0);
+  const events: (ControllerEvent & { t: number })[] = [];
+  const images: string[] = [];
+  for (let t = 0; t <= 60_000; t += 100) {
+    const r = step(POWER_ONLY, state, snap(t, { ...NORMAL, ...plant(t), [signal]: value(t) }), []);
+    state = r.state;
+    for (const e of r.events) events.push({ t, ...e });
+    images.push(JSON.stringify([...r.outputs].filter(([k]) => k !== 'alarm.common')));
+  }
+  return { events, images };
+}
+
+/** Utility fails at 5 s and the generator's voltage is there from then on (no plant: enough for a transfer). */
+export const OUTAGE_AT_5S = (t: number): InputValues => (t >= 5000 ? { 'feed.A.voltage': 0, 'feed.B.voltage': 230, 'feed.B.frequency': 50 } : {});

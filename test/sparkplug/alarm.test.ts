@@ -2,26 +2,12 @@
 // goes, and it changes nothing but the alarm (and the common-alarm relay): the controller keeps
 // controlling exactly as without it.
 import { describe, expect, it } from 'vitest';
-import { initialState, step } from '../../src/core/controller.js';
 import { SPARKPLUG_FAULT_SIGNAL } from '../../src/core/signals.js';
-import type { ControllerState } from '../../src/core/state.js';
-import { ALARM_CODES, type ControllerEvent } from '../../src/core/types.js';
-import { NORMAL, POWER_ONLY, snap, type InputValues } from '../core/fixtures.js';
+import { ALARM_CODES } from '../../src/core/types.js';
+import { OUTAGE_AT_5S, runWithRuntimeInput, type InputValues } from '../core/fixtures.js';
 
-function run(fault: (t: number) => boolean, plant: (t: number) => InputValues) {
-  let state: ControllerState = initialState(POWER_ONLY, 0);
-  const events: (ControllerEvent & { t: number })[] = [];
-  const images: string[] = [];
-  for (let t = 0; t <= 60_000; t += 100) {
-    const r = step(POWER_ONLY, state, snap(t, { ...NORMAL, ...plant(t), [SPARKPLUG_FAULT_SIGNAL]: fault(t) }), []);
-    state = r.state;
-    for (const e of r.events) events.push({ t, ...e });
-    images.push(JSON.stringify([...r.outputs].filter(([k]) => k !== 'alarm.common')));
-  }
-  return { events, images };
-}
-
-const outage = (t: number): InputValues => (t >= 5000 ? { 'feed.A.voltage': 0, 'feed.B.voltage': 230, 'feed.B.frequency': 50 } : {});
+const run = (value: (t: number) => boolean, plant: (t: number) => InputValues) => runWithRuntimeInput(SPARKPLUG_FAULT_SIGNAL, value, plant);
+const outage = OUTAGE_AT_5S;
 
 describe('SPARKPLUG_FAULT', () => {
   it('is appended after the codes before it, so no SCADA alarm bit moves', () => {

@@ -2,27 +2,12 @@
 // goes, and it changes nothing but the alarm (and the common-alarm relay): a utility failure is
 // transferred exactly as without it.
 import { describe, expect, it } from 'vitest';
-import { initialState, step } from '../../../src/core/controller.js';
 import { STORAGE_FAULT_SIGNAL } from '../../../src/core/signals.js';
-import type { ControllerState } from '../../../src/core/state.js';
-import { ALARM_CODES, type ControllerEvent } from '../../../src/core/types.js';
-import { NORMAL, POWER_ONLY, snap, type InputValues } from '../../core/fixtures.js';
+import { ALARM_CODES } from '../../../src/core/types.js';
+import { OUTAGE_AT_5S, runWithRuntimeInput, type InputValues } from '../../core/fixtures.js';
 
-function run(storageFault: (t: number) => boolean, plant: (t: number) => InputValues) {
-  let state: ControllerState = initialState(POWER_ONLY, 0);
-  const events: (ControllerEvent & { t: number })[] = [];
-  const images: string[] = [];
-  for (let t = 0; t <= 60_000; t += 100) {
-    const r = step(POWER_ONLY, state, snap(t, { ...NORMAL, ...plant(t), [STORAGE_FAULT_SIGNAL]: storageFault(t) }), []);
-    state = r.state;
-    for (const e of r.events) events.push({ t, ...e });
-    images.push(JSON.stringify([...r.outputs].filter(([k]) => k !== 'alarm.common')));
-  }
-  return { events, images };
-}
-
-// Utility fails at 5 s and the generator's voltage is there from then on (no plant: enough for a transfer).
-const outage = (t: number): InputValues => (t >= 5000 ? { 'feed.A.voltage': 0, 'feed.B.voltage': 230, 'feed.B.frequency': 50 } : {});
+const run = (value: (t: number) => boolean, plant: (t: number) => InputValues) => runWithRuntimeInput(STORAGE_FAULT_SIGNAL, value, plant);
+const outage = OUTAGE_AT_5S;
 
 describe('STORAGE_FAULT', () => {
   it('is appended after UPLINK_ROUTE_FAULT, so no SCADA alarm bit of an older code moves', () => {
