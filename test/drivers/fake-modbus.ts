@@ -1,7 +1,11 @@
 // A fake modbus-serial client: a bus of slaves held in memory (registers, contacts, relays that
 // follow coil writes), whose failures the test chooses.
-import type { ModbusClient } from '../../src/drivers/modbus/master.js';
-import type { ModbusSignal } from '../../src/drivers/board.js';
+import type { Logger } from 'pino';
+import { afterEach, beforeEach, vi } from 'vitest';
+import { openModbus, type ModbusClient } from '../../src/drivers/modbus/master.js';
+import type { ModbusSection, ModbusSignal } from '../../src/drivers/board.js';
+import type { DriverBoard } from '../../src/drivers/types.js';
+import { quietLogger } from './fakes.js';
 
 export interface FakeSlave {
   holding: number[];
@@ -106,3 +110,25 @@ export const modbusSignal = (over: Partial<ModbusSignal> = {}): ModbusSignal => 
   staleMs: 5000,
   ...over,
 });
+
+/**
+ * Modbus boards for one test file: fake timers from 0 before each test, every board opened closed
+ * after it. `open(bus)` opens `section` on a fake bus and lets its first poll start.
+ */
+export function modbusBoards(section: ModbusSection): (bus: ReturnType<typeof fakeModbusBus>, logger?: Logger) => Promise<DriverBoard> {
+  let boards: DriverBoard[] = [];
+  beforeEach(() => vi.useFakeTimers({ now: 0 }));
+  afterEach(async () => {
+    const open = boards;
+    boards = [];
+    await Promise.all(open.map((b) => b.close()));
+    vi.useRealTimers();
+  });
+  return async (bus, logger = quietLogger()) => {
+    const pending = openModbus(section, { logger, createClient: bus.createClient, backoff: { minMs: 1000, maxMs: 8000 } });
+    await vi.advanceTimersByTimeAsync(0);
+    const board = await pending;
+    boards.push(board);
+    return board;
+  };
+}

@@ -1,12 +1,10 @@
 // An output mapped to a command register (dse-gencomm systemControlKey): the key for the wanted state
 // and its one's complement in ONE FC16, only when the commanded state changes (never as a refresh, nor
 // again after a reconnect), and a failed write counted, logged once and tried again with the next image.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { openModbus } from '../../src/drivers/modbus/master.js';
+import { describe, expect, it, vi } from 'vitest';
 import type { ModbusSection } from '../../src/drivers/board.js';
-import type { DriverBoard } from '../../src/drivers/types.js';
 import type { SignalName } from '../../src/core/signals.js';
-import { fakeModbusBus, modbusSignal, slave, type FakeSlave } from './fake-modbus.js';
+import { fakeModbusBus, modbusBoards, modbusSignal, slave, type FakeSlave } from './fake-modbus.js';
 import { quietLogger, recordingLogger } from './fakes.js';
 import { isSimBoard, validateBoard } from '../../src/drivers/board.js';
 import { boardErrorLines } from '../error-lines.js';
@@ -30,21 +28,10 @@ const section: ModbusSection = {
 const image = (on: boolean) => new Map<SignalName, boolean>([['generator.start', on]]);
 const writes = (bus: ReturnType<typeof fakeModbusBus>) => bus.log.requests.filter((r) => r.includes('write'));
 
-let boards: DriverBoard[] = [];
-beforeEach(() => vi.useFakeTimers({ now: 0 }));
-afterEach(async () => {
-  await Promise.all(boards.map((b) => b.close()));
-  boards = [];
-  vi.useRealTimers();
-});
-
+const openBoard = modbusBoards(section);
 async function start(genset: FakeSlave, logger = quietLogger()) {
   const bus = fakeModbusBus({ 5: genset });
-  const pending = openModbus(section, { logger, createClient: bus.createClient, backoff: { minMs: 1000, maxMs: 8000 } });
-  await vi.advanceTimersByTimeAsync(0);
-  const board = await pending;
-  boards.push(board);
-  return { bus, board };
+  return { bus, board: await openBoard(bus, logger) };
 }
 
 describe('modbus command outputs (GenComm system control key)', () => {

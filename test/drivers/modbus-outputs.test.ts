@@ -1,11 +1,9 @@
 // The modbus driver's coil outputs and TCP buses on a fake modbus-serial client: nothing before the
 // first image, a change at once, neighbours in one FC15, the whole image again every refreshMs, a
 // failed write counted and logged (never thrown) and healed, and a TCP connection that drops reopened.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { openModbus } from '../../src/drivers/modbus/master.js';
+import { describe, expect, it, vi } from 'vitest';
 import type { ModbusSection } from '../../src/drivers/board.js';
-import type { DriverBoard } from '../../src/drivers/types.js';
-import { fakeModbusBus, modbusSignal, slave, type FakeSlave } from './fake-modbus.js';
+import { fakeModbusBus, modbusBoards, modbusSignal, slave, type FakeSlave } from './fake-modbus.js';
 import { quietLogger, recordingLogger } from './fakes.js';
 import type { SignalName } from '../../src/core/signals.js';
 
@@ -25,21 +23,10 @@ const image = (on: Partial<Record<SignalName, boolean>>) => new Map(Object.entri
 const ALL_OFF = { 'breaker.A.closeCmd': false, 'breaker.B.closeCmd': false, 'generator.start': false, 'alarm.common': false };
 const writes = (bus: ReturnType<typeof fakeModbusBus>) => bus.log.requests.filter((r) => r.includes('write'));
 
-let boards: DriverBoard[] = [];
-beforeEach(() => vi.useFakeTimers({ now: 0 }));
-afterEach(async () => {
-  await Promise.all(boards.map((b) => b.close()));
-  boards = [];
-  vi.useRealTimers();
-});
-
+const openBoard = modbusBoards(section);
 async function start(io: FakeSlave, logger = quietLogger()) {
   const bus = fakeModbusBus({ 1: io });
-  const pending = openModbus(section, { logger, createClient: bus.createClient, backoff: { minMs: 1000, maxMs: 8000 } });
-  await vi.advanceTimersByTimeAsync(0);
-  const board = await pending;
-  boards.push(board);
-  return { bus, board };
+  return { bus, board: await openBoard(bus, logger) };
 }
 
 describe('modbus coil outputs over TCP', () => {
@@ -130,7 +117,6 @@ describe('modbus coil outputs over TCP', () => {
     board.write(image({ ...ALL_OFF, 'breaker.A.closeCmd': true }), Date.now());
     await vi.advanceTimersByTimeAsync(0);
     const n = writes(bus).length;
-    boards = [];
     await board.close();
     await vi.advanceTimersByTimeAsync(5000);
     expect(writes(bus)).toHaveLength(n);

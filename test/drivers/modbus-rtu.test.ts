@@ -1,9 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { classifyError, openModbus } from '../../src/drivers/modbus/master.js';
-import type { DriverBoard } from '../../src/drivers/types.js';
+import { describe, expect, it, vi } from 'vitest';
+import { classifyError } from '../../src/drivers/modbus/master.js';
 import type { ModbusSection, ModbusSignal } from '../../src/drivers/board.js';
-import { fakeModbusBus, modbusSignal, slave } from './fake-modbus.js';
-import { quietLogger, recordingLogger } from './fakes.js';
+import { fakeModbusBus, modbusBoards, modbusSignal, slave } from './fake-modbus.js';
+import { recordingLogger } from './fakes.js';
 import type { SignalName } from '../../src/core/signals.js';
 
 const sig = (name: SignalName, device: string, over: Partial<ModbusSignal> = {}): ModbusSignal => modbusSignal({ name, device, staleMs: 2000, ...over });
@@ -22,22 +21,7 @@ const cabinet: ModbusSection = {
   ],
 };
 
-let boards: DriverBoard[] = [];
-beforeEach(() => vi.useFakeTimers({ now: 0 }));
-afterEach(async () => {
-  const open = boards;
-  boards = [];
-  await Promise.all(open.map((b) => b.close()));
-  vi.useRealTimers();
-});
-
-async function start(bus: ReturnType<typeof fakeModbusBus>, logger = quietLogger()) {
-  const pending = openModbus(cabinet, { logger, createClient: bus.createClient, backoff: { minMs: 1000, maxMs: 8000 } });
-  await vi.advanceTimersByTimeAsync(0);
-  const board = await pending;
-  boards.push(board);
-  return board;
-}
+const start = modbusBoards(cabinet);
 
 describe('Modbus RTU poller', () => {
   it('polls every device on its period and hands the core decoded values with their age', async () => {
@@ -111,7 +95,6 @@ describe('Modbus RTU poller', () => {
   it('stops polling on close', async () => {
     const bus = fakeModbusBus({ 1: slave(), 2: slave() });
     const board = await start(bus);
-    boards = [];
     await board.close();
     const n = bus.log.requests.length;
     await vi.advanceTimersByTimeAsync(5000);
