@@ -12,7 +12,7 @@ import { createBdSeqCounter } from '../../src/sparkplug/bdseq.js';
 import { startEdgeNode, type EdgeNode } from '../../src/sparkplug/edge-node.js';
 import { createForwardQueue } from '../../src/sparkplug/store-forward.js';
 import { CI, missingTools } from '../system-tools.js';
-import { config, logCapture, waitUntil } from './harness.js';
+import { config, logCapture, testNode, waitUntil } from './harness.js';
 import { freePort, startBroker, subscribe, type Broker, type Subscriber } from './peers.js';
 
 const missing = missingTools('mosquitto', 'mosquittoClients');
@@ -23,18 +23,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function node(cfg: SparkplugConfig, logger: pino.Logger): EdgeNode {
-  const n = startEdgeNode({
-    config: cfg,
-    current: () => ({ metrics: [{ name: 'PSU/1/OK', datatype: 'Boolean', value: true }], atMs: Date.now() }),
-    bdSeq: createBdSeqCounter(null, () => undefined),
-    queue: createForwardQueue(null, 1 << 20, () => undefined),
-    logger,
-    connect,
-  });
-  cleanups.push(() => n.stop());
-  return n;
-}
+const node = (cfg: SparkplugConfig, logger: pino.Logger): EdgeNode => testNode(cfg, logger, cleanups);
 
 suite('Sparkplug edge node MQTT session', () => {
   it('a wrong password is one clear log line; the password from passwordFile connects and births', async () => {

@@ -1,8 +1,12 @@
 // Shared pieces of the in-process Sparkplug tests: a full sparkplug config, a logger whose lines the
 // test can read, and polling until something a user would see has happened.
 import { Writable } from 'node:stream';
+import { connect } from 'mqtt';
 import { pino } from 'pino';
 import type { SparkplugConfig } from '../../src/config/schema.js';
+import { createBdSeqCounter } from '../../src/sparkplug/bdseq.js';
+import { startEdgeNode, type EdgeNode } from '../../src/sparkplug/edge-node.js';
+import { createForwardQueue } from '../../src/sparkplug/store-forward.js';
 
 export function config(broker: string, extra: Partial<SparkplugConfig> = {}): SparkplugConfig {
   return {
@@ -36,3 +40,17 @@ export const waitUntil = async (ok: () => boolean, timeoutMs: number) => {
     await new Promise((r) => setTimeout(r, 50));
   }
 };
+
+/** An edge node with one metric, no stateDir, and its stop pushed onto `cleanups` (run after each test). */
+export function testNode(cfg: SparkplugConfig, logger: pino.Logger, cleanups: (() => Promise<void>)[]): EdgeNode {
+  const n = startEdgeNode({
+    config: cfg,
+    current: () => ({ metrics: [{ name: 'PSU/1/OK', datatype: 'Boolean', value: true }], atMs: Date.now() }),
+    bdSeq: createBdSeqCounter(null, () => undefined),
+    queue: createForwardQueue(null, 1 << 20, () => undefined),
+    logger,
+    connect,
+  });
+  cleanups.push(() => n.stop());
+  return n;
+}

@@ -1,15 +1,12 @@
 // The edge node over mqtts:// against a mosquitto TLS listener that requires client certificates, all
 // made by openssl for the test: with the right CA, certificate and key it births; with the wrong CA it
 // is one clear "TLS failed" log line and the SPARKPLUG_FAULT input, and it never connects.
-import { connect } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SparkplugConfig } from '../../src/config/schema.js';
-import { createBdSeqCounter } from '../../src/sparkplug/bdseq.js';
-import { startEdgeNode, type EdgeNode } from '../../src/sparkplug/edge-node.js';
-import { createForwardQueue } from '../../src/sparkplug/store-forward.js';
+import type { EdgeNode } from '../../src/sparkplug/edge-node.js';
 import { CI, missingTools } from '../system-tools.js';
 import { makeTestPki } from './certs.js';
-import { config, logCapture, waitUntil } from './harness.js';
+import { config, logCapture, testNode, waitUntil } from './harness.js';
 import { startBroker, subscribe } from './peers.js';
 
 const missing = missingTools('mosquitto', 'mosquittoClients', 'openssl');
@@ -21,18 +18,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function node(cfg: SparkplugConfig, logger: ReturnType<typeof logCapture>['logger']): EdgeNode {
-  const n = startEdgeNode({
-    config: cfg,
-    current: () => ({ metrics: [{ name: 'PSU/1/OK', datatype: 'Boolean', value: true }], atMs: Date.now() }),
-    bdSeq: createBdSeqCounter(null, () => undefined),
-    queue: createForwardQueue(null, 1 << 20, () => undefined),
-    logger,
-    connect,
-  });
-  cleanups.push(() => n.stop());
-  return n;
-}
+const node = (cfg: SparkplugConfig, logger: ReturnType<typeof logCapture>['logger']): EdgeNode => testNode(cfg, logger, cleanups);
 
 suite('Sparkplug edge node over TLS (mqtts://, a test CA, client certificates)', () => {
   it('births with the right CA, certificate and key; the wrong CA is one clear log line and the fault', async () => {
