@@ -151,10 +151,10 @@ export function failedToStart(s: PowerPlantState): boolean {
   return runRequested(g) && g.failToStart && s.nowMs >= g.signalSinceMs + g.startMs;
 }
 
-/** GenComm engine state (register 1408) as the simulated controller reports it: 0 stopped, 2 cranking, 3 running. */
+/** GenComm engine state (register 1408) as the simulated controller reports it: 0 stopped, 1 pre-start (cranking), 3 running. */
 export function engineStateCode(s: PowerPlantState): number {
   if (engineUp(s)) return 3;
-  return runRequested(s.generator) && !failedToStart(s) ? 2 : 0;
+  return runRequested(s.generator) && !failedToStart(s) ? 1 : 0;
 }
 
 /**

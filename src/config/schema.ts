@@ -90,13 +90,14 @@ const powerSchema = z
         cooldownMs: duration().default(300_000),
         /**
          * Which genset-controller engine state codes (`generator.engineState`, GenComm 1408) mean the
-         * engine runs and which that it does not. The defaults are an assumption (README "Boards"):
-         * set them from the module's own GenComm document. Any other code leaves the voltage to judge.
+         * engine runs and which that it does not. The defaults follow the table Victron's driver uses for
+         * real DSE modules (README "Boards"): warming up (2), running (3) and cooling down (4) are running,
+         * so a long warm-up is never a fail-to-start. Any other code (15 not available) leaves the voltage to judge.
          */
         engineStates: z
           .object({
-            running: z.array(z.number().int().min(0).max(65535)).default([3, 4]),
-            notRunning: z.array(z.number().int().min(0).max(65535)).default([0, 1, 2, 5]),
+            running: z.array(z.number().int().min(0).max(65535)).default([2, 3, 4]),
+            notRunning: z.array(z.number().int().min(0).max(65535)).default([0, 1, 5, 6]),
           })
           .strict()
           .refine((e) => !e.running.some((c) => e.notRunning.includes(c)), {

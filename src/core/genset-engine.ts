@@ -5,19 +5,23 @@ import { gensetSignal } from './signals.js';
 import type { Reading, SignalName } from './types.js';
 
 /**
- * GenComm engine state codes as twinfeed reads them. The value table of register 1408 was not in
- * the GenComm copies we could consult, so these meanings are an assumption kept in this one table
- * (and README "Boards"): check them against the module's own GenComm document before relying on them.
+ * GenComm engine state codes (register 1408) as twinfeed reads them. DSE's GenComm document was not
+ * at hand; this table is the one Victron's driver for real DSE modules uses (victronenergy/
+ * dbus-modbus-client, dse.py: 0 engine stopped, 1 pre-start, 2 warming up, 3 running, 4 cooling down,
+ * 5 engine stopped, 6 post run, 15 not available). Which codes count as running is config
+ * (`power.generator.engineStates`), to correct from the module's own document where it differs.
  */
 export const GEN_ENGINE_STATES: Readonly<Record<number, string>> = {
   0: 'stopped',
   1: 'pre-start',
-  2: 'cranking',
+  2: 'warming up',
   3: 'running',
   4: 'cooling down',
-  5: 'stopping',
+  5: 'stopped',
+  6: 'post run',
+  15: 'not available',
 };
-/** Which codes mean running and which not (config `power.generator.engineStates`; defaults 3, 4 / 0, 1, 2, 5). */
+/** Which codes mean running and which not (config `power.generator.engineStates`; defaults 2, 3, 4 / 0, 1, 5, 6). */
 export interface EngineStateCodes {
   readonly running: readonly number[];
   readonly notRunning: readonly number[];
@@ -83,7 +87,7 @@ export function engineReport(inputs: ReadonlyMap<SignalName, Reading>, codes: En
     else if (c === ALARM_ELECTRICAL_TRIP) shutdowns.push(`${name} (electrical trip)`);
   });
   return {
-    // A code in neither list says nothing we can trust (0xFFFF unimplemented, a module's own code): the voltage judges.
+    // A code in neither list says nothing we can trust (15 not available, 0xFFFF unimplemented, a module's own code): the voltage judges.
     running: state === undefined ? undefined : codes.running.includes(state) ? true : codes.notRunning.includes(state) ? false : undefined,
     failToStart: fts !== undefined && fts >= ALARM_WARNING && fts <= ALARM_ELECTRICAL_TRIP,
     shutdowns,

@@ -14,11 +14,14 @@ const states = (r: ReturnType<typeof rig>) => r.of('generator').map((g) => [g.t,
 
 describe('engineReport', () => {
   it('reads running from the engine state, and knows nothing where it is not mapped', () => {
-    expect(engineReport(inputs({ 'generator.engineState': 3 })).running).toBe(true);
-    expect(engineReport(inputs({ 'generator.engineState': 0 })).running).toBe(false);
+    // The table Victron's driver uses for real DSE modules: 2 warming up, 3 running, 4 cooling down run.
+    for (const code of [2, 3, 4]) expect(engineReport(inputs({ 'generator.engineState': code })).running).toBe(true);
+    // 0 and 5 engine stopped, 1 pre-start (not started yet), 6 post run.
+    for (const code of [0, 1, 5, 6]) expect(engineReport(inputs({ 'generator.engineState': code })).running).toBe(false);
     expect(engineReport(inputs({})).running).toBeUndefined();
     // A code outside the (assumed) table, e.g. GenComm's unimplemented 0xFFFF: the voltage judges, not a guess.
     expect(engineReport(inputs({ 'generator.engineState': 0xffff })).running).toBeUndefined();
+    expect(engineReport(inputs({ 'generator.engineState': 15 })).running).toBeUndefined(); // "not available"
     expect(engineReport(inputs({ 'generator.engineState': 9 })).running).toBeUndefined();
   });
 
@@ -49,7 +52,7 @@ describe('the generator machine with a genset controller', () => {
   it('fails at once when the controller reports fail to start (not after the 30 s start timeout)', () => {
     const r = rig(POWER_ONLY);
     r.run(0, 2900, { ...outage, 'generator.engineState': 0, 'generator.namedAlarms2': 0x1111 });
-    r.run(3000, 9900, { ...outage, 'generator.engineState': 2, 'generator.namedAlarms2': 0x1111 });
+    r.run(3000, 9900, { ...outage, 'generator.engineState': 1, 'generator.namedAlarms2': 0x1111 });
     expect(states(r)).toEqual([[0, 'starting']]);
     r.scan(10_000, { ...outage, 'generator.engineState': 0, 'generator.namedAlarms2': 0x1131 });
     expect(states(r)).toEqual([
@@ -65,7 +68,7 @@ describe('the generator machine with a genset controller', () => {
 
   it('is running when the controller says so, before the feed voltage is in', () => {
     const r = rig(POWER_ONLY);
-    r.run(0, 5900, { ...outage, 'generator.engineState': 2 });
+    r.run(0, 5900, { ...outage, 'generator.engineState': 1 });
     r.scan(6000, { ...outage, 'generator.engineState': 3 });
     expect(states(r)).toEqual([
       [0, 'starting'],
@@ -73,9 +76,21 @@ describe('the generator machine with a genset controller', () => {
     ]);
   });
 
+  it('counts a warm-up as running: a warm-up longer than the start timeout is no fail-to-start', () => {
+    const r = rig(POWER_ONLY);
+    r.run(0, 4900, { ...outage, 'generator.engineState': 1 });
+    // DSE warms the set up before it offers load; 60 s here, twice the 30 s start timeout, with no voltage yet.
+    r.run(5000, 65_000, { ...outage, 'generator.engineState': 2 });
+    expect(states(r)).toEqual([
+      [0, 'starting'],
+      [5000, 'running'],
+    ]);
+    expect(r.of('alarm').filter((a) => a.code === 'GEN_FAIL_TO_START')).toEqual([]);
+  });
+
   it('does not call the generator running on voltage alone while the controller says its engine is stopped', () => {
     const r = rig(POWER_ONLY);
-    r.run(0, 9900, { ...outage, 'generator.engineState': 2 });
+    r.run(0, 9900, { ...outage, 'generator.engineState': 1 });
     r.run(10_000, 12_000, { ...outage, 'generator.engineState': 0, 'feed.B.voltage': 230, 'feed.B.frequency': 50 });
     expect(states(r)).toEqual([[0, 'starting']]);
   });
