@@ -3,7 +3,7 @@
 // both child processes of the built CLI on 127.0.0.1 and free ports. Between them a pass-through TCP
 // proxy notes when the controller's first coil write (FC5/FC15: its first output image) reaches the
 // plant, the observable end of a cold start. The controller answers its own CPU and V8 heap over IPC
-// (board-probe.ts, preloaded).
+// (board-probe.ts, preloaded into both children: it also ends them when the bench dies).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
@@ -140,7 +140,10 @@ export async function startBoardRun(): Promise<BoardRun> {
   const board = join(dir, 'board.yaml');
   writeFileSync(board, readFileSync(join(PACKAGE_ROOT, 'boards', 'sim-tcp.yaml'), 'utf8').replace(/port: 5020\b/, `port: ${proxyPort}`));
   const plantUrl = `http://127.0.0.1:${plantHttp}`;
-  const plant = cli(['plant', '--config', config, '--modbus-port', String(plantModbus), '--http-port', String(plantHttp)]);
+  const plant = cli(
+    ['plant', '--config', config, '--modbus-port', String(plantModbus), '--http-port', String(plantHttp)],
+    ['--import', pathToFileURL(PROBE).href],
+  );
   await until('the plant', () => getJson(`${plantUrl}/summary`));
   const proxy = writeWatchingProxy(plantModbus);
   await new Promise<void>((r) => proxy.server.listen(proxyPort, '127.0.0.1', r));

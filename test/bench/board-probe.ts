@@ -1,7 +1,8 @@
 // Preloaded into the measured `twinfeed run` (node --import) by the board bench: answers the bench's
 // "mem" message over the IPC channel with its CPU time, RSS and V8 heap (after a full GC when --expose-gc is given).
 // It adds no timer and keeps no reference to the controller; the channel is unref'd so it never
-// holds the process open.
+// holds the process open. When the bench dies (SIGKILL, a crash, a killed terminal) the channel closes and
+// the child stops itself with SIGTERM, so no `twinfeed plant` or `twinfeed run` is left orphaned.
 interface MemAnswer {
   readonly cpuUs: number;
   readonly rssB: number;
@@ -21,5 +22,6 @@ if (typeof process.send === 'function') {
     const answer: MemAnswer = { cpuUs: cpu.user + cpu.system, rssB, heapUsedB: u.heapUsed, heapTotalB: u.heapTotal };
     process.send?.(answer);
   });
+  process.on('disconnect', () => process.kill(process.pid, 'SIGTERM'));
   process.channel?.unref();
 }
