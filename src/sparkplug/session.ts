@@ -60,7 +60,8 @@ export function createEdgeSession(deadbands: Deadbands): EdgeSession {
   const changes = (metrics: readonly MetricValue[], atMs: number): SpMetric[] => {
     const out: SpMetric[] = [];
     for (const m of metrics) {
-      if (sent.has(m.name) && !changed(sent.get(m.name), m, deadbands)) continue;
+      const before = sent.get(m.name);
+      if ((before !== undefined || sent.has(m.name)) && !changed(before, m, deadbands)) continue;
       sent.set(m.name, m.value);
       out.push(stamp(m, atMs));
     }

@@ -6,9 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backoffMs, BDSEQ_FILE, createBdSeqCounter } from '../../src/sparkplug/bdseq.js';
-import type { MetricValue } from '../../src/sparkplug/metrics.js';
+import { loadConfig } from '../../src/config/load.js';
+import { statusMetrics, type MetricValue } from '../../src/sparkplug/metrics.js';
 import { decodeMetrics, encodePayload } from '../../src/sparkplug/proto.js';
 import { createEdgeSession, deathPayload } from '../../src/sparkplug/session.js';
+import { sampleStatus } from '../scada/fakes.js';
 import { decodeSparkplug, rebirthCommand } from './wire.js';
 
 const deadbands = { voltageV: 1, frequencyHz: 0.05, pct: 1, runtimeS: 30, latencyMs: 10, timerMs: 5000 };
@@ -91,5 +93,32 @@ describe('bdSeq counter and reconnect delay', () => {
   it('backs off from about 1 s doubling to a 60 s cap, jittered over [half, full]', () => {
     expect([0, 1, 2, 10].map((n) => backoffMs(n, () => 1))).toEqual([1000, 2000, 4000, 60_000]);
     expect([0, 1, 10].map((n) => backoffMs(n, () => 0))).toEqual([500, 1000, 30_000]);
+  });
+});
+
+describe('the metric set', () => {
+  const cfg = loadConfig(undefined, { sparkplug: { broker: 'mqtt://127.0.0.1:1', groupId: 'g', edgeNodeId: 'e' } }).config;
+  const counters = (relayOperations: Record<string, number>) =>
+    statusMetrics(cfg, { ...sampleStatus(), relayOperations }, 'h')
+      .filter((m) => m.name.startsWith('Counters/Relay Operations/'))
+      .map((m) => [m.name.slice('Counters/Relay Operations/'.length), m.value]);
+
+  it('lists a counter for every configured output from the start, and one more once an output outside them operates (then a rebirth)', () => {
+    const outputs = [
+      'alarm.common',
+      'breaker.A.closeCmd',
+      'breaker.B.closeCmd',
+      'generator.start',
+      ...cfg.uplinks.links.flatMap((l) => [`uplink.${l.id}.powerCycle`, `uplink.${l.id}.selected`]),
+    ].sort();
+    expect(counters({})).toEqual(outputs.map((o) => [o, 0]));
+    expect(counters({ 'breaker.A.closeCmd': 3 })).toEqual(outputs.map((o) => [o, o === 'breaker.A.closeCmd' ? 3 : 0]));
+    // The names are kept between scans; an output that was not listed must still appear.
+    const s = createEdgeSession(deadbands);
+    s.birth(statusMetrics(cfg, { ...sampleStatus(), relayOperations: { 'breaker.A.closeCmd': 3 } }, 'h'), 0);
+    expect(counters({ 'breaker.A.closeCmd': 3, 'an.unlisted.output': 1 })).toContainEqual(['an.unlisted.output', 1]);
+    expect(s.data(statusMetrics(cfg, { ...sampleStatus(), relayOperations: { 'breaker.A.closeCmd': 3, 'an.unlisted.output': 1 } }, 'h'), 10)).toBe('rebirth');
+    // And goes again when it is no longer reported.
+    expect(counters({ 'breaker.A.closeCmd': 4 })).toEqual(outputs.map((o) => [o, o === 'breaker.A.closeCmd' ? 4 : 0]));
   });
 });
