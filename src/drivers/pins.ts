@@ -84,4 +84,9 @@ export function faultTracker(): FaultTracker {
   };
 }
 
-export const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+export const errorText = (err: unknown): string => {
+  if (err instanceof Error) return err.message;
+  // modbus-serial rejects with its own objects ({ name, message, errno }) that are not Errors.
+  const message = (err as { message?: unknown } | null | undefined)?.message;
+  return typeof message === 'string' ? message : String(err);
+};
