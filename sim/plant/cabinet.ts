@@ -143,6 +143,7 @@ export function createSimCabinet(cfg: Config, seed: number, startMs: number): Si
   const psuSignals = p.psuIds.map((id) => [id, psuOkSignal(id)] as const);
   const carrierSignals = cfg.uplinks.links.map((l) => [l.id, carrierSignal(l.id)] as const);
   type Fresh = { readonly value: boolean | number; readonly ageMs: number };
+  const STALE: Reading = { value: undefined, reason: 'stale' };
   const lastReading = new Map<SignalName, Fresh>();
   const put = (r: Map<SignalName, Reading>, name: SignalName, value: boolean | number, ageMs: number) => {
     const was = lastReading.get(name);
@@ -157,7 +158,8 @@ export function createSimCabinet(cfg: Config, seed: number, startMs: number): Si
     const r = new Map<SignalName, Reading>();
     for (const f of ['A', 'B'] as const) {
       const n = FEED_SIGNALS[f];
-      put(r, n.fb, feedbackOf(s.breakers[f]), 0);
+      if (s.ioComm) put(r, n.fb, feedbackOf(s.breakers[f]), 0);
+      else r.set(n.fb, STALE);
       const age = nowMs - s.meterLastGoodMs[f];
       put(r, n.v, lastGood[f].v, age);
       put(r, n.hz, lastGood[f].hz, age);
@@ -184,7 +186,10 @@ export function createSimCabinet(cfg: Config, seed: number, startMs: number): Si
       }
     }
     const powered = m.loadPowered();
-    for (const [id, name] of psuSignals) put(r, name, powered && s.psuOk[id] === true, 0);
+    for (const [id, name] of psuSignals) {
+      if (s.ioComm) put(r, name, powered && s.psuOk[id] === true, 0);
+      else r.set(name, STALE);
+    }
     // The fiber media converter and the LTE router run on the cabinet's DC bus: no load power, no carrier.
     for (const [id, name] of carrierSignals) put(r, name, powered && uplinks.carrier(id), 0);
     return r;
@@ -197,6 +202,8 @@ export function createSimCabinet(cfg: Config, seed: number, startMs: number): Si
     read,
     takeProbes: (nowMs) => uplinks.takeProbes(nowMs),
     write(image, nowMs) {
+      // A silent I/O module takes no writes: its relays stay as they were.
+      if (!s.ioComm) return;
       applyOutputs(s, p, image);
       m.outputs(image);
       uplinks.observe(image, nowMs);

@@ -28,6 +28,8 @@ export const KNOBS: Readonly<Record<string, Kind>> = {
   'breaker.B.stuck': stuck,
   'breaker.A.feedback': fb,
   'breaker.B.feedback': fb,
+  // The I/O module (breaker contacts, PSU DC-OK contacts, relay coils) stops answering.
+  'io.comm': bool,
   'meter.A.comm': bool,
   'meter.B.comm': bool,
   'ups.comm': bool,
@@ -78,6 +80,8 @@ export function setPowerKnob(s: PowerPlantState, p: PlantParams, knob: string, v
       const target = b.stuck === 'open' ? false : b.stuck === 'closed' ? true : b.coil;
       if (target !== b.closed) b.moving = { to: target, atMs: s.nowMs + p.breakerOperateMs };
     } else b.feedback = value as 'ok' | 'stuckOpen' | 'stuckClosed';
+  } else if (part === 'io') {
+    s.ioComm = value as boolean;
   } else if (part === 'meter') {
     s.meterComm[f] = value as boolean;
   } else if (part === 'ups') {

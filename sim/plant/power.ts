@@ -70,6 +70,8 @@ export interface PowerPlantState {
   };
   breakers: Record<Feed, Breaker>;
   meterComm: Record<Feed, boolean>;
+  /** The I/O module answers (knob `io.comm`): silent, its contacts read stale and it takes no coil writes. */
+  ioComm: boolean;
   meterLastGoodMs: Record<Feed, number>;
   ups: { comm: boolean; fault: boolean; chargePct: number; lastGoodMs: number };
   psuOk: Record<string, boolean>;
@@ -97,6 +99,7 @@ export function createPowerPlant(p: PlantParams, nowMs: number, initiallyOn: Fee
     },
     breakers: { A: breaker(initiallyOn === 'A'), B: breaker(initiallyOn === 'B') },
     meterComm: { A: true, B: true },
+    ioComm: true,
     meterLastGoodMs: { A: nowMs, B: nowMs },
     ups: { comm: true, fault: false, chargePct: 100, lastGoodMs: nowMs },
     psuOk: Object.fromEntries(p.psuIds.map((id) => [id, true])),

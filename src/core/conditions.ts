@@ -29,6 +29,12 @@ export function alarmConditions(
   const quiet = (['A', 'B'] as const).filter((f) => p.feeds[f].commLost);
   if (quiet.length > 0) c.set('METER_COMM_LOST', `no fresh measurement from feed ${quiet.join(' and ')}`);
   if (p.transfer.kind === 'lockout') c.set(p.transfer.reason, p.transfer.detail);
+  const unread = (['A', 'B'] as const).filter((f) => p.feedback[f] === null);
+  if (unread.length > 0)
+    c.set(
+      'BREAKER_FEEDBACK_LOST',
+      `no fresh position feedback from breaker ${unread.join(' and ')}: the load stays where it is and no transfer begins until it is back (check the I/O module and its link)`,
+    );
   if (s.interlockBlocked) c.set('INTERLOCK_BLOCKED', `interlock refused a close command (${s.interlockBlocked})`);
   const engine = engineReport(inputs, pc.generator.engineStates);
   if (p.generator.kind === 'failed')

@@ -6,6 +6,7 @@ import type { Config } from '../config/schema.js';
 import { activeAlarms, stepAlarms } from './alarms.js';
 import { alarmConditions } from './conditions.js';
 import { gatedImage } from './image.js';
+import { CLOSE_CMD } from './interlock.js';
 import { joinEvents, NO_EVENTS, sooner } from './part.js';
 import { stepPower } from './power/index.js';
 import { stepPsu } from './psu.js';
@@ -92,7 +93,8 @@ export function step(cfg: Config, prev: ControllerState, snap: Snapshot, request
 
   // The interlock gate checks what power and the uplinks want against position feedback.
   const want = power.outputs;
-  const gated = gatedImage(want.A, want.B, want.generatorStart, up.outputs, power.state.feedback);
+  const held = { A: prev.outputs.get(CLOSE_CMD.A) === true, B: prev.outputs.get(CLOSE_CMD.B) === true };
+  const gated = gatedImage(want.A, want.B, want.generatorStart, up.outputs, power.state.feedback, held);
   const d: Draft = {
     booted: true,
     power: power.state,

@@ -4,7 +4,7 @@
 import { CLOSE_CMD, gate } from './interlock.js';
 import type { Feedback } from './power/transfer.js';
 import { ALARM_COMMON, GENERATOR_START } from './signals.js';
-import type { SignalName } from './types.js';
+import type { FeedId, SignalName } from './types.js';
 
 /** The gated output image for one combination of wanted outputs and feedback (shared, never mutated). */
 export interface Gated {
@@ -18,8 +18,16 @@ export interface Gated {
 // combinations; the uplink part is itself a shared map (see uplink/outputs.ts), so it keys the cache weakly.
 const gatedCache = new WeakMap<ReadonlyMap<SignalName, boolean>, Map<string, Gated>>();
 
-export function gatedImage(a: boolean, b: boolean, genStart: boolean | undefined, uplinkImage: ReadonlyMap<SignalName, boolean>, fb: Feedback): Gated {
-  const key = `${a ? 1 : 0}${b ? 1 : 0}${genStart === undefined ? '-' : genStart ? 1 : 0}${fb.A === null ? 'n' : fb.A ? 1 : 0}${fb.B === null ? 'n' : fb.B ? 1 : 0}`;
+/** `held`: the breaker close commands of the image written last (see interlock.ts). */
+export function gatedImage(
+  a: boolean,
+  b: boolean,
+  genStart: boolean | undefined,
+  uplinkImage: ReadonlyMap<SignalName, boolean>,
+  fb: Feedback,
+  held: Readonly<Record<FeedId, boolean>>,
+): Gated {
+  const key = `${a ? 1 : 0}${b ? 1 : 0}${genStart === undefined ? '-' : genStart ? 1 : 0}${fb.A === null ? 'n' : fb.A ? 1 : 0}${fb.B === null ? 'n' : fb.B ? 1 : 0}${held.A ? 1 : 0}${held.B ? 1 : 0}`;
   let perUplink = gatedCache.get(uplinkImage);
   if (!perUplink) gatedCache.set(uplinkImage, (perUplink = new Map()));
   const hit = perUplink.get(key);
@@ -30,7 +38,7 @@ export function gatedImage(a: boolean, b: boolean, genStart: boolean | undefined
   ]);
   if (genStart !== undefined) image.set(GENERATOR_START, genStart);
   for (const [k, v] of uplinkImage) image.set(k, v);
-  const gated = gate(image, fb);
+  const gated = gate(image, fb, held);
   const withCommon = new Map(gated.image);
   withCommon.set(ALARM_COMMON, true);
   const withoutCommon = new Map(gated.image);

@@ -86,6 +86,7 @@ export const ALARM_CODES = [
   'GEN_NOT_IN_AUTO',
   'GEN_SHUTDOWN',
   'SPARKPLUG_FAULT',
+  'BREAKER_FEEDBACK_LOST',
 ] as const;
 export type AlarmCode = (typeof ALARM_CODES)[number];
 

@@ -108,6 +108,7 @@ export async function startPlant(o: PlantOptions): Promise<Plant> {
   };
   const ioOnly = (unit: number) => {
     if (unit !== UNIT.io) throw fail(isDevice(unit) ? ILLEGAL_FUNCTION : TARGET_FAILED, 'bits live on the I/O module (unit 1)');
+    if (!cabinet.state.ioComm) throw fail(TARGET_FAILED, 'the I/O module does not answer (knob io.comm)');
   };
   const bitAt = <T>(xs: readonly T[], addr: number): T => {
     if (addr >= xs.length) throw fail(ILLEGAL_ADDRESS, `point ${addr} is past ${xs.length - 1}`);

@@ -1,5 +1,6 @@
 // The interlock gate: never passes an image that closes a breaker while the other is commanded closed, shows closed,
-// or — for a breaker not already confirmed closed — is not confirmed open.
+// or — for a breaker not already closed (confirmed by feedback, or its command already written) — is
+// not confirmed open.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CLOSE_CMD, gate } from '../../src/core/interlock.js';
@@ -22,12 +23,13 @@ const fbArb = fc.constantFrom<Fb>(true, false, null);
 const cmdArb = fc.constantFrom<Cmd>(true, false, undefined);
 
 describe('interlock gate', () => {
-  it('property: a passed close command has the other commanded open, never shown closed, and confirmed open unless this one is already closed (all images × feedback)', () => {
+  it('property: a passed close command has the other commanded open, never shown closed, and confirmed open unless this one is already closed (all images × feedback × held)', () => {
     fc.assert(
-      fc.property(cmdArb, cmdArb, fbArb, fbArb, fc.dictionary(fc.string(), fc.boolean()), (a, b, fa, fb, extra) => {
+      fc.property(cmdArb, cmdArb, fbArb, fbArb, fc.boolean(), fc.boolean(), fc.dictionary(fc.string(), fc.boolean()), (a, b, fa, fb, ha, hb, extra) => {
         const feedback = { A: fa, B: fb };
+        const held = { A: ha, B: hb };
         const wanted = { A: a === true, B: b === true };
-        const out = gate(imageOf(a, b, extra), feedback).image;
+        const out = gate(imageOf(a, b, extra), feedback, held).image;
         for (const [x, y] of [
           ['A', 'B'],
           ['B', 'A'],
@@ -36,8 +38,10 @@ describe('interlock gate', () => {
             expect(out.get(CLOSE_CMD[y])).not.toBe(true);
             expect(wanted[y]).toBe(false);
             expect(feedback[y]).not.toBe(true);
-            // Closing (not yet confirmed closed) needs the other confirmed open.
-            if (feedback[x] !== true) expect(feedback[y]).toBe(false);
+            // Closing (not confirmed closed, and not already commanded closed) needs the other confirmed open.
+            if (feedback[x] !== true && !held[x]) expect(feedback[y]).toBe(false);
+            // Held without proof only while the other's position is unknown, never when it shows closed.
+            if (feedback[y] !== false) expect(feedback[y] === null && (feedback[x] === true || held[x])).toBe(true);
           }
         }
         // The gate only ever removes close commands; it never adds one or touches other outputs.
@@ -48,23 +52,35 @@ describe('interlock gate', () => {
     );
   });
 
-  it('exhaustive over all 3×3 images × 3×3 feedback combinations', () => {
+  it('exhaustive over all 3×3 images × 3×3 feedback × 2×2 held combinations', () => {
     const cmds: Cmd[] = [true, false, undefined];
     const fbs: Fb[] = [true, false, null];
     let n = 0;
     for (const a of cmds)
       for (const b of cmds)
         for (const fa of fbs)
-          for (const fb of fbs) {
-            const out = gate(imageOf(a, b), { A: fa, B: fb }).image;
-            const passA = out.get(CLOSE_CMD.A) === true;
-            const passB = out.get(CLOSE_CMD.B) === true;
-            expect(passA && passB).toBe(false);
-            if (passA) expect(fb === false || (fb === null && fa === true)).toBe(true);
-            if (passB) expect(fa === false || (fa === null && fb === true)).toBe(true);
-            n++;
-          }
-    expect(n).toBe(81);
+          for (const fb of fbs)
+            for (const ha of [false, true])
+              for (const hb of [false, true]) {
+                const out = gate(imageOf(a, b), { A: fa, B: fb }, { A: ha, B: hb }).image;
+                const passA = out.get(CLOSE_CMD.A) === true;
+                const passB = out.get(CLOSE_CMD.B) === true;
+                expect(passA && passB).toBe(false);
+                if (passA) expect(fb === false || (fb === null && (fa === true || ha))).toBe(true);
+                if (passB) expect(fa === false || (fa === null && (fb === true || hb))).toBe(true);
+                n++;
+              }
+    expect(n).toBe(324);
+  });
+
+  it('keeps a close command already written while the I/O module carrying both contacts is silent, but closes nothing new', () => {
+    const silent = { A: null, B: null };
+    expect(gate(imageOf(true, false), silent, { A: true, B: false }).image.get(CLOSE_CMD.A)).toBe(true);
+    const fresh = gate(imageOf(true, false), silent, { A: false, B: false });
+    expect(fresh.image.get(CLOSE_CMD.A)).toBe(false);
+    expect(fresh.blocked).toEqual([{ feed: 'A', why: 'breaker B position unknown' }]);
+    // A contact that shows the other closed wins over any hold.
+    expect(gate(imageOf(true, false), { A: null, B: true }, { A: true, B: false }).image.get(CLOSE_CMD.A)).toBe(false);
   });
 
   it('passes a safe image unchanged (A closing while B is confirmed open)', () => {

@@ -37,8 +37,12 @@ describe('closed', () => {
     const r = stepTransfer(closedA, fb(false, false), null, pc, 1000);
     expect(r.state).toMatchObject({ kind: 'lockout', reason: 'POSITION_MISMATCH', hold: { A: false, B: false } });
   });
-  it('A feedback unknown → POSITION_MISMATCH lockout', () => {
-    expect(stepTransfer(closedA, fb(null, false), null, pc, 1000).state).toMatchObject({ kind: 'lockout', reason: 'POSITION_MISMATCH' });
+  it('A feedback unknown → stays closed on A (unknown is not open), and no transfer begins until both positions are back', () => {
+    for (const f of [fb(null, false), fb(true, null), fb(null, null)]) {
+      expect(stepTransfer(closedA, f, null, pc, 1000).state).toBe(closedA);
+      expect(stepTransfer(closedA, f, toB, pc, 1000)).toEqual({ state: closedA, events: [] });
+    }
+    expect(stepTransfer(closedA, fb(true, false), toB, pc, 1100).state).toMatchObject({ kind: 'opening', from: 'A', to: 'B' });
   });
   it('B showing closed without a command → POSITION_MISMATCH lockout', () => {
     const r = stepTransfer(closedA, fb(true, true), null, pc, 1000);
@@ -209,6 +213,53 @@ describe('an unknown position of the OPEN breaker', () => {
     r.scan(1200, { 'breaker.A.closedFb': r.last?.outputs.get('breaker.A.closeCmd') === true });
     expect(r.state.power.transfer.kind).toBe('closed');
     expect(r.of('lockout')).toEqual([]);
+  });
+});
+
+describe('an I/O module that goes silent (both breaker contacts unreadable)', () => {
+  const silent = { 'breaker.A.closedFb': null, 'breaker.B.closedFb': null } as const;
+  const closeA = (r: ReturnType<typeof rig>) => r.last?.outputs.get('breaker.A.closeCmd');
+  const active = (r: ReturnType<typeof rig>) =>
+    r
+      .of('alarm')
+      .filter((a) => a.code === 'BREAKER_FEEDBACK_LOST')
+      .map((a) => [a.t, a.active]);
+
+  // Regression: 5 s of a silent Modbus I/O module locked out (POSITION_MISMATCH "breaker A opened
+  // without a command") and the gate dropped A's close command: when the module answered again, A was
+  // opened and nothing reclosed it. The load went to the UPS until someone reset the lockout.
+  it('keeps A commanded closed, locks nothing out, raises BREAKER_FEEDBACK_LOST and clears it when the module is back', () => {
+    const r = rig(POWER_ONLY);
+    r.run(0, 1000);
+    for (let t = 1100; t <= 6000; t += 100) {
+      r.scan(t, silent);
+      expect(closeA(r), `t=${t}`).toBe(true);
+    }
+    r.run(6100, 8000);
+    expect(closeA(r)).toBe(true);
+    expect(r.state.power.transfer).toEqual({ kind: 'closed', on: 'A' });
+    expect(r.of('lockout')).toEqual([]);
+    expect(r.of('output').filter((o) => o.name.startsWith('breaker.') && o.t > 0)).toEqual([]);
+    expect(active(r)).toEqual([
+      [1100, true],
+      [6100, false],
+    ]);
+  });
+
+  it('begins no transfer while it cannot see the breakers, and transfers at once when it can again', () => {
+    const r = rig(POWER_ONLY, { 'feed.B.voltage': 230, 'feed.B.frequency': 50 });
+    r.run(0, 1000);
+    r.run(1100, 6000, { ...silent, 'feed.A.voltage': 0 });
+    expect(r.of('transfer.begin')).toEqual([]);
+    expect(closeA(r)).toBe(true);
+    r.scan(6100, { 'feed.A.voltage': 0 });
+    expect(r.of('transfer.begin')).toEqual([{ type: 'transfer.begin', from: 'A', to: 'B', reason: 'sourceFail', t: 6100 }]);
+  });
+
+  it('a lockout keeps holding a closed breaker whose contact goes unreadable', () => {
+    const locked: TransferState = { kind: 'lockout', reason: 'FAIL_TO_CLOSE', detail: 'x', sinceMs: 0, hold: { A: true, B: false } };
+    expect(stepTransfer(locked, fb(null, null), null, pc, 1000).state).toBe(locked);
+    expect(stepTransfer(locked, fb(false, null), null, pc, 1000).state).toMatchObject({ hold: { A: false, B: false } });
   });
 });
 

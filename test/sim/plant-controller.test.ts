@@ -59,6 +59,24 @@ describe('the controller against `twinfeed plant` over Modbus TCP (boards/sim-tc
     await until(`${ctlUrl}/status`, (j) => !(j.alarms as string[]).includes('GEN_NOT_IN_AUTO'), 'GEN_NOT_IN_AUTO cleared');
   });
 
+  // Regression: a silent I/O module (its breaker contacts stale after 2 s) locked out as "breaker A
+  // opened without a command", and when the module answered again the controller opened A.
+  it('rides out a silent I/O module: BREAKER_FEEDBACK_LOST, A kept closed, no lockout, and A never moved at the plant', async () => {
+    const before = await get(`${plantUrl}/summary`);
+    await knobs({ 'io.comm': false });
+    const s = await until(`${ctlUrl}/status`, (j) => (j.alarms as string[]).includes('BREAKER_FEEDBACK_LOST'), 'BREAKER_FEEDBACK_LOST raised');
+    expect(s).toMatchObject({ source: 'A', transfer: 'closed', lockout: false, breakers: { A: { commanded: true } } });
+    await new Promise((r) => setTimeout(r, 1500));
+    await knobs({ 'io.comm': true });
+    const back = await until(`${ctlUrl}/status`, (j) => !(j.alarms as string[]).includes('BREAKER_FEEDBACK_LOST'), 'BREAKER_FEEDBACK_LOST cleared');
+    expect(back).toMatchObject({ source: 'A', transfer: 'closed', lockout: false, breakers: { A: { commanded: true, closed: true } } });
+    // A few refreshes of the coils later, the plant's breaker A has not moved.
+    await new Promise((r) => setTimeout(r, 2500));
+    const after = await get(`${plantUrl}/summary`);
+    expect(after?.breakerMoves).toEqual(before?.breakerMoves);
+    expect(after?.transfers).toBe(before?.transfers);
+  });
+
   it("reports the genset controller's engine hours, starts and fuel level in /status and /metrics", async () => {
     // The outage above ran the generator once (started, carried the load, cooled down).
     const s = await until(`${ctlUrl}/status`, (j) => (j.genset as { starts: number | null }).starts === 1, 'one start counted');

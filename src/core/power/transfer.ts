@@ -85,7 +85,10 @@ export function stepTransfer(s: TransferState, fb: Feedback, desire: Desire, cfg
     case 'closed': {
       const x = s.on;
       if (fb[other(x)] === true) return mismatch(`breaker ${other(x)} shows closed without a command`, nowMs, { A: x === 'A', B: x === 'B' }, []);
-      if (fb[x] !== true) return mismatch(`breaker ${x} opened without a command`, nowMs, { A: false, B: false }, []);
+      if (fb[x] === false) return mismatch(`breaker ${x} opened without a command`, nowMs, { A: false, B: false }, []);
+      // Unknown is not failed: an unreadable contact (its I/O module silent) keeps the load where it
+      // is, and no transfer begins until both positions can be seen again (BREAKER_FEEDBACK_LOST).
+      if (fb.A === null || fb.B === null) return { state: s, events: [] };
       if (desire && desire.to !== x) {
         return {
           state: { kind: 'opening', from: x, to: desire.to, sinceMs: nowMs, beganMs: nowMs, reason: desire.reason },
@@ -148,8 +151,9 @@ export function stepTransfer(s: TransferState, fb: Feedback, desire: Desire, cfg
       return { state: s, events: [] };
     }
     case 'lockout': {
-      // Lockout never closes anything: a held breaker that has opened (gate, trip) stays open.
-      const keep = { A: s.hold.A && fb.A === true, B: s.hold.B && fb.B === true };
+      // Lockout never closes anything: a held breaker that has opened (gate, trip) stays open. One
+      // whose contact cannot be read is still held: unknown is not open.
+      const keep = { A: s.hold.A && fb.A !== false, B: s.hold.B && fb.B !== false };
       return keep.A === s.hold.A && keep.B === s.hold.B ? { state: s, events: [] } : { state: { ...s, hold: keep }, events: [] };
     }
   }

@@ -15,6 +15,7 @@ const POWER: Readonly<Record<string, Reader>> = {
   'generator.reportsEngine': (c) => c.state.generator.reportsEngine,
   'breaker.*.stuck': (c, f) => c.state.breakers[f].stuck,
   'breaker.*.feedback': (c, f) => c.state.breakers[f].feedback,
+  'io.comm': (c) => c.state.ioComm,
   'meter.*.comm': (c, f) => c.state.meterComm[f],
   'ups.comm': (c) => c.state.ups.comm,
   'ups.fault': (c) => c.state.ups.fault,
