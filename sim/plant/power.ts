@@ -194,14 +194,17 @@ const CLOSE_CMD = { A: closeCmdSignal('A'), B: closeCmdSignal('B') } as const;
 export function applyOutputs(s: PowerPlantState, p: PlantParams, image: ReadonlyMap<SignalName, boolean>): void {
   for (const f of ['A', 'B'] as const) {
     const b = s.breakers[f];
-    const coil = image.get(CLOSE_CMD[f]) === true;
+    const want = image.get(CLOSE_CMD[f]);
+    // A signal missing from the image is left as it is (as every board does).
+    if (want === undefined) continue;
+    const coil = want;
     b.coil = coil;
     const target = b.stuck === 'open' ? false : b.stuck === 'closed' ? true : coil;
     if (target === b.closed) b.moving = null;
     else if (!b.moving || b.moving.to !== target) b.moving = { to: target, atMs: s.nowMs + p.breakerOperateMs };
   }
-  const start = image.get(GENERATOR_START) === true;
-  if (start !== s.generator.startSignal) setGenerator(s, { startSignal: start });
+  const start = image.get(GENERATOR_START);
+  if (start !== undefined && start !== s.generator.startSignal) setGenerator(s, { startSignal: start });
 }
 
 /** What the aux contact says. */

@@ -19,23 +19,23 @@ export interface Gated {
 const gatedCache = new WeakMap<ReadonlyMap<SignalName, boolean>, Map<string, Gated>>();
 
 /** `held`: the breaker close commands of the image written last (see interlock.ts). */
+/** `a`, `b`: the breaker close commands; undefined leaves that breaker out of the image (as it is). */
 export function gatedImage(
-  a: boolean,
-  b: boolean,
+  a: boolean | undefined,
+  b: boolean | undefined,
   genStart: boolean | undefined,
   uplinkImage: ReadonlyMap<SignalName, boolean>,
   fb: Feedback,
   held: Readonly<Record<FeedId, boolean>>,
 ): Gated {
-  const key = `${a ? 1 : 0}${b ? 1 : 0}${genStart === undefined ? '-' : genStart ? 1 : 0}${fb.A === null ? 'n' : fb.A ? 1 : 0}${fb.B === null ? 'n' : fb.B ? 1 : 0}${held.A ? 1 : 0}${held.B ? 1 : 0}`;
+  const key = `${a === undefined ? '-' : a ? 1 : 0}${b === undefined ? '-' : b ? 1 : 0}${genStart === undefined ? '-' : genStart ? 1 : 0}${fb.A === null ? 'n' : fb.A ? 1 : 0}${fb.B === null ? 'n' : fb.B ? 1 : 0}${held.A ? 1 : 0}${held.B ? 1 : 0}`;
   let perUplink = gatedCache.get(uplinkImage);
   if (!perUplink) gatedCache.set(uplinkImage, (perUplink = new Map()));
   const hit = perUplink.get(key);
   if (hit) return hit;
-  const image = new Map<SignalName, boolean>([
-    [CLOSE_CMD.A, a],
-    [CLOSE_CMD.B, b],
-  ]);
+  const image = new Map<SignalName, boolean>();
+  if (a !== undefined) image.set(CLOSE_CMD.A, a);
+  if (b !== undefined) image.set(CLOSE_CMD.B, b);
   if (genStart !== undefined) image.set(GENERATOR_START, genStart);
   for (const [k, v] of uplinkImage) image.set(k, v);
   const gated = gate(image, fb, held);

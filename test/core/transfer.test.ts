@@ -263,6 +263,49 @@ describe('an I/O module that goes silent (both breaker contacts unreadable)', ()
   });
 });
 
+describe('a boot while the breaker contacts cannot be read yet (I/O module not answering)', () => {
+  const breakerOutputs = (r: ReturnType<typeof rig>) => r.of('output').filter((o) => o.name.startsWith('breaker.'));
+
+  // Regression: the first scan adopted "open" from unreadable contacts and wrote A open once the module
+  // answered; the contacts then showed A closed "without a command": lockout, load on the UPS.
+  for (const [what, unread] of [
+    ['neither contact', { 'breaker.A.closedFb': null, 'breaker.B.closedFb': null }],
+    ["A's contact (B shows open)", { 'breaker.A.closedFb': null }],
+  ] as const) {
+    it(`${what}: drives no breaker until the position can be read, then adopts it bumplessly`, () => {
+      const r = rig(POWER_ONLY);
+      for (let t = 0; t <= 3000; t += 100) {
+        const res = r.scan(t, unread, t === 1000 ? [{ name: 'transferTo', source: 'B' }] : []);
+        expect(res.outputs.has('breaker.A.closeCmd'), `t=${t}`).toBe(false);
+        expect(res.outputs.has('breaker.B.closeCmd'), `t=${t}`).toBe(false);
+      }
+      expect(
+        r
+          .of('alarm')
+          .filter((a) => a.code === 'BREAKER_FEEDBACK_LOST')
+          .map((a) => a.active),
+      ).toEqual([true]);
+      expect(r.of('command')).toEqual([
+        expect.objectContaining({ name: 'transferTo', accepted: false, reason: expect.stringMatching(/position is not known/) }),
+      ]);
+      r.run(3100, 5000);
+      expect(r.state.power.transfer).toEqual({ kind: 'closed', on: 'A' });
+      expect(breakerOutputs(r)).toEqual([
+        { type: 'output', name: 'breaker.A.closeCmd', on: true, t: 3100 },
+        { type: 'output', name: 'breaker.B.closeCmd', on: false, t: 3100 },
+      ]);
+      expect(r.of('lockout')).toEqual([]);
+      expect(r.last?.outputs.get('breaker.A.closeCmd')).toBe(true);
+    });
+  }
+
+  it('adopts at once when the closed breaker shows closed, whatever the other says (unchanged bumpless boot)', () => {
+    const r = rig(POWER_ONLY, { 'breaker.B.closedFb': null });
+    expect(r.scan(0).outputs.get('breaker.A.closeCmd')).toBe(true);
+    expect(r.state.power.positionKnown).toBe(true);
+  });
+});
+
 describe('POSITION_MISMATCH via step(): feedback changes without a command', () => {
   it('A opens by itself → lockout event, POSITION_MISMATCH alarm, nothing commanded closed', () => {
     const r = rig();

@@ -27,7 +27,12 @@ const ACCEPTED: CommandVerdict = Object.freeze({ accepted: true });
 const ok = (state: PowerState, event?: ControllerEvent): Applied => (event ? { state, verdict: ACCEPTED, event } : { state, verdict: ACCEPTED });
 const no = (state: PowerState, reason: string): Applied => ({ state, verdict: { accepted: false, reason } });
 
+/** Commands that act on where the load is: refused until the position has been adopted from feedback. */
+const ON_POSITION: ReadonlySet<Command['name']> = new Set(['transferTo', 'startTest', 'approveRetransfer', 'resetLockout']);
+
 function apply(cfg: Config, s: PowerState, c: Command, ctx: CommandContext): Applied {
+  if (!s.positionKnown && ON_POSITION.has(c.name))
+    return no(s, 'the breaker position is not known yet (no fresh feedback, BREAKER_FEEDBACK_LOST): try again once it can be read');
   const P = cfg.power.preferred;
   const idle = s.transfer.kind === 'closed' || s.transfer.kind === 'open';
   const hasGenerator = cfg.power.feeds.A.role === 'generator' || cfg.power.feeds.B.role === 'generator';

@@ -18,6 +18,7 @@ import { availability, type Availability } from './source.js';
 import type { PowerState } from './state.js';
 import { stepTest } from './test-run.js';
 import { adoptPosition, commands, position, type Feedback } from './transfer.js';
+import { positionReadable, positionUnknown } from './unknown-position.js';
 
 export { initialPowerState, type PowerState } from './state.js';
 
@@ -34,8 +35,9 @@ export interface PowerInput {
 
 /** What power asks of the output image, before the interlock gate. */
 export interface PowerOutputs {
-  readonly A: boolean;
-  readonly B: boolean;
+  /** Undefined while the position is unknown (left as it is: nothing is driven blind). */
+  readonly A: boolean | undefined;
+  readonly B: boolean | undefined;
   /** `generator.start`; undefined without a generator feed. */
   readonly generatorStart: boolean | undefined;
 }
@@ -79,12 +81,15 @@ export function stepPower(cfg: Config, prev: PowerState, input: PowerInput): Pow
   const sensed = stepFeeds(pc, input.boot ? null : prev.feeds, input.inputs, now);
   let s: PowerState = sensed.feeds === prev.feeds && fb === prev.feedback ? prev : { ...prev, feeds: sensed.feeds, feedback: fb };
   let senseEvents = sensed.events;
-  if (input.boot) {
+  if (!s.positionKnown) {
+    // Bumpless boot: the position is adopted from feedback, once the contacts can tell it (an I/O
+    // module that does not answer yet leaves the breakers as they are: nothing is driven blind).
+    if (!positionReadable(fb)) return positionUnknown(cfg, s, input, senseEvents, sensed.deadlineMs);
     const adopted = adoptPosition(fb, now);
     // A lockout remembered across a restart holds (unless feedback itself is contradictory): the
     // breakers feedback shows closed stay closed, nothing closes (src/core/memory.ts).
     const kept = prev.transfer.kind === 'lockout' && adopted.kind !== 'lockout' ? { ...prev.transfer, hold: { A: fb.A === true, B: fb.B === true } } : adopted;
-    s = { ...s, transfer: kept };
+    s = { ...s, transfer: kept, positionKnown: true };
     if (s.transfer.kind === 'lockout') senseEvents = joinEvents(senseEvents, [{ type: 'lockout', active: true, reason: s.transfer.detail }]);
   }
   const avail: Record<FeedId, Availability> = { A: availability(s.feeds.A), B: availability(s.feeds.B) };

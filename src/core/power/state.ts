@@ -28,6 +28,8 @@ export interface PowerState {
   readonly autoSinceMs: number;
   readonly feeds: Readonly<Record<FeedId, SourceHealth>>;
   readonly feedback: Feedback;
+  /** The position has been adopted from feedback (bumpless boot); false until a contact can tell it. */
+  readonly positionKnown: boolean;
   /** Since when the feed in use has a quiet meter while independent evidence says the output is dead. */
   readonly evidenceSinceMs: number | null;
   readonly test: TestRun | null;
@@ -53,6 +55,7 @@ export function initialPowerState(nowMs: number): PowerState {
     autoSinceMs: nowMs,
     feeds: { A: unknown, B: unknown },
     feedback: { A: null, B: null },
+    positionKnown: false,
     evidenceSinceMs: null,
     test: null,
     testReturn: false,
