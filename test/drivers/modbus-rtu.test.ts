@@ -79,6 +79,20 @@ describe('Modbus RTU poller', () => {
     expect(board.read(Date.now()).get('feed.A.voltage')?.value).toBe(230.5);
   });
 
+  it('logs a bus that cannot be opened once per spell, not at every retry, and says when it opens', async () => {
+    const bus = fakeModbusBus({ 1: slave({ holding: [0x4366, 0x8000, 5000] }), 2: slave() });
+    bus.log.failConnects = 5;
+    const { logger, lines } = recordingLogger();
+    await start(bus, logger);
+    await vi.advanceTimersByTimeAsync(1000 + 2000 + 4000 + 8000 + 8000 + 1);
+    expect(bus.log.connects).toBe(1);
+    const bus_ = lines.filter((l) => String(l.msg).startsWith('modbus bus'));
+    expect(bus_.map((l) => [l.msg, l.failedOpens])).toEqual([
+      ['modbus bus cannot be opened: retrying with backoff (logged again when it opens)', undefined],
+      ['modbus bus open', 5],
+    ]);
+  });
+
   it('reopens the port when it goes away (USB adapter unplugged and back)', async () => {
     const meter = slave({ holding: [0x4366, 0x8000, 5000] });
     const bus = fakeModbusBus({ 1: meter, 2: slave() });

@@ -168,17 +168,27 @@ export function startBusLink(busId: string, bus: BusSpec, devices: readonly Devi
     });
   };
 
+  // A bus that stays down is logged once per spell (and again if the reason changes), not at every
+  // retry: a day of a dead bus would otherwise be ~2 900 lines at the 30 s backoff ceiling.
+  let failedOpens = 0;
+  let lastOpenError = '';
   const connect = async (): Promise<ModbusClient | undefined> => {
     const c = ctx.createClient();
     try {
       await connectBus(c, bus);
     } catch (err) {
-      log.warn({ bus: busId, at: busAddress(bus), err: errorText(err) }, 'modbus bus cannot be opened');
+      const text = errorText(err);
+      failedOpens++;
+      if (failedOpens === 1 || text !== lastOpenError)
+        log.warn({ bus: busId, at: busAddress(bus), err: text }, 'modbus bus cannot be opened: retrying with backoff (logged again when it opens)');
+      lastOpenError = text;
       await closeClient(c, bus);
       return undefined;
     }
     client = c;
-    log.info({ bus: busId, at: busAddress(bus) }, 'modbus bus open');
+    log.info({ bus: busId, at: busAddress(bus), ...(failedOpens > 0 ? { failedOpens } : {}) }, 'modbus bus open');
+    failedOpens = 0;
+    lastOpenError = '';
     // A restarted I/O module may have dropped its relays: write the whole image again at once.
     // A command is an action, not a level: it is not sent again merely because the link came back.
     for (const d of writers) for (const s of d.coils) if (!s.command) ctx.image.latches.set(s.name, UNWRITTEN);
