@@ -18,8 +18,10 @@ export interface Gated {
 // combinations; the uplink part is itself a shared map (see uplink/outputs.ts), so it keys the cache weakly.
 const gatedCache = new WeakMap<ReadonlyMap<SignalName, boolean>, Map<string, Gated>>();
 
-/** `held`: the breaker close commands of the image written last (see interlock.ts). */
-/** `a`, `b`: the breaker close commands; undefined leaves that breaker out of the image (as it is). */
+/**
+ * `a`, `b`: the breaker close commands; undefined leaves that breaker out of the image (as it is).
+ * `held`: the breaker close commands of the image written last (see interlock.ts).
+ */
 export function gatedImage(
   a: boolean | undefined,
   b: boolean | undefined,

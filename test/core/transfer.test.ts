@@ -44,6 +44,11 @@ describe('closed', () => {
     }
     expect(stepTransfer(closedA, fb(true, false), toB, pc, 1100).state).toMatchObject({ kind: 'opening', from: 'A', to: 'B' });
   });
+  it('open with a position unknown → no transfer begins either', () => {
+    const open: TransferState = { kind: 'open', sinceMs: 0 };
+    expect(stepTransfer(open, fb(null, false), toB, pc, 1000)).toEqual({ state: open, events: [] });
+    expect(stepTransfer(open, fb(false, false), toB, pc, 1000).state).toMatchObject({ kind: 'closing', to: 'B' });
+  });
   it('B showing closed without a command → POSITION_MISMATCH lockout', () => {
     const r = stepTransfer(closedA, fb(true, true), null, pc, 1000);
     expect(r.state).toMatchObject({ kind: 'lockout', reason: 'POSITION_MISMATCH' });

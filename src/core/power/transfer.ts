@@ -101,7 +101,8 @@ export function stepTransfer(s: TransferState, fb: Feedback, desire: Desire, cfg
     case 'open': {
       const closedOne = fb.A === true ? 'A' : fb.B === true ? 'B' : null;
       if (closedOne) return mismatch(`breaker ${closedOne} shows closed without a command`, nowMs, { A: false, B: false }, []);
-      if (!desire) return { state: s, events: [] };
+      // As when closed: nothing closes while a position cannot be seen.
+      if (!desire || fb.A === null || fb.B === null) return { state: s, events: [] };
       const begin: ControllerEvent = { type: 'transfer.begin', from: 'none', to: desire.to, reason: desire.reason };
       // Residual voltage from motor loads decays during the neutral delay, also after a dead period.
       const next: TransferState =
