@@ -117,6 +117,8 @@ export interface BoardRun {
   readonly firstConnect: Promise<number>;
   readonly firstWrite: Promise<number>;
   mem(): Promise<Mem>;
+  /** Writes a V8 heap snapshot of the controller to `path` (resolves with the path written). */
+  snapshot(path: string): Promise<string>;
   scans(): Promise<number>;
   summary(): Promise<Json>;
   /** The controller's GET /status. */
@@ -158,6 +160,16 @@ export async function startBoardRun(): Promise<BoardRun> {
       new Promise<Mem>((resolve) => {
         ctl.once('message', (m: Mem) => resolve(m));
         ctl.send('mem');
+      }),
+    snapshot: (path) =>
+      new Promise<string>((resolve) => {
+        const on = (m: unknown) => {
+          if (typeof m !== 'object' || m === null || !('snapshot' in m)) return;
+          ctl.off('message', on);
+          resolve(String((m as { snapshot: string }).snapshot));
+        };
+        ctl.on('message', on);
+        ctl.send({ snapshot: path });
       }),
     async scans() {
       const text = await until('/metrics', async () => (await fetch(`${ctlUrl}/metrics`).catch(() => undefined))?.text());
