@@ -11,8 +11,9 @@ const outage = OUTAGE_AT_5S;
 
 describe('SPARKPLUG_FAULT', () => {
   it('is appended after the codes before it, so no SCADA alarm bit moves', () => {
-    expect(ALARM_CODES.at(-1)).toBe('SPARKPLUG_FAULT');
-    expect(ALARM_CODES.indexOf('SPARKPLUG_FAULT')).toBeGreaterThan(ALARM_CODES.indexOf('GEN_NOT_IN_AUTO'));
+    // SCADA alarm bit 22 for good: codes appended later (BREAKER_FEEDBACK_LOST, bit 23) come after it.
+    expect(ALARM_CODES.indexOf('SPARKPLUG_FAULT')).toBe(22);
+    expect(ALARM_CODES.indexOf('BREAKER_FEEDBACK_LOST')).toBe(23);
   });
 
   it('follows the sparkplug.fault input: active while it is true, cleared after', () => {
