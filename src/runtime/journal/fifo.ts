@@ -23,8 +23,14 @@ export class Fifo<T> {
   take(n: number): T[] {
     const out = this.items.slice(this.head, this.head + n);
     this.head += out.length;
+    // Emptied (the usual case on a cabinet: a few records a scan, written at once): let go of them all.
+    // Without this, up to 1 024 written records stayed reachable until the next compaction.
+    if (this.head === this.items.length) {
+      this.items = [];
+      this.head = 0;
+    }
     // Compact once the taken prefix is the larger half, so memory follows what is still queued.
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
+    else if (this.head > 1024 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
       this.head = 0;
     }
