@@ -50,6 +50,16 @@ const carrierOf = (id: string) => {
   return s;
 };
 
+const HELD = [
+  { A: false, B: false },
+  { A: false, B: true },
+  { A: true, B: false },
+  { A: true, B: true },
+] as const;
+/** The breaker close commands of the image written last (shared objects: nothing allocated per scan). */
+const heldOf = (image: ReadonlyMap<SignalName, boolean>) =>
+  HELD[(image.get(CLOSE_CMD.A) === true ? 2 : 0) + (image.get(CLOSE_CMD.B) === true ? 1 : 0)] as (typeof HELD)[number];
+
 /** One `output` event per signal whose written value changed. */
 function outputEvents(before: ReadonlyMap<SignalName, boolean>, after: ReadonlyMap<SignalName, boolean>): readonly ControllerEvent[] {
   if (after === before) return NO_EVENTS;
@@ -93,7 +103,7 @@ export function step(cfg: Config, prev: ControllerState, snap: Snapshot, request
 
   // The interlock gate checks what power and the uplinks want against position feedback.
   const want = power.outputs;
-  const held = { A: prev.outputs.get(CLOSE_CMD.A) === true, B: prev.outputs.get(CLOSE_CMD.B) === true };
+  const held = heldOf(prev.outputs);
   const gated = gatedImage(want.A, want.B, want.generatorStart, up.outputs, power.state.feedback, held);
   const d: Draft = {
     booted: true,

@@ -16,7 +16,10 @@ export interface Gated {
 
 // A module-level memo, pure (same wanted image and feedback → same gated image) and bounded by the few
 // combinations; the uplink part is itself a shared map (see uplink/outputs.ts), so it keys the cache weakly.
-const gatedCache = new WeakMap<ReadonlyMap<SignalName, boolean>, Map<string, Gated>>();
+const gatedCache = new WeakMap<ReadonlyMap<SignalName, boolean>, Map<number, Gated>>();
+
+/** 0 absent/unknown, 1 false, 2 true: one base-3 digit of the cache key (a number: no string built per scan). */
+const digit = (v: boolean | null | undefined): number => (v === undefined || v === null ? 0 : v ? 2 : 1);
 
 /**
  * `a`, `b`: the breaker close commands; undefined leaves that breaker out of the image (as it is).
@@ -30,7 +33,7 @@ export function gatedImage(
   fb: Feedback,
   held: Readonly<Record<FeedId, boolean>>,
 ): Gated {
-  const key = `${a === undefined ? '-' : a ? 1 : 0}${b === undefined ? '-' : b ? 1 : 0}${genStart === undefined ? '-' : genStart ? 1 : 0}${fb.A === null ? 'n' : fb.A ? 1 : 0}${fb.B === null ? 'n' : fb.B ? 1 : 0}${held.A ? 1 : 0}${held.B ? 1 : 0}`;
+  const key = ((((digit(a) * 3 + digit(b)) * 3 + digit(genStart)) * 3 + digit(fb.A)) * 3 + digit(fb.B)) * 4 + (held.A ? 2 : 0) + (held.B ? 1 : 0);
   let perUplink = gatedCache.get(uplinkImage);
   if (!perUplink) gatedCache.set(uplinkImage, (perUplink = new Map()));
   const hit = perUplink.get(key);
