@@ -4,8 +4,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect } from 'vitest';
-import { files, MAIN, ROOT } from '../cli/cli-helpers.js';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { ensureBuilt, files, MAIN, ROOT } from '../cli/cli-helpers.js';
 import { freePort } from '../scada/fakes.js';
 
 export type Json = Record<string, unknown>;
@@ -84,4 +84,46 @@ export async function silFiles(extraConfig: string[] = []) {
     plantArgs: ['plant', '--modbus-port', String(modbusPort), '--http-port', String(plantHttp)],
     runArgs: ['run', '--board', f['board.yaml'] as string, '--config', f['config.yaml'] as string],
   };
+}
+
+export type SilFiles = Awaited<ReturnType<typeof silFiles>>;
+
+export interface SilSession {
+  readonly plantUrl: string;
+  readonly ctlUrl: string;
+  readonly modbusPort: number;
+  until(url: string, ok: (j: Json) => boolean, what: string, timeoutMs?: number): Promise<Json>;
+  knobs(body: Json): Promise<void>;
+}
+
+/**
+ * One plant and one controller for a test file: `beforeAll` builds, writes the files (`prepare` may
+ * change them), starts the plant, sets `knobs`, then starts the controller; `afterAll` stops both with
+ * SIGTERM and expects both to exit 0. The fields are filled once `beforeAll` has run.
+ */
+export function silSession(o: { knobs?: Json; prepare?: (f: SilFiles) => void } = {}): SilSession {
+  const children: Proc[] = [];
+  const s = {
+    plantUrl: '',
+    ctlUrl: '',
+    modbusPort: 0,
+    until: (url: string, ok: (j: Json) => boolean, what: string, timeoutMs?: number) => until(url, ok, what, () => children, timeoutMs),
+    knobs: (body: Json) => post(`${s.plantUrl}/sim`, body),
+  };
+  beforeAll(async () => {
+    ensureBuilt();
+    const f = await silFiles();
+    o.prepare?.(f);
+    Object.assign(s, { plantUrl: f.plantUrl, ctlUrl: f.ctlUrl, modbusPort: f.modbusPort });
+    children.push(startCli('plant', f.plantArgs));
+    await s.until(`${s.plantUrl}/summary`, () => true, 'the plant answering');
+    if (o.knobs) await s.knobs(o.knobs);
+    children.push(startCli('controller', f.runArgs));
+  }, 120_000);
+  afterAll(async () => {
+    for (const c of children) c.child.kill('SIGTERM');
+    const codes = await Promise.all(children.map((c) => c.exited));
+    expect(codes).toEqual(children.map(() => 0));
+  });
+  return s;
 }
